@@ -1,0 +1,67 @@
+# edgepos: `make run` starts the kiosk on simulated hardware, `make test` runs the whole suite.
+# Both install what is missing first: Debian packages (as root; otherwise the one sudo line to run),
+# a virtual environment in .venv, and the package itself.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA_DIR ?= var
+# Debian 12 / Raspberry Pi OS package names.
+APT_RUN := xvfb xauth libgl1 libegl1 libgl1-mesa-dri libmtdev1 fonts-noto-cjk
+APT_TEST := $(APT_RUN)
+
+export KIVY_NO_ARGS := 1
+
+.PHONY: run test demo bench system-run system-test clean
+
+run: system-run $(VENV)/.installed-run
+	$(BIN)/edgepos --data-dir $(DATA_DIR) kiosk
+
+demo: $(VENV)/.installed-run
+	$(BIN)/edgepos --data-dir $(DATA_DIR) demo
+
+bench: $(VENV)/.installed-run
+	$(BIN)/edgepos bench checkout
+
+test: system-test $(VENV)/.installed-test
+	$(BIN)/python -m mypy
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+system-run:
+	@APT="$(APT_RUN)" PYTHON="$(PYTHON)" sh -c "$$ENSURE_SYSTEM"
+
+system-test:
+	@APT="$(APT_TEST)" PYTHON="$(PYTHON)" sh -c "$$ENSURE_SYSTEM"
+
+# Installs the missing Debian packages as root; otherwise names the one command to run.
+define ENSURE_SYSTEM
+missing=""; \
+for p in $$APT; do dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+$$PYTHON -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
+[ -z "$$missing" ] && exit 0; \
+if [ "$$(id -u)" = 0 ]; then \
+  echo "edgepos: installing Debian packages:$$missing"; \
+  export DEBIAN_FRONTEND=noninteractive; \
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+else \
+  echo "edgepos: these Debian packages are missing. Run:"; \
+  echo "  sudo apt-get install -y$$missing"; \
+  exit 1; \
+fi
+endef
+export ENSURE_SYSTEM
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip>=23" "setuptools>=68,<81" wheel
+
+$(VENV)/.installed-run: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+clean:
+	rm -rf $(VENV) build *.egg-info artifacts

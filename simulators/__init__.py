@@ -1,0 +1,1 @@
+"""Simulated hardware that behaves like the real thing on the same ports."""

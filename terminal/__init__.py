@@ -1,0 +1,1 @@
+"""edgepos terminal core: the domain and its services. Imports no edge library."""

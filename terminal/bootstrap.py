@@ -1,0 +1,92 @@
+"""The composition root: builds the terminal's services from config; tests pass fakes for ports."""
+from __future__ import annotations
+
+import os
+import sys
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from terminal.catalog import Catalog, load_catalog
+from terminal.config import Config
+from terminal.errors import ConfigError, NotYetAvailable
+from terminal.ports import Clock, Printer, SystemClock
+from terminal.receipts import ShopInfo
+from terminal.shift_service import ShiftService
+from terminal.store.db import Database
+from terminal.store.outbox import OutboxStore
+from terminal.store.sales import SaleStore
+from terminal.store.shifts import ShiftStore
+from terminal.till import Till
+
+
+@dataclass
+class Terminal:
+    """Everything a running terminal is made of."""
+
+    config: Config
+    data_dir: Path
+    db: Database
+    catalog: Catalog
+    till: Till
+    shifts: ShiftService
+    outbox: OutboxStore
+    printer: Printer
+
+    def close(self) -> None:
+        """Release the database."""
+        self.db.close()
+
+
+def load_secret(data_dir: Path) -> bytes:
+    """The terminal's signing secret from `keys/terminal.key` (mode 0600), created on first use."""
+    keys = data_dir / "keys"
+    path = keys / "terminal.key"
+    if not path.exists():
+        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    secret = bytes.fromhex(path.read_text().strip())
+    if len(secret) < 16:
+        raise ConfigError(f"{path}: the terminal key is too short; delete it to make a new one")
+    return secret
+
+
+def build_printer(config: Config, data_dir: Path) -> Printer:
+    """The configured printer: the simulator writes receipt files under data_dir/receipts."""
+    if config.devices.printer == "sim":
+        from simulators.file_printer import FilePrinter
+        return FilePrinter(data_dir / "receipts")
+    raise NotYetAvailable(f"{config.path}: [devices] printer = \"serial\" needs the ESC/POS driver, not in this release")
+
+
+def shop_info(config: Config) -> ShopInfo:
+    """What the receipts say about the shop."""
+    return ShopInfo(config.shop_name, config.shop_address, config.terminal_id, config.receipt_base_url,
+                    config.receipt_header, config.receipt_footer, config.display_currency, config.display_rate)
+
+
+def build_terminal(config: Config, data_dir: Path, *, printer: Printer | None = None,
+                   clock: Clock | None = None, catalog: Catalog | None = None) -> Terminal:
+    """Build the terminal from config; any port may be replaced (tests pass fakes)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    clock = clock or SystemClock()
+    catalog = catalog or load_catalog(config.catalog_path, config.currency)
+    secret = load_secret(data_dir)
+    printer = printer or build_printer(config, data_dir)
+    db = Database(data_dir / "terminal.db")
+    outbox = OutboxStore(db, config.terminal_id, secret)
+    shifts = ShiftService(db, ShiftStore(db, config.terminal_id), outbox, clock, config.currency)
+    till = Till(db, catalog, shifts, SaleStore(db), outbox, printer, clock, shop_info(config), secret,
+                config.receipt_width)
+    return Terminal(config, data_dir, db, catalog, till, shifts, outbox, printer)
+
+
+def prepare_config(path: Path, explicit: bool) -> Config:
+    """Load the config; the default location gets the shipped defaults on first run, an explicit path must exist."""
+    from terminal.config import ensure_config, load_config
+    if not explicit and ensure_config(path):
+        print(f"edgepos: wrote a default config to {path} (simulated devices); edit it for this shop",
+              file=sys.stderr)
+    return load_config(path)

@@ -1,0 +1,119 @@
+"""The `edgepos` command: one entry point for cashiers, technicians and developers."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+from terminal.config import Config
+from terminal.errors import EdgeposError
+from terminal.logs import setup_logging
+
+LATER = {
+    "sim": "hardware simulators (printer, scanner, camera, acquirer)",
+    "cloud": "the reference cloud backend",
+    "doctor": "the device self-test",
+    "emv": "EMVCo merchant-presented QR encode/decode",
+    "paycode": "customer payment code classification",
+    "face": "the face engine tools",
+    "members": "membership management",
+    "sync": "outbox sync status",
+}
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 800x480, got {text!r}") from None
+    return width, height
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand of the design."""
+    parser = argparse.ArgumentParser(prog="edgepos", description="edgepos point-of-sale terminal")
+    parser.add_argument("--data-dir", type=Path, default=Path("var"),
+                        help="directory for the database, keys, receipts and logs (default ./var)")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="config file (default DATA_DIR/edgepos.toml, created with defaults if missing)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    kiosk = sub.add_parser("kiosk", help="run the kiosk app (under Xvfb when there is no display)")
+    kiosk.add_argument("--size", type=_size, default=None, help="window size, e.g. 800x480 or 1280x800")
+    kiosk.add_argument("--screenshot", type=Path, default=None, help="where to save the start-up screenshot")
+    kiosk.add_argument("--exit-after", type=float, default=None, help="quit after this many seconds")
+    demo = sub.add_parser("demo", help="a scripted cash sale end to end on simulated hardware")
+    demo.add_argument("--ui", action="store_true", help="drive the sale through the kiosk UI")
+    demo.add_argument("--out", type=Path, default=None, help="with --ui: where to write the screenshots")
+    bench = sub.add_parser("bench", help="run a benchmark and print JSON figures")
+    bench.add_argument("name", choices=["checkout"], help="which benchmark")
+    bench.add_argument("--iterations", type=int, default=500, help="how many measured runs")
+    for name, what in LATER.items():
+        later = sub.add_parser(name, help=f"{what} (not yet available)")
+        later.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    return Path(args.config) if args.config else Path(args.data_dir) / "edgepos.toml"
+
+
+def _load(args: argparse.Namespace) -> Config:
+    """The validated config; logging starts only once it is sound, so a bad config writes nothing."""
+    from terminal.bootstrap import prepare_config
+    config = prepare_config(_config_path(args), explicit=args.config is not None)
+    setup_logging(Path(args.data_dir))
+    return config
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    """Start the kiosk on the configured devices."""
+    from terminal.bootstrap import build_terminal
+    config = _load(args)
+    terminal = build_terminal(config, Path(args.data_dir))
+    from ui.launcher import run_kiosk  # Kivy is loaded only for the kiosk
+    return int(run_kiosk(terminal, size=args.size, screenshot=args.screenshot, exit_after=args.exit_after))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run the scripted demo sale and print its JSON summary last."""
+    if args.ui:
+        print("edgepos demo --ui: the UI-driven demo is not yet available; run `edgepos demo`", file=sys.stderr)
+        return 2
+    from terminal.demo import run_demo
+    result = run_demo(_load(args), Path(args.data_dir), say=print)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run a benchmark; its JSON is the last line printed."""
+    from bench.checkout import run_checkout_bench
+    if args.iterations < 10:
+        raise EdgeposError("--iterations must be at least 10")
+    print(json.dumps(run_checkout_bench(args.iterations, say=print)))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "kiosk": cmd_kiosk, "demo": cmd_demo, "bench": cmd_bench}
+    handler = handlers.get(args.command)
+    if handler is None:
+        print(f"edgepos {args.command}: {LATER[args.command]} is not yet available in this release",
+              file=sys.stderr)
+        return 2
+    try:
+        return handler(args)
+    except EdgeposError as err:
+        print(f"edgepos: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""The terminal's TOML config: every key checked before anything starts; one clear error per problem."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from terminal.errors import ConfigError, MoneyError
+from terminal.money import Money, exponent
+
+DEVICE_KINDS = {"printer": ("sim", "serial"), "scanner": ("sim", "serial", "none"),
+                "camera": ("sim", "opencv", "none")}
+
+
+@dataclass(frozen=True)
+class DeviceConfig:
+    """Which adapter drives each device, and where it is."""
+
+    printer: str
+    printer_port: str
+    printer_baud: int
+    scanner: str
+    scanner_port: str
+    scanner_baud: int
+    camera: str
+    camera_source: str
+
+
+@dataclass(frozen=True)
+class BrokerConfig:
+    """How the terminal reaches the MQTT broker."""
+
+    url: str
+    username: str
+    password: str
+    ca_file: str
+
+
+@dataclass(frozen=True)
+class OfflineConfig:
+    """Limits on payments taken while the cloud cannot be reached."""
+
+    per_payment_cap: Money
+    total_cap: Money
+    max_age_hours: int
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the terminal needs to start, validated."""
+
+    path: Path
+    terminal_id: str
+    currency: str
+    shop_name: str
+    shop_address: str
+    receipt_base_url: str
+    receipt_header: str
+    receipt_footer: str
+    receipt_width: int
+    display_currency: str | None
+    display_rate: Decimal | None
+    catalog_path: Path | None
+    devices: DeviceConfig
+    broker: BrokerConfig
+    offline: OfflineConfig
+    fullscreen: bool
+
+
+class _Reader:
+    """Reads typed keys from the parsed file, naming file and key in every error."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path, self.data = path, data
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.path}: [{key.rsplit('.', 1)[0]}] {key.rsplit('.', 1)[-1]}: {problem}")
+
+    def get(self, key: str, kind: type, default: Any = ...) -> Any:
+        section, name = key.split(".")
+        table = self.data.get(section, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{self.path}: [{section}] must be a table")
+        if name not in table:
+            if default is ...:
+                raise self.fail(key, "missing (required)")
+            return default
+        value = table[name]
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            names = " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
+            raise self.fail(key, f"must be {names}, got {type(value).__name__} {value!r}")
+        return value
+
+    def text(self, key: str, default: Any = ...) -> str:
+        value: str = self.get(key, str, default)
+        if default is ... and not value.strip():
+            raise self.fail(key, "must not be empty")
+        return value
+
+    def choice(self, key: str, options: tuple[str, ...], default: str) -> str:
+        value = self.text(key, default)
+        if value not in options:
+            raise self.fail(key, f"must be one of {', '.join(options)}, got {value!r}")
+        return value
+
+    def money(self, key: str, currency: str, default: str) -> Money:
+        raw = self.get(key, (str, int), default)  # type: ignore[arg-type]
+        try:
+            amount = Money.parse(str(raw), currency)
+        except MoneyError as err:
+            raise self.fail(key, str(err)) from err
+        if amount.minor < 0:
+            raise self.fail(key, "must not be negative")
+        return amount
+
+    def positive(self, key: str, default: int) -> int:
+        value: int = self.get(key, int, default)
+        if value <= 0:
+            raise self.fail(key, f"must be positive, got {value}")
+        return value
+
+
+def _display(r: _Reader) -> tuple[str | None, Decimal | None]:
+    currency = r.get("display.currency", str, "") or None
+    if currency is None:
+        return None, None
+    try:
+        exponent(currency)
+    except MoneyError as err:
+        raise r.fail("display.currency", str(err)) from err
+    raw = r.get("display.rate", str)
+    try:
+        rate = Decimal(raw)
+    except InvalidOperation:
+        raise r.fail("display.rate", f"not a decimal number: {raw!r} (write it as a string, e.g. \"0.1385\")") from None
+    if not rate.is_finite() or rate <= 0:
+        raise r.fail("display.rate", "must be a positive number")
+    return currency, rate
+
+
+def parse_config(path: Path, data: dict[str, Any]) -> Config:
+    """Validate parsed TOML into a Config."""
+    r = _Reader(path, data)
+    currency = r.text("terminal.currency")
+    try:
+        exponent(currency)
+    except MoneyError as err:
+        raise r.fail("terminal.currency", str(err)) from err
+    url = r.text("receipt.base_url")
+    if not url.startswith(("https://", "http://")):
+        raise r.fail("receipt.base_url", f"must start with https:// (got {url!r})")
+    catalog = r.get("catalog.path", str, "")
+    devices = DeviceConfig(
+        r.choice("devices.printer", DEVICE_KINDS["printer"], "sim"), r.text("devices.printer_port", ""),
+        r.positive("devices.printer_baud", 19200), r.choice("devices.scanner", DEVICE_KINDS["scanner"], "sim"),
+        r.text("devices.scanner_port", ""), r.positive("devices.scanner_baud", 9600),
+        r.choice("devices.camera", DEVICE_KINDS["camera"], "sim"), r.text("devices.camera_source", ""))
+    for device in ("printer", "scanner"):
+        if getattr(devices, device) == "serial" and not getattr(devices, f"{device}_port"):
+            raise r.fail(f"devices.{device}_port", f"required when {device} = \"serial\"")
+    broker = BrokerConfig(r.text("broker.url"), r.text("broker.username"), r.text("broker.password", ""),
+                          r.text("broker.ca_file", ""))
+    if not broker.url.startswith(("mqtt://", "mqtts://")):
+        raise r.fail("broker.url", f"must start with mqtt:// or mqtts:// (got {broker.url!r})")
+    display_currency, display_rate = _display(r)
+    return Config(
+        path=path, terminal_id=r.text("terminal.id"), currency=currency,
+        shop_name=r.text("shop.name"), shop_address=r.text("shop.address"),
+        receipt_base_url=url, receipt_header=r.text("receipt.header", ""),
+        receipt_footer=r.text("receipt.footer", "Thank you!"), receipt_width=r.positive("receipt.width", 42),
+        display_currency=display_currency, display_rate=display_rate,
+        catalog_path=(path.parent / catalog) if catalog else None,
+        devices=devices, broker=broker,
+        offline=OfflineConfig(r.money("offline.per_payment_cap", currency, "500"),
+                              r.money("offline.total_cap", currency, "5000"),
+                              r.positive("offline.max_age_hours", 24)),
+        fullscreen=r.get("ui.fullscreen", bool, False),
+    )
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate a config file, or raise one ConfigError naming the file and the key."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found (run `edgepos --data-dir DIR kiosk` once to create a default)") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read the config file: {err.strerror}") from err
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from err
+    return parse_config(path, data)
+
+
+def default_config_text() -> str:
+    """The shipped default config (simulated devices, loopback broker)."""
+    return (resources.files("terminal") / "data" / "default_config.toml").read_text(encoding="utf-8")
+
+
+def ensure_config(path: Path) -> bool:
+    """Write the default config at path if there is none; True when it was written."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(default_config_text(), encoding="utf-8")
+    return True

@@ -1,0 +1,49 @@
+"""Errors the cashier or technician can read: each says what happened and what to do."""
+
+
+class EdgeposError(Exception):
+    """Base of every error edgepos raises on purpose."""
+
+
+class MoneyError(EdgeposError, ValueError):
+    """An amount or currency is malformed or mixed."""
+
+
+class CatalogError(EdgeposError):
+    """A catalog file or item is invalid."""
+
+
+class UnknownItem(CatalogError):
+    """A scanned barcode or typed sku is not in the catalog."""
+
+
+class BarcodeError(CatalogError, ValueError):
+    """A barcode has the wrong length, characters or check digit."""
+
+
+class SaleError(EdgeposError):
+    """An operation is not allowed on the sale as it stands."""
+
+
+class ShiftError(EdgeposError):
+    """No open shift, or the shift is in the wrong state."""
+
+
+class RefundError(EdgeposError):
+    """A refund is not allowed (too large, sale not paid)."""
+
+
+class ConfigError(EdgeposError):
+    """The config file is missing, unreadable or has a bad key."""
+
+
+class StoreError(EdgeposError):
+    """The local database could not be read or written."""
+
+
+class PrinterError(EdgeposError):
+    """The receipt printer could not print; the sale itself is safe."""
+
+
+class NotYetAvailable(EdgeposError):
+    """A feature that a later release brings."""

@@ -1,0 +1,59 @@
+"""What the terminal needs from the edge, as Protocols; drivers/ and simulators/ implement them."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable, Protocol, runtime_checkable
+
+from terminal.receipts import Receipt
+
+
+@runtime_checkable
+class Clock(Protocol):
+    """Tells the time, in UTC."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class SystemClock:
+    """The machine's clock."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        return datetime.now(timezone.utc)
+
+
+@runtime_checkable
+class Printer(Protocol):
+    """A receipt printer; raises PrinterError when it cannot print."""
+
+    def print_receipt(self, receipt: Receipt) -> str:
+        """Print a receipt; returns where it went (a device or a file path)."""
+        ...
+
+    def status(self) -> str:
+        """'ready', or what is wrong in words a cashier understands."""
+        ...
+
+
+@runtime_checkable
+class Scanner(Protocol):
+    """A barcode scanner that delivers each decoded text to a callback, from its own thread."""
+
+    def start(self, on_code: Callable[[str], None]) -> None:
+        """Begin delivering codes."""
+        ...
+
+    def stop(self) -> None:
+        """Stop delivering codes and release the device."""
+        ...
+
+
+@runtime_checkable
+class Outbox(Protocol):
+    """Events waiting to reach the cloud, in seq order."""
+
+    def pending_count(self) -> int:
+        """How many events are not yet acknowledged by the backend."""
+        ...

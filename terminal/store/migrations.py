@@ -1,0 +1,91 @@
+"""Schema migrations: each entry moves the database one version up, in order."""
+from __future__ import annotations
+
+V1 = """
+CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE shifts (
+    id TEXT PRIMARY KEY,
+    terminal TEXT NOT NULL,
+    cashier TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    opening_float INTEGER NOT NULL CHECK (opening_float >= 0),
+    opened_at TEXT NOT NULL,
+    closed_at TEXT,
+    z_report TEXT
+);
+CREATE UNIQUE INDEX shifts_one_open ON shifts(terminal) WHERE closed_at IS NULL;
+CREATE TABLE cash_moves (
+    id TEXT PRIMARY KEY,
+    shift_id TEXT NOT NULL REFERENCES shifts(id),
+    direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    currency TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE sales (
+    id TEXT PRIMARY KEY,
+    shift_id TEXT NOT NULL REFERENCES shifts(id),
+    state TEXT NOT NULL CHECK (state IN ('paid', 'voided')),
+    currency TEXT NOT NULL,
+    subtotal INTEGER NOT NULL,
+    discount INTEGER NOT NULL,
+    cart_discount INTEGER NOT NULL DEFAULT 0,
+    tax INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    opened_at TEXT NOT NULL,
+    closed_at TEXT NOT NULL
+);
+CREATE INDEX sales_shift ON sales(shift_id);
+CREATE TABLE sale_lines (
+    sale_id TEXT NOT NULL REFERENCES sales(id),
+    line_no INTEGER NOT NULL,
+    sku TEXT NOT NULL,
+    barcode TEXT,
+    name TEXT NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    unit_price INTEGER NOT NULL,
+    tax_rate_bp INTEGER NOT NULL,
+    tax_inclusive INTEGER NOT NULL,
+    line_discount INTEGER NOT NULL,
+    cart_discount INTEGER NOT NULL,
+    tax INTEGER NOT NULL,
+    amount INTEGER NOT NULL,
+    PRIMARY KEY (sale_id, line_no)
+);
+CREATE TABLE payments (
+    id TEXT PRIMARY KEY,
+    sale_id TEXT NOT NULL REFERENCES sales(id),
+    method TEXT NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    tendered INTEGER NOT NULL,
+    change INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    reference TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX payments_sale ON payments(sale_id);
+CREATE TABLE refunds (
+    id TEXT PRIMARY KEY,
+    sale_id TEXT NOT NULL REFERENCES sales(id),
+    shift_id TEXT NOT NULL REFERENCES shifts(id),
+    method TEXT NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    currency TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX refunds_sale ON refunds(sale_id);
+CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    schema TEXT NOT NULL,
+    envelope TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+"""
+
+# Index i holds the script that takes the schema from version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (V1,)
+SCHEMA_VERSION = len(MIGRATIONS)

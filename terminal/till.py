@@ -1,0 +1,209 @@
+"""The cashier's till: ring up a sale, take cash, print, void, refund. The UI and CLI call only this."""
+from __future__ import annotations
+
+import copy
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from terminal.catalog import Catalog
+from terminal.errors import PrinterError, RefundError, SaleError, StoreError
+from terminal.events import rfc3339
+from terminal.money import Money
+from terminal.ports import Clock, Printer
+from terminal.receipts import Receipt, ShopInfo, render_receipt
+from terminal.sale import Payment, Sale, SaleState
+from terminal.shift import ShiftReport
+from terminal.shift_service import ShiftService
+from terminal.store.db import Database
+from terminal.store.outbox import OutboxStore
+from terminal.store.sales import Refund, SaleStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Completed:
+    """A paid sale, stored; `printed_to` is where the receipt went, or `print_error` why it did not."""
+
+    sale: Sale
+    payment: Payment
+    change: Money
+    receipt: Receipt
+    printed_to: str | None
+    print_error: str | None
+
+
+def sale_event_body(sale: Sale) -> dict[str, Any]:
+    """The payment/1 event body: enough for the backend to book the sale."""
+    t = sale.totals
+    return {"sale_id": sale.id, "shift_id": sale.shift_id, "currency": sale.currency,
+            "subtotal": t.subtotal.minor, "discount": t.discount.minor, "tax": t.tax.minor, "total": t.total.minor,
+            "lines": [{"sku": p.line.item.sku, "quantity": p.line.quantity, "amount": p.amount.minor,
+                       "tax": p.tax.minor} for p in t.lines],
+            "payments": [{"id": p.id, "method": p.method, "amount": p.amount.minor, "reference": p.reference,
+                          "status": p.status} for p in sale.payments]}
+
+
+class Till:
+    """One sale at a time on one terminal."""
+
+    def __init__(self, db: Database, catalog: Catalog, shifts: ShiftService, sales: SaleStore, outbox: OutboxStore,
+                 printer: Printer, clock: Clock, shop: ShopInfo, secret: bytes, receipt_width: int = 42) -> None:
+        self._db, self.catalog, self.shifts, self.sales = db, catalog, shifts, sales
+        self._outbox, self.printer, self._clock = outbox, printer, clock
+        self.shop, self._secret, self._width = shop, secret, receipt_width
+        self.currency = catalog.currency
+        self.sale: Sale | None = None
+
+    def money(self, text: str) -> Money:
+        """An amount typed by the cashier, in the home currency."""
+        return Money.parse(text, self.currency)
+
+    def display_price(self, amount: Money) -> Money | None:
+        """The amount in the shop's second currency, if one is configured."""
+        if self.shop.display_currency and self.shop.display_rate:
+            return amount.convert(self.shop.display_currency, self.shop.display_rate)
+        return None
+
+    def _open_sale(self) -> Sale:
+        if self.sale is None:
+            shift = self.shifts.require_open()
+            self.sale = Sale(self.currency, shift.id, opened_at=self._clock.now())
+        return self.sale
+
+    def _current(self) -> Sale:
+        if self.sale is None:
+            raise SaleError("there is no sale in progress")
+        return self.sale
+
+    def scan(self, code: str, quantity: int = 1) -> Sale:
+        """Add the item with this barcode (or sku), starting a sale if none is open."""
+        item = self.catalog.lookup(code)  # unknown or bad codes fail before a sale is opened
+        self._open_sale().add(item, quantity)
+        return self._current()
+
+    def add_item(self, sku: str, quantity: int = 1) -> Sale:
+        """Add an item by sku (from the item grid)."""
+        item = self.catalog.by_sku(sku)
+        self._open_sale().add(item, quantity)
+        return self._current()
+
+    def set_quantity(self, index: int, quantity: int) -> None:
+        """Change the quantity of a line."""
+        self._current().set_quantity(index, quantity)
+
+    def remove_line(self, index: int) -> None:
+        """Remove a line."""
+        self._current().remove(index)
+
+    def discount_line(self, index: int, amount: Money) -> None:
+        """Discount one line by an amount."""
+        self._current().discount_line(index, amount)
+
+    def discount_cart(self, amount: Money) -> None:
+        """Discount the whole sale by an amount."""
+        self._current().discount_cart(amount)
+
+    def start_tender(self) -> Sale:
+        """Lock the cart and go to payment."""
+        sale = self._current()
+        sale.start_tender()
+        return sale
+
+    def resume(self) -> None:
+        """Back to the cart from payment."""
+        self._current().resume()
+
+    def pay_cash(self, tendered: Money) -> Completed:
+        """Take cash: store sale, payment and outbox event in one transaction, then print."""
+        sale = self._current()
+        if sale.state is SaleState.OPEN:
+            sale.start_tender()
+        due = sale.due
+        if tendered.currency != self.currency:
+            raise SaleError(f"cash must be in {self.currency}")
+        if tendered < due:
+            raise SaleError(f"{tendered} is not enough: {due} is due")
+        payment = Payment(uuid.uuid4().hex, "cash", due, tendered, tendered - due)
+        paid = copy.deepcopy(sale)  # the open sale stays untouched if storing fails
+        paid.apply_payment(payment)
+        paid.closed_at = self._clock.now()
+        with self._db.transaction() as tx:
+            self.sales.insert(tx, paid)
+            self._outbox.enqueue(tx, "payment/1", sale_event_body(paid), paid.closed_at)
+        self.sale = None
+        log.info("sale %s paid: %s cash, change %s", paid.id, paid.totals.total, payment.change)
+        receipt = self.receipt(paid)
+        printed_to, error = self._print(receipt)
+        return Completed(paid, payment, payment.change, receipt, printed_to, error)
+
+    def receipt(self, sale: Sale) -> Receipt:
+        """The receipt layout of a paid sale."""
+        moment = sale.closed_at or self._clock.now()
+        cashier = ""
+        shift = self.shifts.current
+        if shift is not None and shift.id == sale.shift_id:
+            cashier = shift.cashier
+        return render_receipt(sale, self.shop, self._secret, moment, self._width, cashier)
+
+    def _print(self, receipt: Receipt) -> tuple[str | None, str | None]:
+        try:
+            return self.printer.print_receipt(receipt), None
+        except PrinterError as err:
+            log.warning("receipt %s not printed: %s", receipt.sale_id, err)
+            return None, f"Receipt not printed: {err}. The sale is saved; reprint it from the sale list."
+
+    def reprint(self, sale_id: str) -> str:
+        """Print a stored sale's receipt again; returns where it went."""
+        sale = self.sales.load(sale_id)
+        if sale.state is not SaleState.PAID:
+            raise SaleError(f"sale {sale_id[:12]} was {sale.state.value}: it has no receipt")
+        return self.printer.print_receipt(self.receipt(sale))
+
+    def void(self) -> None:
+        """Cancel the unpaid sale in progress; a non-empty one is kept as voided for the report."""
+        voided = copy.deepcopy(self._current())  # the sale stays in the till if storing fails
+        voided.void()
+        if voided.lines:
+            voided.closed_at = self._clock.now()
+            with self._db.transaction() as tx:
+                self.sales.insert(tx, voided)
+        self.sale = None
+
+    def refund(self, sale_id: str, amount: Money, reason: str, refund_id: str | None = None) -> Refund:
+        """Refund part or all of a paid sale; a retry with the same refund_id returns the first result."""
+        if refund_id is not None:
+            existing = self.sales.find_refund(refund_id)
+            if existing is not None:
+                return existing
+        shift = self.shifts.require_open()
+        try:
+            sale = self.sales.load(sale_id)
+        except StoreError as err:
+            raise RefundError(str(err)) from err
+        if sale.state is not SaleState.PAID:
+            raise RefundError(f"sale {sale_id[:12]} is {sale.state.value}: only a paid sale can be refunded")
+        if amount.currency != sale.currency or amount.minor <= 0:
+            raise RefundError(f"a refund must be a positive amount in {sale.currency}")
+        left = sale.paid - self.sales.refunded(sale_id, sale.currency)
+        if amount > left:
+            raise RefundError(f"cannot refund {amount}: only {left} of this sale is left to refund")
+        now = self._clock.now()
+        refund = Refund(refund_id or uuid.uuid4().hex, sale_id, sale.payments[0].method, amount,
+                        reason.strip() or "customer refund", rfc3339(now))
+        with self._db.transaction() as tx:
+            self.sales.insert_refund(tx, refund, shift.id)
+            self._outbox.enqueue(tx, "refund/1", {"refund_id": refund.id, "sale_id": sale_id,
+                                                  "amount": amount.minor, "currency": amount.currency,
+                                                  "method": refund.method, "reason": refund.reason}, now)
+        log.info("refund %s of %s against sale %s", refund.id, amount, sale_id)
+        return refund
+
+    def close_shift(self, counted_cash: Money, counted_other: dict[str, Money] | None = None) -> ShiftReport:
+        """Close the shift (Z report); refused while a sale is in progress."""
+        if self.sale is not None and self.sale.lines:
+            raise SaleError("finish or void the sale in progress before closing the shift")
+        self.sale = None
+        return self.shifts.close(counted_cash, counted_other)

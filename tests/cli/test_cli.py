@@ -1,0 +1,92 @@
+"""The `edgepos` console script, run as a real subprocess the way a technician runs it."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DESIGN_COMMANDS = ["kiosk", "demo", "sim", "cloud", "doctor", "emv", "paycode", "face", "members", "sync", "bench"]
+
+
+def edgepos(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script (or the module when not installed) and capture its output."""
+    script = Path(sys.executable).parent / "edgepos"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "terminal.cli"]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_help_lists_every_subcommand_of_the_design(tmp_path: Path) -> None:
+    result = edgepos("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in DESIGN_COMMANDS:
+        assert f"    {command}" in result.stdout, command
+    assert "--data-dir" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["sim", "cloud", "doctor", "emv", "paycode", "face", "members", "sync"])
+def test_later_commands_say_not_yet_available_and_exit_2(tmp_path: Path, command: str) -> None:
+    result = edgepos(command, "status", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not yet available" in result.stderr
+
+
+def test_demo_prints_json_last_and_the_receipt_exists(tmp_path: Path) -> None:
+    result = edgepos("--data-dir", str(tmp_path / "var"), "demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {"sale_id", "total", "currency", "receipt"} <= summary.keys()
+    receipt = Path(summary["receipt"])
+    assert receipt.is_file()
+    text = receipt.read_text(encoding="utf-8")
+    assert summary["total"] in text and summary["sale_id"] in text
+    assert summary["currency"] == "CNY"
+    assert (tmp_path / "var" / "terminal.db").is_file()
+    assert (tmp_path / "var" / "logs" / "edgepos.log").is_file()
+
+
+def test_demo_twice_reuses_the_open_shift_and_makes_two_sales(tmp_path: Path) -> None:
+    first = json.loads(edgepos("--data-dir", "var", "demo", cwd=tmp_path).stdout.splitlines()[-1])
+    second = json.loads(edgepos("--data-dir", "var", "demo", cwd=tmp_path).stdout.splitlines()[-1])
+    assert first["shift_id"] == second["shift_id"]
+    assert first["sale_id"] != second["sale_id"]
+    assert second["outbox_pending"] == first["outbox_pending"] + 1
+
+
+def test_corrupt_config_is_one_clear_error_and_nothing_is_written(tmp_path: Path) -> None:
+    config = tmp_path / "broken.toml"
+    config.write_text("[terminal]\nid = 'T-1'\ncurrency = \n", encoding="utf-8")
+    result = edgepos("--data-dir", str(tmp_path / "var"), "--config", str(config), "demo", cwd=tmp_path)
+    assert result.returncode == 1
+    assert str(config) in result.stderr and "not valid TOML" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "var").exists()
+
+
+def test_missing_key_names_the_key_and_the_file(tmp_path: Path) -> None:
+    from terminal.config import default_config_text
+    config = tmp_path / "edgepos.toml"
+    config.write_text(default_config_text().replace('name = "Hoa Sen', 'title = "Hoa Sen'), encoding="utf-8")
+    result = edgepos("--data-dir", str(tmp_path / "var"), "--config", str(config), "demo", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "[shop] name: missing" in result.stderr and str(config) in result.stderr
+    assert not (tmp_path / "var").exists()
+
+
+def test_explicit_config_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    result = edgepos("--config", str(tmp_path / "nope.toml"), "demo", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "config file not found" in result.stderr
+
+
+def test_bench_checkout_prints_percentiles_as_json_last(tmp_path: Path) -> None:
+    result = edgepos("--data-dir", str(tmp_path / "var"), "bench", "checkout", "--iterations", "30", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["bench"] == "checkout" and figures["iterations"] == 30
+    assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+    assert figures["outbox_rows"] == 30 + 20 + 1  # every measured and warm-up sale, plus the shift opening

@@ -1,0 +1,114 @@
+"""Shared fixtures for unit and integration tests: fakes of our own ports only, real SQLite files.
+
+No Kivy here: tests/ui has its own fixtures.
+"""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from terminal.bootstrap import Terminal, build_terminal
+from terminal.config import ensure_config, load_config
+from terminal.errors import PrinterError
+from terminal.money import Money
+from terminal.receipts import Receipt
+
+
+class FakePrinter:
+    """A Printer port that keeps what it printed; set `fail` to make it raise PrinterError."""
+
+    def __init__(self) -> None:
+        self.receipts: list[Receipt] = []
+        self.fail: str | None = None
+
+    def print_receipt(self, receipt: Receipt) -> str:
+        if self.fail:
+            raise PrinterError(self.fail)
+        self.receipts.append(receipt)
+        return f"fake:{receipt.sale_id}"
+
+    def status(self) -> str:
+        return self.fail or "ready"
+
+
+class FixedClock:
+    """A Clock port that stands still until told to move."""
+
+    def __init__(self, moment: datetime | None = None) -> None:
+        self.moment = moment or datetime(2026, 11, 22, 8, 30, tzinfo=timezone.utc)
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, **kwargs: float) -> None:
+        self.moment += timedelta(**kwargs)
+
+
+@pytest.fixture
+def printer() -> FakePrinter:
+    return FakePrinter()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def make_terminal(tmp_path: Path, data_dir: Path, printer: FakePrinter,
+                  clock: FixedClock) -> Iterator[Callable[..., Terminal]]:
+    """Build terminals the way the app does: default config file, load_config, build_terminal."""
+    built: list[Terminal] = []
+
+    def make(**overrides: object) -> Terminal:
+        config_path = tmp_path / "edgepos.toml"
+        ensure_config(config_path)
+        kwargs: dict[str, object] = {"printer": printer, "clock": clock}
+        kwargs.update(overrides)
+        term = build_terminal(load_config(config_path), data_dir, **kwargs)  # type: ignore[arg-type]
+        built.append(term)
+        return term
+
+    yield make
+    for term in built:
+        try:
+            term.close()
+        except Exception:
+            pass
+
+
+@pytest.fixture
+def term(make_terminal: Callable[..., Terminal]) -> Terminal:
+    """A terminal on a fresh data dir."""
+    return make_terminal()
+
+
+@pytest.fixture
+def open_term(term: Terminal) -> Terminal:
+    """A terminal with a shift open and a CNY 100.00 float."""
+    term.shifts.open("Lan", Money(10000, "CNY"))
+    return term
+
+
+def count_rows(db_path: Path) -> dict[str, int]:
+    """Row counts of every data table, through a separate connection."""
+    conn = sqlite3.connect(str(db_path))
+    try:
+        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("sales", "sale_lines", "payments", "refunds", "outbox", "shifts", "cash_moves")}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def rows() -> Callable[[Path], dict[str, int]]:
+    return count_rows

@@ -1,0 +1,51 @@
+"""Helper for test_sigkill: a real terminal process that sells as fast as it can until it is killed.
+
+Usage: python sale_loop.py DATA_DIR [SEED]
+Prints `ready`, then `sale <n> <sale_id> <total>` after each sale is committed (and `refund <sale_id> <minor>`).
+"""
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from terminal.bootstrap import build_terminal  # noqa: E402
+from terminal.config import ensure_config, load_config  # noqa: E402
+from terminal.money import Money  # noqa: E402
+
+
+def main() -> None:
+    data_dir = Path(sys.argv[1])
+    rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else None)
+    config_path = data_dir / "edgepos.toml"
+    ensure_config(config_path)
+    term = build_terminal(load_config(config_path), data_dir)   # the configured (simulated file) printer
+    if term.shifts.current is None:
+        term.shifts.open("crash-test", Money(10000, term.config.currency))
+    till = term.till
+    skus = [item.sku for item in term.catalog]
+    print("ready", flush=True)
+    n = 0
+    while True:
+        for _ in range(rng.randint(2, 6)):
+            till.add_item(rng.choice(skus), rng.randint(1, 3))
+        sale = till.sale
+        assert sale is not None
+        if rng.random() < 0.3:
+            till.discount_line(0, Money(min(100, sale.lines[0].gross.minor), sale.currency))
+        if rng.random() < 0.3:
+            till.discount_cart(Money(rng.randint(1, 99), sale.currency))
+        due = sale.due
+        done = till.pay_cash(due + Money(rng.choice([0, 0, 37, 1000]), due.currency))
+        n += 1
+        print(f"sale {n} {done.sale.id} {done.sale.totals.total.minor}", flush=True)
+        if rng.random() < 0.2:
+            amount = Money(max(1, due.minor // 3), due.currency)
+            refund = till.refund(done.sale.id, amount, "crash test refund")
+            print(f"refund {refund.sale_id} {refund.amount.minor}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Paying cash through the keypad panel: change, receipt file, cart cleared; short cash; dead printer."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+from terminal.errors import PrinterError
+from terminal.receipts import Receipt
+from terminal.sale import SaleState
+
+pytestmark = pytest.mark.ui
+
+TEA = "8930001234505"  # 18.00
+
+
+class DeadPrinter:
+    """A printer with no paper."""
+
+    def print_receipt(self, receipt: Receipt) -> str:
+        """Always fails, as an empty printer does."""
+        raise PrinterError("the printer is out of paper")
+
+    def status(self) -> str:
+        """What is wrong."""
+        return "out of paper"
+
+
+def key_in(kiosk: Any, panel: Any, digits: str) -> None:
+    """Tap the keypad keys for each character."""
+    keys = {b.text: b for b in panel.ids.keypad.children if hasattr(b, "text")}
+    for char in digits:
+        kiosk.tap(keys[char])
+
+
+def test_pay_cash_with_the_keypad_shows_change_and_prints(selling: Any) -> None:
+    sale = selling.screen("sale")
+    selling.enter(sale.ids.barcode, TEA)
+    selling.tap(sale.ids.pay_cash_button)
+    panel = selling.modal()
+    assert panel is not None and "Due CNY 18.00" in panel.ids.due_label.text
+    key_in(selling, panel, "5")
+    keys = {b.text: b for b in panel.ids.keypad.children if hasattr(b, "text")}
+    selling.tap(keys["Del"])
+    key_in(selling, panel, "20.5")
+    assert panel.ids.entry_label.text == "Cash 20.5"
+    selling.tap(panel.ids.confirm_button)
+    assert "Change CNY 2.50" in panel.ids.message_label.text
+    assert "Receipt printed" in panel.ids.message_label.text and not panel.message_error
+    receipts = list((selling.app.terminal.data_dir / "receipts").glob("receipt-*.txt"))
+    assert len(receipts) == 1 and "TOTAL" in receipts[0].read_text(encoding="utf-8")
+    assert selling.app.terminal.till.sale is None
+    assert sale.ids.total_label.text == "CNY 0.00" and "change CNY 2.50" in sale.ids.status.text
+    selling.tap(panel.ids.confirm_button)  # "New sale"
+    selling.pump(10)
+    assert selling.modal() is None
+
+
+def test_not_enough_cash_is_refused_with_the_reason(selling: Any) -> None:
+    sale = selling.screen("sale")
+    selling.enter(sale.ids.barcode, TEA)
+    selling.tap(sale.ids.pay_cash_button)
+    panel = selling.modal()
+    key_in(selling, panel, "10")
+    selling.tap(panel.ids.confirm_button)
+    assert panel.message_error and "not enough" in panel.ids.message_label.text
+    assert selling.app.terminal.till.sale is not None and not panel.paid
+    selling.tap(panel.ids.cancel_button)
+    selling.pump(10)
+    assert selling.modal() is None
+    assert selling.app.terminal.till.sale.state is SaleState.OPEN  # back to the cart, still editable
+    selling.enter(sale.ids.barcode, TEA)
+    assert sale.ids.total_label.text == "CNY 36.00"
+
+
+def test_paying_an_empty_sale_is_refused(selling: Any) -> None:
+    sale = selling.screen("sale")
+    selling.tap(sale.ids.pay_cash_button)
+    assert selling.modal() is None and sale.status_error
+
+
+def test_dead_printer_saves_the_sale_and_tells_the_cashier(make_kiosk: Callable[..., Any]) -> None:
+    kiosk = make_kiosk(printer=DeadPrinter(), cashier="Lan")
+    sale = kiosk.screen("sale")
+    kiosk.enter(sale.ids.barcode, TEA)
+    kiosk.tap(sale.ids.pay_cash_button)
+    panel = kiosk.modal()
+    key_in(kiosk, panel, "18")
+    kiosk.tap(panel.ids.confirm_button)
+    assert panel.paid and panel.message_error
+    assert "Receipt not printed" in panel.ids.message_label.text and "out of paper" in panel.ids.message_label.text
+    assert sale.status_error and "sale is saved" in sale.ids.status.text
+    report = kiosk.app.terminal.shifts.report()
+    assert report.sales_count == 1 and report.gross_sales == kiosk.app.terminal.till.money("18")

@@ -1,0 +1,1 @@
+"""The Kivy kiosk: one screen.py + screen.kv pair per screen."""

@@ -1,0 +1,26 @@
+"""The one place where work from other threads is handed to Kivy's main thread."""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from kivy.clock import Clock
+
+
+def on_ui_thread() -> bool:
+    """True when called on the thread that runs Kivy's event loop (the main thread)."""
+    return threading.current_thread() is threading.main_thread()
+
+
+def run_on_ui(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run fn(*args, **kwargs) on Kivy's main thread at the next frame; safe to call from any thread."""
+    Clock.schedule_once(lambda _dt: fn(*args, **kwargs), 0)
+
+
+def ui_callback(fn: Callable[..., Any]) -> Callable[..., None]:
+    """Wrap fn so that calling the wrapper from a worker thread runs fn on the main thread."""
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        run_on_ui(fn, *args, **kwargs)
+    wrapper.__name__ = getattr(fn, "__name__", "ui_callback")
+    wrapper.__doc__ = fn.__doc__
+    return wrapper

@@ -1,0 +1,1 @@
+"""The cashier's sale screen and its cash payment panel."""
