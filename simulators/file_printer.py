@@ -8,7 +8,7 @@ from terminal.receipts import Receipt
 
 
 class FilePrinter:
-    """Writes `receipt-<sale>.txt` (and `last.txt`) into a directory, as a printer would print it."""
+    """Writes `receipt-<sale>.txt` into a directory (atomically), as a printer would print it."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir

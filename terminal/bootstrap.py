@@ -44,10 +44,23 @@ def load_secret(data_dir: Path) -> bytes:
     path = keys / "terminal.key"
     if not path.exists():
         keys.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written aside and renamed so a crash never leaves a half-written key behind.
+        tmp = keys / f".terminal.key.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
-    secret = bytes.fromhex(path.read_text().strip())
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)  # unlike rename, never replaces a key another process made meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    try:
+        secret = bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"{path}: the terminal key cannot be read ({err}); restore it from backup") from err
     if len(secret) < 16:
         raise ConfigError(f"{path}: the terminal key is too short; delete it to make a new one")
     return secret

@@ -166,7 +166,9 @@ class Sale:
     def apply_payment(self, payment: Payment) -> None:
         """Record a payment; the sale is paid once nothing is due."""
         self._require(SaleState.TENDERING)
-        if payment.amount.currency != self.currency or payment.amount.minor <= 0:
+        # A fully discounted sale is settled by one zero payment so it still has a receipt and an event.
+        if payment.amount.currency != self.currency or payment.amount.minor < 0 or (
+                payment.amount.is_zero and not self.due.is_zero):
             raise SaleError(f"a payment must be a positive amount in {self.currency}")
         if payment.amount > self.due:
             raise SaleError(f"payment {payment.amount} is more than the {self.due} due")

@@ -2,8 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from terminal.money import Money
+
+
+def readable_time(stamp: str) -> str:
+    """A stored RFC 3339 UTC time as a report shows it: to the second, as on the receipts."""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except ValueError:
+        return stamp
 
 
 @dataclass(frozen=True)
@@ -55,9 +64,9 @@ class ShiftReport:
     def as_lines(self) -> list[str]:
         """The report as printable text lines."""
         s = self.shift
-        out = [f"{self.kind} REPORT", f"Shift {s.id[:12]}  cashier {s.cashier}", f"Opened {s.opened_at}"]
+        out = [f"{self.kind} REPORT", f"Shift {s.id[:12]}  cashier {s.cashier}", f"Opened {readable_time(s.opened_at)}"]
         if s.closed_at:
-            out.append(f"Closed {s.closed_at}")
+            out.append(f"Closed {readable_time(s.closed_at)}")
         out += [f"Sales {self.sales_count}  voided {self.voided_count}  refunds {self.refunds_count}",
                 f"Gross sales {self.gross_sales}", f"Tax {self.tax}",
                 f"Opening float {s.opening_float}", f"Cash in {self.cash_in}", f"Cash out {self.cash_out}"]

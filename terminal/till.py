@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from terminal.catalog import Catalog
-from terminal.errors import PrinterError, RefundError, SaleError, StoreError
-from terminal.events import rfc3339
+from terminal.errors import PrinterError, SaleError
 from terminal.money import Money
 from terminal.ports import Clock, Printer
 from terminal.receipts import Receipt, ShopInfo, render_receipt
+from terminal.refunds import RefundRequest, refund_sale
 from terminal.sale import Payment, Sale, SaleState
 from terminal.shift import ShiftReport
 from terminal.shift_service import ShiftService
@@ -56,6 +56,7 @@ class Till:
         self.shop, self._secret, self._width = shop, secret, receipt_width
         self.currency = catalog.currency
         self.sale: Sale | None = None
+        self.last_paid_id: str | None = None
 
     def money(self, text: str) -> Money:
         """An amount typed by the cashier, in the home currency."""
@@ -119,13 +120,13 @@ class Till:
     def pay_cash(self, tendered: Money) -> Completed:
         """Take cash: store sale, payment and outbox event in one transaction, then print."""
         sale = self._current()
-        if sale.state is SaleState.OPEN:
-            sale.start_tender()
-        due = sale.due
+        due = sale.due  # checked before tendering so a refused amount leaves the cart as it was
         if tendered.currency != self.currency:
             raise SaleError(f"cash must be in {self.currency}")
         if tendered < due:
             raise SaleError(f"{tendered} is not enough: {due} is due")
+        if sale.state is SaleState.OPEN:
+            sale.start_tender()
         payment = Payment(uuid.uuid4().hex, "cash", due, tendered, tendered - due)
         paid = copy.deepcopy(sale)  # the open sale stays untouched if storing fails
         paid.apply_payment(payment)
@@ -134,6 +135,7 @@ class Till:
             self.sales.insert(tx, paid)
             self._outbox.enqueue(tx, "payment/1", sale_event_body(paid), paid.closed_at)
         self.sale = None
+        self.last_paid_id = paid.id
         log.info("sale %s paid: %s cash, change %s", paid.id, paid.totals.total, payment.change)
         receipt = self.receipt(paid)
         printed_to, error = self._print(receipt)
@@ -153,14 +155,23 @@ class Till:
             return self.printer.print_receipt(receipt), None
         except PrinterError as err:
             log.warning("receipt %s not printed: %s", receipt.sale_id, err)
-            return None, f"Receipt not printed: {err}. The sale is saved; reprint it from the sale list."
+            return None, f"Receipt not printed: {err}. The sale is saved: fix the printer, then tap Reprint."
 
     def reprint(self, sale_id: str) -> str:
         """Print a stored sale's receipt again; returns where it went."""
         sale = self.sales.load(sale_id)
         if sale.state is not SaleState.PAID:
             raise SaleError(f"sale {sale_id[:12]} was {sale.state.value}: it has no receipt")
-        return self.printer.print_receipt(self.receipt(sale))
+        try:
+            return self.printer.print_receipt(self.receipt(sale))
+        except PrinterError as err:
+            raise PrinterError(f"Receipt not printed: {err}. Fix the printer and tap Reprint again.") from err
+
+    def reprint_last(self) -> str:
+        """Print the last paid sale's receipt again."""
+        if self.last_paid_id is None:
+            raise SaleError("no sale has been paid on this till yet")
+        return self.reprint(self.last_paid_id)
 
     def void(self) -> None:
         """Cancel the unpaid sale in progress; a non-empty one is kept as voided for the report."""
@@ -174,32 +185,8 @@ class Till:
 
     def refund(self, sale_id: str, amount: Money, reason: str, refund_id: str | None = None) -> Refund:
         """Refund part or all of a paid sale; a retry with the same refund_id returns the first result."""
-        if refund_id is not None:
-            existing = self.sales.find_refund(refund_id)
-            if existing is not None:
-                return existing
-        shift = self.shifts.require_open()
-        try:
-            sale = self.sales.load(sale_id)
-        except StoreError as err:
-            raise RefundError(str(err)) from err
-        if sale.state is not SaleState.PAID:
-            raise RefundError(f"sale {sale_id[:12]} is {sale.state.value}: only a paid sale can be refunded")
-        if amount.currency != sale.currency or amount.minor <= 0:
-            raise RefundError(f"a refund must be a positive amount in {sale.currency}")
-        left = sale.paid - self.sales.refunded(sale_id, sale.currency)
-        if amount > left:
-            raise RefundError(f"cannot refund {amount}: only {left} of this sale is left to refund")
-        now = self._clock.now()
-        refund = Refund(refund_id or uuid.uuid4().hex, sale_id, sale.payments[0].method, amount,
-                        reason.strip() or "customer refund", rfc3339(now))
-        with self._db.transaction() as tx:
-            self.sales.insert_refund(tx, refund, shift.id)
-            self._outbox.enqueue(tx, "refund/1", {"refund_id": refund.id, "sale_id": sale_id,
-                                                  "amount": amount.minor, "currency": amount.currency,
-                                                  "method": refund.method, "reason": refund.reason}, now)
-        log.info("refund %s of %s against sale %s", refund.id, amount, sale_id)
-        return refund
+        return refund_sale(self._db, self.sales, self._outbox, self.shifts, self._clock.now(),
+                           RefundRequest(sale_id, amount, reason, refund_id))
 
     def close_shift(self, counted_cash: Money, counted_other: dict[str, Money] | None = None) -> ShiftReport:
         """Close the shift (Z report); refused while a sale is in progress."""

@@ -57,7 +57,7 @@ CREATE TABLE payments (
     id TEXT PRIMARY KEY,
     sale_id TEXT NOT NULL REFERENCES sales(id),
     method TEXT NOT NULL,
-    amount INTEGER NOT NULL CHECK (amount > 0),
+    amount INTEGER NOT NULL CHECK (amount >= 0),
     tendered INTEGER NOT NULL,
     change INTEGER NOT NULL,
     currency TEXT NOT NULL,

@@ -15,15 +15,26 @@ TEA = "8930001234505"  # 18.00
 
 
 class DeadPrinter:
-    """A printer with no paper."""
+    """A printer with no paper until `refill()`."""
+
+    def __init__(self) -> None:
+        self.empty = True
+        self.printed: list[Receipt] = []
+
+    def refill(self) -> None:
+        """Paper in: it prints again."""
+        self.empty = False
 
     def print_receipt(self, receipt: Receipt) -> str:
-        """Always fails, as an empty printer does."""
-        raise PrinterError("the printer is out of paper")
+        """Fails while empty, as a printer with no paper does."""
+        if self.empty:
+            raise PrinterError("the printer is out of paper")
+        self.printed.append(receipt)
+        return f"dead-printer:{receipt.sale_id}"
 
     def status(self) -> str:
         """What is wrong."""
-        return "out of paper"
+        return "out of paper" if self.empty else "ready"
 
 
 def key_in(kiosk: Any, panel: Any, digits: str) -> None:
@@ -80,7 +91,8 @@ def test_paying_an_empty_sale_is_refused(selling: Any) -> None:
 
 
 def test_dead_printer_saves_the_sale_and_tells_the_cashier(make_kiosk: Callable[..., Any]) -> None:
-    kiosk = make_kiosk(printer=DeadPrinter(), cashier="Lan")
+    printer = DeadPrinter()
+    kiosk = make_kiosk(printer=printer, cashier="Lan")
     sale = kiosk.screen("sale")
     kiosk.enter(sale.ids.barcode, TEA)
     kiosk.tap(sale.ids.pay_cash_button)
@@ -92,3 +104,18 @@ def test_dead_printer_saves_the_sale_and_tells_the_cashier(make_kiosk: Callable[
     assert sale.status_error and "sale is saved" in sale.ids.status.text
     report = kiosk.app.terminal.shifts.report()
     assert report.sales_count == 1 and report.gross_sales == kiosk.app.terminal.till.money("18")
+    kiosk.tap(panel.ids.confirm_button)  # "New sale"
+    kiosk.pump(10)
+    kiosk.tap(sale.ids.reprint_button)   # still no paper: told again, nothing lost
+    assert sale.status_error and "out of paper" in sale.ids.status.text
+    printer.refill()
+    kiosk.tap(sale.ids.reprint_button)
+    assert not sale.status_error and "reprinted" in sale.ids.status.text
+    assert [r.sale_id for r in printer.printed] == [report_sale_id(kiosk)]
+
+
+def report_sale_id(kiosk: Any) -> str:
+    """The id of the one sale the till has paid."""
+    sale_id = kiosk.app.terminal.till.last_paid_id
+    assert sale_id is not None
+    return str(sale_id)

@@ -188,3 +188,9 @@ def test_open_shift_survives_restart(make_terminal: Callable[..., Terminal]) -> 
     second = make_terminal()
     assert second.shifts.current == shift
     assert second.shifts.report().method("cash").expected == cny("102")
+
+
+def test_report_times_are_readable() -> None:
+    from terminal.shift import readable_time
+    assert readable_time("2026-11-22T08:30:05.123456Z") == "2026-11-22 08:30:05 UTC"
+    assert readable_time("garbled") == "garbled"

@@ -11,7 +11,7 @@ import pytest
 
 from simulators.file_printer import FilePrinter
 from terminal.bootstrap import Terminal
-from terminal.errors import BarcodeError, RefundError, SaleError, ShiftError, UnknownItem
+from terminal.errors import BarcodeError, ConfigError, PrinterError, RefundError, SaleError, ShiftError, UnknownItem
 from terminal.events import verify_envelope
 from terminal.money import Money
 from terminal.sale import SaleState
@@ -376,3 +376,49 @@ def test_bad_quantity_via_the_till_writes_nothing(open_term: Terminal, rows: Row
             open_term.till.scan("8930001234505", quantity)
     assert open_term.till.sale is None or open_term.till.sale.lines == []
     assert rows(db_path(open_term)) == before
+
+
+def test_refused_cash_leaves_the_cart_open(open_term: Terminal) -> None:
+    t = open_term
+    t.till.add_item("DRK-001")
+    with pytest.raises(SaleError, match="not enough"):
+        t.till.pay_cash(cny("1.00"))
+    assert t.till.sale is not None and t.till.sale.state is SaleState.OPEN
+    t.till.add_item("DRK-001")          # the cashier can still change the cart
+    assert t.till.pay_cash(cny("4.00")).change == cny("0")
+
+
+def test_fully_discounted_sale_completes_with_a_zero_payment(open_term: Terminal, rows: Rows) -> None:
+    t = open_term
+    t.till.add_item("DRK-001")
+    t.till.discount_cart(cny("2.00"))
+    before = rows(db_path(t))
+    done = t.till.pay_cash(cny("0"))
+    assert done.sale.state is SaleState.PAID and done.payment.amount == cny("0")
+    after = rows(db_path(t))
+    assert after["sales"] == before["sales"] + 1 and after["outbox"] == before["outbox"] + 1
+    assert t.till.sales.load(done.sale.id).state is SaleState.PAID
+    with pytest.raises(RefundError):
+        t.till.refund(done.sale.id, cny("0.01"), "nothing was paid")
+
+
+def test_reprint_last(open_term: Terminal, printer: Any) -> None:
+    t = open_term
+    with pytest.raises(SaleError, match="no sale has been paid"):
+        t.till.reprint_last()
+    t.till.add_item("DRK-001")
+    done = t.till.pay_cash(cny("2.00"))
+    printer.fail = "printer offline"
+    with pytest.raises(PrinterError, match="printer offline.*Reprint"):
+        t.till.reprint_last()
+    printer.fail = None
+    assert t.till.reprint_last() == f"fake:{done.sale.id}"
+
+
+def test_unreadable_key_is_a_clear_error(make_terminal: Callable[..., Terminal], data_dir: Path) -> None:
+    make_terminal()
+    key = data_dir / "keys" / "terminal.key"
+    key.write_text("not hex at all")
+    with pytest.raises(ConfigError, match="terminal.key"):
+        make_terminal()
+    assert [p.name for p in key.parent.iterdir()] == ["terminal.key"]   # no temp file left behind

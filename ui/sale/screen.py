@@ -181,6 +181,12 @@ class SaleScreen(PosScreen):
             self.say("sale voided")
         self.refresh()
 
+    def reprint_last(self) -> None:
+        """Print the last paid sale's receipt again (after a paper-out or a jam)."""
+        ok, where = self.attempt(self.till.reprint_last)
+        if ok:
+            self.say(f"Receipt reprinted ({where}).")
+
     def pay_cash(self) -> None:
         """Lock the cart and open the cash payment panel."""
         if self.attempt(self.till.start_tender)[0]:
