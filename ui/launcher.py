@@ -23,6 +23,16 @@ class DisplayError(EdgeposError):
     """No display, and no virtual display could be started."""
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux for SIGTERM when the process that started us dies (even by SIGKILL)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the finally in run_kiosk still stops it on a normal exit
+
+
 def start_xvfb(width: int, height: int, timeout: float = 15.0) -> tuple[subprocess.Popen[bytes], str]:
     """Start Xvfb on a free display number; returns the process and the DISPLAY value (':N')."""
     exe = shutil.which("Xvfb")
@@ -30,9 +40,11 @@ def start_xvfb(width: int, height: int, timeout: float = 15.0) -> tuple[subproce
         raise DisplayError("there is no display and Xvfb is not installed: run `sudo apt-get install xvfb` "
                            "(or start the kiosk from a desktop session)")
     read_fd, write_fd = os.pipe()
+    # Its own session, so a Ctrl-C or a `timeout` sent to our group does not pull the display away
+    # while Kivy is still closing; it dies with us through PDEATHSIG instead.
     proc = subprocess.Popen([exe, "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x24",
-                             "-nolisten", "tcp"], pass_fds=(write_fd,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "-nolisten", "tcp"], pass_fds=(write_fd,), start_new_session=True,
+                            preexec_fn=_die_with_parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write_fd)
     number, deadline = b"", time.monotonic() + timeout
     try:
@@ -117,6 +129,8 @@ def run_kiosk(terminal: Terminal, *, size: tuple[int, int] | None = None, screen
               exit_after: float | None = None) -> int:
     """Run the kiosk until killed (or for exit_after seconds); starts Xvfb when there is no display."""
     width, height = size or DEFAULT_SIZE
+    # Kivy's own settings and logs live with the terminal's data, not in the user's home.
+    os.environ.setdefault("KIVY_HOME", str(terminal.data_dir / "kivy"))
     xvfb: subprocess.Popen[bytes] | None = None
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         try:
