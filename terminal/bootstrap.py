@@ -4,20 +4,26 @@ from __future__ import annotations
 import os
 import sys
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from terminal.catalog import Catalog, load_catalog
-from terminal.config import Config
+from terminal.config import Config, OfflineConfig
 from terminal.errors import ConfigError, NotYetAvailable
 from terminal.ports import Clock, Printer, SystemClock
 from terminal.receipts import ShopInfo
+from terminal.remote_config import RemoteSettings, settings_from_json
 from terminal.shift_service import ShiftService
 from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
 from terminal.store.sales import SaleStore
 from terminal.store.shifts import ShiftStore
+from terminal.store.sync_store import SyncStore
 from terminal.till import Till
+
+if TYPE_CHECKING:
+    from sync.link import SyncLink
 
 
 @dataclass
@@ -32,6 +38,23 @@ class Terminal:
     shifts: ShiftService
     outbox: OutboxStore
     printer: Printer
+    remote: RemoteSettings | None = None
+
+    def apply_remote(self, settings: RemoteSettings) -> None:
+        """Put settings pushed by the shop in force (receipt texts now, offline caps where read)."""
+        # Each push is whole: what it leaves out falls back to the config file, not to the previous push.
+        header = self.config.receipt_header if settings.receipt_header is None else settings.receipt_header
+        footer = self.config.receipt_footer if settings.receipt_footer is None else settings.receipt_footer
+        self.till.shop = replace(self.till.shop, header=header, footer=footer)
+        self.remote = settings
+
+    def offline_caps(self) -> OfflineConfig:
+        """The offline limits in force: the config file's, overridden by the last remote push."""
+        base, remote = self.config.offline, self.remote
+        if remote is None:
+            return base
+        return OfflineConfig(remote.per_payment_cap or base.per_payment_cap, remote.total_cap or base.total_cap,
+                             remote.max_age_hours or base.max_age_hours)
 
     def close(self) -> None:
         """Release the database."""
@@ -93,7 +116,21 @@ def build_terminal(config: Config, data_dir: Path, *, printer: Printer | None = 
     shifts = ShiftService(db, ShiftStore(db, config.terminal_id), outbox, clock, config.currency)
     till = Till(db, catalog, shifts, SaleStore(db), outbox, printer, clock, shop_info(config), secret,
                 config.receipt_width)
-    return Terminal(config, data_dir, db, catalog, till, shifts, outbox, printer)
+    terminal = Terminal(config, data_dir, db, catalog, till, shifts, outbox, printer)
+    stored = SyncStore(db).state().get("remote_config")
+    if stored:
+        terminal.apply_remote(settings_from_json(stored, config.currency))
+    return terminal
+
+
+def build_sync_link(terminal: Terminal) -> SyncLink:
+    """The outbox drain for this terminal's broker settings; remote config pushes apply to `terminal`."""
+    from sync.link import SyncLink
+    from sync.mqtt import BrokerSettings
+    broker = terminal.config.broker
+    settings = BrokerSettings.from_url(broker.url, broker.username, broker.password, broker.ca_file)
+    return SyncLink(terminal.db, terminal.config.terminal_id, settings, terminal.config.currency,
+                    on_config=terminal.apply_remote)
 
 
 def prepare_config(path: Path, explicit: bool) -> Config:

@@ -10,16 +10,15 @@ from typing import Callable
 from terminal.config import Config
 from terminal.errors import EdgeposError
 from terminal.logs import setup_logging
+from sync.commands import add_cloud_parser, add_sync_parser, cmd_cloud, cmd_sync
 
 LATER = {
     "sim": "hardware simulators (printer, scanner, camera, acquirer)",
-    "cloud": "the reference cloud backend",
     "doctor": "the device self-test",
     "emv": "EMVCo merchant-presented QR encode/decode",
     "paycode": "customer payment code classification",
     "face": "the face engine tools",
     "members": "membership management",
-    "sync": "outbox sync status",
 }
 
 
@@ -47,8 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--ui", action="store_true", help="drive the sale through the kiosk UI")
     demo.add_argument("--out", type=Path, default=None, help="with --ui: where to write the screenshots")
     bench = sub.add_parser("bench", help="run a benchmark and print JSON figures")
-    bench.add_argument("name", choices=["checkout"], help="which benchmark")
-    bench.add_argument("--iterations", type=int, default=500, help="how many measured runs")
+    bench.add_argument("name", choices=["checkout", "sync"], help="which benchmark")
+    bench.add_argument("--iterations", type=int, default=500, help="checkout: how many measured runs")
+    bench.add_argument("--events", type=int, default=10_000, help="sync: how many events to queue")
+    add_sync_parser(sub)
+    add_cloud_parser(sub)
     for name, what in LATER.items():
         later = sub.add_parser(name, help=f"{what} (not yet available)")
         later.add_argument("args", nargs=argparse.REMAINDER)
@@ -69,11 +71,17 @@ def _load(args: argparse.Namespace) -> Config:
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
     """Start the kiosk on the configured devices."""
-    from terminal.bootstrap import build_terminal
+    from terminal.bootstrap import build_sync_link, build_terminal
     config = _load(args)
     terminal = build_terminal(config, Path(args.data_dir))
+    link = build_sync_link(terminal)  # payments are stored first; the link forwards them whenever it can
+    thread = link.start_thread()
     from ui.launcher import run_kiosk  # Kivy is loaded only for the kiosk
-    return int(run_kiosk(terminal, size=args.size, screenshot=args.screenshot, exit_after=args.exit_after))
+    try:
+        return int(run_kiosk(terminal, size=args.size, screenshot=args.screenshot, exit_after=args.exit_after))
+    finally:
+        link.stop()
+        thread.join(timeout=3)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -89,6 +97,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run a benchmark; its JSON is the last line printed."""
+    if args.name == "sync":
+        from bench.sync import run_sync_bench
+        print(json.dumps(run_sync_bench(args.events, say=print)))
+        return 0
     from bench.checkout import run_checkout_bench
     if args.iterations < 10:
         raise EdgeposError("--iterations must be at least 10")
@@ -100,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = build_parser().parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "kiosk": cmd_kiosk, "demo": cmd_demo, "bench": cmd_bench}
+        "kiosk": cmd_kiosk, "demo": cmd_demo, "bench": cmd_bench,
+        "sync": lambda a: cmd_sync(a, Path(a.data_dir), lambda: _load(a)),
+        "cloud": lambda a: cmd_cloud(a, Path(a.data_dir))}
     handler = handlers.get(args.command)
     if handler is None:
         print(f"edgepos {args.command}: {LATER[args.command]} is not yet available in this release",

@@ -86,6 +86,21 @@ CREATE TABLE outbox (
 );
 """
 
+# Version 2: what the sync link knows (state, last ack, applied remote config) and the events the
+# backend rejected, kept aside for the technician instead of being resent forever or deleted.
+V2 = """
+CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE outbox_rejected (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    schema TEXT NOT NULL,
+    envelope TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    rejected_at TEXT NOT NULL
+);
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (V1,)
+MIGRATIONS: tuple[str, ...] = (V1, V2)
 SCHEMA_VERSION = len(MIGRATIONS)

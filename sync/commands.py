@@ -1,0 +1,128 @@
+"""`edgepos sync ...` and `edgepos cloud ...`: argument parsing and handlers (paho loads only when run)."""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from terminal.errors import ConfigError, EdgeposError
+
+
+def add_sync_parser(sub: Any) -> None:
+    """The `sync` subcommands of the terminal."""
+    sync = sub.add_parser("sync", help="the outbox link to the cloud: status, or run it in the foreground")
+    actions = sync.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
+    status = actions.add_parser("status", help="link state, pending events and their age, last ack")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    actions.add_parser("run", help="drain the outbox to the broker until stopped (the kiosk does this itself)")
+
+
+def add_cloud_parser(sub: Any) -> None:
+    """The `cloud` subcommands: the reference backend and its deployment."""
+    cloud = sub.add_parser("cloud", help="the reference cloud backend: init, run, stats, push-config")
+    cloud.add_argument("--deploy", type=Path, default=None,
+                       help="deployment directory (default DATA_DIR/cloud/deploy)")
+    cloud.add_argument("--db", default=None, help="SQLAlchemy URL (default sqlite:///DATA_DIR/cloud/events.db)")
+    actions = cloud.add_subparsers(dest="cloud_command", metavar="ACTION")
+    init = actions.add_parser("init", help="make certificates, passwords, ACL and mosquitto.conf for terminals")
+    init.add_argument("--terminal", action="append", required=True, help="a terminal id (repeat for each)")
+    init.add_argument("--host", default="127.0.0.1", help="the address the broker listens on")
+    init.add_argument("--port", type=int, default=8883, help="the broker's TLS port")
+    init.add_argument("--extra-host", action="append", default=[], help="another name in the server certificate")
+    init.add_argument("--force", action="store_true", help="replace an existing deployment (new passwords)")
+    run = actions.add_parser("run", help="ingest events (the default action)")
+    for parser in (cloud, run):
+        parser.add_argument("--workers", type=int, default=1, help="consumers in the shared subscription group")
+        parser.add_argument("--die-after-commit", type=int, default=None, help=argparse.SUPPRESS)
+    actions.add_parser("stats", help="events stored per terminal and schema")
+    push = actions.add_parser("push-config", help="publish retained settings to a terminal")
+    push.add_argument("terminal", help="terminal id")
+    push.add_argument("file", type=Path, help="a TOML or JSON file of settings")
+    actions.add_parser("broker", help="run Mosquitto with the deployment's config")
+
+
+def cmd_sync(args: argparse.Namespace, data_dir: Path, load: Any) -> int:
+    """Print the link status from the DB, or run the link until SIGTERM/Ctrl-C."""
+    from terminal.store.db import Database
+    from terminal.store.sync_store import SyncStore
+    if args.sync_command == "status":
+        db_path = data_dir / "terminal.db"
+        if not db_path.exists():
+            raise EdgeposError(f"no terminal database at {db_path}: is --data-dir right?")
+        status = SyncStore(Database(db_path)).status()
+        if args.json:
+            print(json.dumps(status.as_dict(), ensure_ascii=False))
+        else:
+            for key, value in status.as_dict().items():
+                print(f"{key.replace('_', ' '):22} {'' if value is None else value}")
+        return 0
+    from terminal.bootstrap import build_sync_link, build_terminal
+    terminal = build_terminal(load(), data_dir)
+    link = build_sync_link(terminal)
+    signal.signal(signal.SIGTERM, lambda *_: link.stop())
+    print(f"edgepos sync: draining {data_dir / 'terminal.db'} to {link.settings.host}:{link.settings.port}",
+          flush=True)
+    try:
+        link.run()
+    except KeyboardInterrupt:
+        link.stop()
+    return 0
+
+
+def _cloud_paths(args: argparse.Namespace, data_dir: Path) -> tuple[Path, str]:
+    deploy = args.deploy or data_dir / "cloud" / "deploy"
+    db = args.db or f"sqlite:///{(data_dir / 'cloud' / 'events.db').resolve()}"
+    if db.startswith("sqlite:///"):
+        Path(db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return deploy, db
+
+
+def _read_settings_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data: Any = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"{path}: cannot read settings: {err}") from err
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: settings must be a table/object")
+    return data
+
+
+def cmd_cloud(args: argparse.Namespace, data_dir: Path) -> int:
+    """The backend's actions; without one, run the ingest workers."""
+    from sync.provision import init_deployment, load_deployment
+    deploy, db = _cloud_paths(args, data_dir)
+    action = args.cloud_command or "run"
+    if action == "init":
+        dep = init_deployment(deploy, args.terminal, host=args.host, port=args.port, extra_hosts=args.extra_host,
+                              force=args.force)
+        print(f"edgepos cloud: deployment written to {dep.directory}")
+        print(f"  broker:   mosquitto -c {dep.conf_path}   (or: edgepos cloud broker)")
+        for tid in dep.terminals:
+            print(f"  terminal {tid}: copy {dep.directory / 'terminals' / tid / 'terminal.key'} to its DATA_DIR/keys/"
+                  f" and paste {dep.directory / 'terminals' / tid / 'broker.toml'} into its config")
+        return 0
+    dep = load_deployment(deploy)
+    if action == "broker":
+        import os
+        os.execvp("mosquitto", ["mosquitto", "-c", str(dep.conf_path)])
+    if action == "stats":
+        from sync.backend.service import cloud_stats
+        print(json.dumps(cloud_stats(db), ensure_ascii=False, indent=2))
+        return 0
+    if action == "push-config":
+        from sync.backend.service import push_config
+        if args.terminal not in dep.terminals:
+            raise ConfigError(f"terminal {args.terminal!r} is not in the deployment {deploy}")
+        push_config(dep.backend_settings(), args.terminal, _read_settings_file(args.file))
+        print(f"edgepos cloud: settings from {args.file} pushed to {args.terminal} (retained)")
+        return 0
+    from sync.backend.service import run_cloud
+    if args.workers < 1:
+        raise ConfigError("--workers must be at least 1")
+    print(f"edgepos cloud: {args.workers} worker(s) ingesting from {dep.host}:{dep.port} into {db}", flush=True)
+    return run_cloud(dep.backend_settings(), db, dep.secrets(), workers=args.workers,
+                     die_after_commit=args.die_after_commit)

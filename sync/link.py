@@ -1,0 +1,190 @@
+"""The terminal's side of sync: drain the outbox over MQTT 5, delete a row only on the backend's ack."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import ssl
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+import paho.mqtt.client as mqtt
+
+from sync.backoff import Backoff
+from sync.mqtt import BrokerSettings, Will, make_client, reason_text
+from sync.remote import ConfigReceiver
+from sync.schema import Ack, acks_topic, config_topic, decode_acks, events_topic, status_topic
+from terminal.events import rfc3339
+from terminal.remote_config import RemoteSettings
+from terminal.store.db import Database
+from terminal.store.sync_store import SyncStore
+
+log = logging.getLogger(__name__)
+CONNECT_TIMEOUT = 10.0
+
+
+def _now() -> str:
+    return rfc3339(datetime.now(timezone.utc))
+
+
+class SyncLink:
+    """One thread owns the paho client and the link's DB connection; `run()` until `stop()`."""
+
+    def __init__(self, db: Database, terminal_id: str, settings: BrokerSettings, currency: str, *,
+                 window: int = 1000, ack_timeout: float = 15.0, idle_poll: float = 0.2,
+                 backoff: Backoff | None = None, on_config: Callable[[RemoteSettings], None] | None = None) -> None:
+        self.store, self.terminal, self.settings = SyncStore(db), terminal_id, settings
+        self.window, self.ack_timeout, self.idle_poll = window, ack_timeout, idle_poll
+        self.backoff = backoff or Backoff()
+        self.config = ConfigReceiver(self.store, currency, on_config)
+        self._stop = threading.Event()
+        self._client: mqtt.Client | None = None
+        self._connected = False
+        self._refused = ""
+        self._acks: list[Ack] = []
+        self._inflight: dict[str, float] = {}   # event id -> when it was (last) sent
+        self._cursor = 0                          # highest seq sent on this connection
+        self._cursor_behind = True                # more rows may wait beyond the cursor
+
+    # -- the loop ---------------------------------------------------------------------------------
+    def run(self) -> None:
+        """Connect, drain, reconnect with backoff; returns after `stop()`."""
+        self.store.set_state(link="connecting", since=_now(), pid=os.getpid(), detail="")
+        try:
+            while not self._stop.is_set():
+                if not self._connected:
+                    self._connect_once()
+                    continue
+                busy = bool(self._inflight) or self._cursor_behind
+                assert self._client is not None
+                if self._client.loop(timeout=0.002 if busy else self.idle_poll) != mqtt.MQTT_ERR_SUCCESS:
+                    self._lost("connection lost")
+                    continue
+                self._settle_acks()
+                self._apply_configs()
+                self._fill()
+                self._resend_overdue()
+        finally:
+            self._shutdown()
+
+    def stop(self) -> None:
+        """Ask the loop to finish (thread-safe)."""
+        self._stop.set()
+
+    def start_thread(self) -> threading.Thread:
+        """Run the link in a daemon thread (the kiosk's way)."""
+        thread = threading.Thread(target=self.run, name="edgepos-sync", daemon=True)
+        thread.start()
+        return thread
+
+    # -- connection -------------------------------------------------------------------------------
+    def _connect_once(self) -> None:
+        # A fresh client per connection: paho would otherwise resend its own in-memory queue on top of ours.
+        will = Will(status_topic(self.terminal), json.dumps({"state": "offline"}).encode())
+        client = make_client(self.settings, self.terminal, will)
+        client.max_inflight_messages_set(self.window)
+        client.max_queued_messages_set(0)
+        client.on_connect, client.on_disconnect = self._on_connect, self._on_disconnect
+        client.on_message, client.on_publish = self._on_message, self._on_publish
+        self._client, self._refused, self._cursor_behind = client, "", True
+        try:
+            client.connect(self.settings.host, self.settings.port, keepalive=15, clean_start=True)
+            deadline = time.monotonic() + CONNECT_TIMEOUT
+            while not (self._connected or self._refused or self._stop.is_set()) and time.monotonic() < deadline:
+                if client.loop(timeout=0.1) != mqtt.MQTT_ERR_SUCCESS:
+                    self._refused = self._refused or "the broker closed the connection"
+        except (OSError, ssl.SSLError, ValueError) as err:
+            self._refused = f"cannot reach {self.settings.host}:{self.settings.port}: {err}"
+        if self._connected or self._stop.is_set():
+            return
+        self._refused = self._refused or f"no answer from the broker within {CONNECT_TIMEOUT:.0f} s"
+        self._lost(self._refused)
+
+    def _lost(self, why: str) -> None:
+        self._connected = False
+        if self._client is not None:
+            self._client.disconnect()
+            self._client = None
+        delay = self.backoff.next_delay()
+        log.warning("sync link offline: %s; retrying in %.1f s", why, delay)
+        self.store.set_state(link="offline", since=_now(), detail=why)
+        self._stop.wait(delay)
+
+    def _on_connect(self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
+        if reason.is_failure:
+            self._refused = f"the broker refused the terminal: {reason_text(reason)}"
+            return
+        self._connected, self._cursor, self._inflight = True, 0, {}
+        self.backoff.reset()
+        client.subscribe([(acks_topic(self.terminal), 1), (config_topic(self.terminal), 1)])
+        self.publish_status()
+        log.info("sync link online to %s:%s", self.settings.host, self.settings.port)
+        self.store.set_state(link="online", since=_now(), detail="")
+
+    def _on_disconnect(self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
+        self._connected = False
+
+    def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        if message.topic == acks_topic(self.terminal):
+            self._acks.extend(decode_acks(message.payload))
+        elif message.topic == config_topic(self.terminal):
+            self.config.received(message.payload)
+
+    def _on_publish(self, _client: mqtt.Client, _userdata: Any, _mid: int, reason: Any, _props: Any) -> None:
+        if reason.is_failure:  # e.g. "Not authorized": the ACL dropped it; the ack timeout will retry
+            log.error("the broker refused an event: %s", reason_text(reason))
+            self.store.set_state(detail=f"broker refused events: {reason_text(reason)}")
+
+    def publish_status(self) -> None:
+        """Retained status: online, with the applied remote config version and any rejection."""
+        if self._client is not None:
+            body = {"state": "online", "at": _now(), **self.config.status_fields()}
+            self._client.publish(status_topic(self.terminal), json.dumps(body), qos=1, retain=True)
+
+    # -- draining ---------------------------------------------------------------------------------
+    def _fill(self) -> None:
+        room = self.window - len(self._inflight)
+        if room <= 0 or self._client is None:
+            return
+        rows = self.store.after(self._cursor, min(room, 500))
+        self._cursor_behind = len(rows) == min(room, 500)
+        now, topic = time.monotonic(), events_topic(self.terminal)
+        for seq, event_id, envelope in rows:
+            if self._client.publish(topic, envelope, qos=1).rc != mqtt.MQTT_ERR_SUCCESS:
+                return  # disconnected meanwhile: the next connection starts again from seq 0
+            self._inflight[event_id], self._cursor = now, seq
+
+    def _settle_acks(self) -> None:
+        if not self._acks:
+            return
+        acks, self._acks = self._acks, []
+        done = [a.id for a in acks if a.status != "rejected"]
+        at = _now()
+        if done:
+            self.store.acknowledge(done, at)
+        for ack in acks:
+            if ack.status == "rejected":
+                log.error("backend rejected event %s: %s", ack.id, ack.reason)
+                self.store.reject(ack.id, ack.reason or "rejected", at)
+            self._inflight.pop(ack.id, None)
+
+    def _resend_overdue(self) -> None:
+        if self._inflight and next(iter(self._inflight.values())) < time.monotonic() - self.ack_timeout:
+            log.warning("no ack within %.0f s for %d events: sending every unacked event again",
+                        self.ack_timeout, len(self._inflight))
+            self._inflight, self._cursor = {}, 0
+
+    def _apply_configs(self) -> None:
+        if self.config.apply_pending():
+            self.publish_status()
+
+    def _shutdown(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and self._connected:
+            client.publish(status_topic(self.terminal), json.dumps({"state": "offline"}), qos=1, retain=True)
+            client.loop(timeout=0.2)
+            client.disconnect()
+        self._connected = False
+        self.store.set_state(link="stopped", since=_now(), detail="")

@@ -1,0 +1,110 @@
+"""What the sync link reads and writes in the terminal's DB: outbox drain, acks, link state."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from terminal.store.db import Database
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """The link as the DB knows it: what `edgepos sync status` prints."""
+
+    link: str
+    since: str | None
+    detail: str
+    pending: int
+    oldest_pending_at: str | None
+    oldest_pending_age_s: float | None
+    last_ack_at: str | None
+    rejected: int
+    config_version: int | None
+    config_error: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return dict(self.__dict__)
+
+
+def _age(stamp: str | None, now: datetime) -> float | None:
+    if stamp is None:
+        return None
+    then = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return round(max((now - then).total_seconds(), 0.0), 3)
+
+
+def _alive(pid_text: str | None) -> bool:
+    if not pid_text:
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
+
+
+class SyncStore:
+    """The sync link's view of the outbox; rows leave it only through `acknowledge` or `reject`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def after(self, seq: int, limit: int) -> list[tuple[int, str, bytes]]:
+        """Pending events with seq greater than `seq`, in seq order: (seq, id, envelope bytes)."""
+        rows = self._db.query("SELECT seq, id, envelope FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                              (seq, limit))
+        return [(int(r[0]), str(r[1]), str(r[2]).encode("utf-8")) for r in rows]
+
+    def acknowledge(self, ids: list[str], at: str) -> int:
+        """Remove the events the backend stored (or already had); returns how many were pending."""
+        with self._db.transaction() as tx:
+            removed = 0
+            for event_id in ids:
+                removed += tx.execute("DELETE FROM outbox WHERE id = ?", (event_id,)).rowcount
+            tx.execute("INSERT INTO sync_state(key, value) VALUES ('last_ack_at', ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (at,))
+        return removed
+
+    def reject(self, event_id: str, reason: str, at: str) -> bool:
+        """Move an event the backend refused out of the queue, keeping it and the reason for follow-up."""
+        with self._db.transaction() as tx:
+            moved = tx.execute("INSERT OR IGNORE INTO outbox_rejected(seq, id, schema, envelope, created_at, reason,"
+                               " rejected_at) SELECT seq, id, schema, envelope, created_at, ?, ? FROM outbox"
+                               " WHERE id = ?", (reason[:500], at, event_id)).rowcount
+            tx.execute("DELETE FROM outbox WHERE id = ?", (event_id,))
+        return moved > 0
+
+    def set_state(self, **values: str | int | None) -> None:
+        """Record link facts (state, since, detail, pid, config_version...) in one transaction."""
+        with self._db.transaction() as tx:
+            for key, value in values.items():
+                if value is None:
+                    tx.execute("DELETE FROM sync_state WHERE key = ?", (key,))
+                else:
+                    tx.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value)))
+
+    def state(self) -> dict[str, str]:
+        """Every recorded link fact."""
+        return {str(r[0]): str(r[1]) for r in self._db.query("SELECT key, value FROM sync_state")}
+
+    def status(self, now: datetime | None = None) -> SyncStatus:
+        """The link state, queue size and ages, read from the DB in one go."""
+        now = now or datetime.now(timezone.utc)
+        facts = self.state()
+        pending_row = self._db.query_one("SELECT COUNT(*), MIN(created_at) FROM outbox")
+        rejected_row = self._db.query_one("SELECT COUNT(*) FROM outbox_rejected")
+        pending = int(pending_row[0]) if pending_row else 0
+        oldest = str(pending_row[1]) if pending_row and pending_row[1] is not None else None
+        link = facts.get("link", "never started")
+        if link not in ("never started", "stopped") and not _alive(facts.get("pid")):
+            link = "not running"
+        version = facts.get("config_version")
+        return SyncStatus(link, facts.get("since"), facts.get("detail", ""), pending, oldest, _age(oldest, now),
+                          facts.get("last_ack_at"), int(rejected_row[0]) if rejected_row else 0,
+                          int(version) if version else None, facts.get("config_error", ""))
