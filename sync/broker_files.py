@@ -1,0 +1,94 @@
+"""The Mosquitto 2.0 files of a deployment: ACL and config text (pure), and the password file (mosquitto_passwd)."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from sync.schema import ROOT
+from terminal.errors import ConfigError
+
+BACKEND_USER = "edgepos-backend"
+
+# Topic rules. Mosquitto 2.0 checks every PUBLISH (and will) against "write": denied, an MQTT 5 client gets
+# PUBACK 135 (a 3.1.1 client a plain PUBACK). With an acl_file it grants every SUBSCRIBE, `$share/...` ones
+# included, and checks "read" on each message it would deliver (retained ones too), against the real topic.
+BACKEND_READ = (f"{ROOT}/+/events", f"{ROOT}/+/status", f"{ROOT}/+/rpc/+")
+BACKEND_WRITE = (f"{ROOT}/+/acks", f"{ROOT}/+/config", f"{ROOT}/+/rpc/+/reply")
+TERMINAL_WRITE = (f"{ROOT}/%u/events", f"{ROOT}/%u/status", f"{ROOT}/%u/rpc/#")
+TERMINAL_READ = (f"{ROOT}/%u/acks", f"{ROOT}/%u/config", f"{ROOT}/%u/rpc/+/reply")
+
+
+def acl_text(backend_user: str = BACKEND_USER) -> str:
+    """The ACL file: the backend's user rules, then pattern rules confining each terminal to its own id."""
+    lines = ["# edgepos broker ACL, written by sync.provision. Anything not granted here is denied.",
+             "# Rules before the first 'user' line would apply to every client: there are none.", "",
+             f"user {backend_user}"]
+    lines += [f"topic read {topic}" for topic in BACKEND_READ]
+    lines += [f"topic write {topic}" for topic in BACKEND_WRITE]
+    lines += ["", "# Every client, %u being its username (= its client id = the terminal id)."]
+    lines += [f"pattern write {topic}" for topic in TERMINAL_WRITE]
+    lines += [f"pattern read {topic}" for topic in TERMINAL_READ]
+    return "\n".join(lines) + "\n"
+
+
+def mosquitto_conf_text(directory: Path, host: str, port: int, run_as: str) -> str:
+    """mosquitto.conf for one TLS listener with the deployment's password file, ACL and certificates."""
+    d = directory.resolve()
+    return f"""# edgepos broker, written by sync.provision. Start with: mosquitto -c {d / "mosquitto.conf"}
+per_listener_settings false
+allow_anonymous false
+password_file {d / "passwd"}
+acl_file {d / "acl"}
+persistence false
+# Started as root, Mosquitto would switch to user "mosquitto", which cannot read the 0600 key files.
+user {run_as}
+
+# QoS 1 flow. max_inflight_messages is the outgoing window for clients that send no Receive Maximum and is
+# sent as Receive Maximum in the CONNACK (the default 20 caps every publisher at 20 unacked); 0 = no broker
+# limit (no Receive Maximum in the CONNACK, i.e. 65535; a client's own Receive Maximum still applies).
+# The per-client queue above the window holds a slow backend's backlog: past max_queued_messages Mosquitto
+# drops messages silently after PUBACKing them to the publisher (the default 1000 would lose events).
+max_inflight_messages 0
+max_queued_messages 200000
+max_packet_size 262144
+
+log_dest stderr
+log_type error
+log_type warning
+log_type notice
+connection_messages true
+
+# Listener options go below their `listener` line: above it, Mosquitto would open a default
+# plain-text listener on port 1883 for them.
+listener {port} {host}
+use_username_as_clientid true
+cafile {d / "ca.crt"}
+certfile {d / "server.crt"}
+keyfile {d / "server.key"}
+tls_version tlsv1.2
+"""
+
+
+def find_mosquitto_passwd() -> str:
+    """The mosquitto_passwd executable, or a ConfigError saying how to install it."""
+    found = shutil.which("mosquitto_passwd") or next(
+        (p for p in ("/usr/bin/mosquitto_passwd", "/usr/local/bin/mosquitto_passwd") if os.access(p, os.X_OK)), None)
+    if found is None:
+        raise ConfigError("mosquitto_passwd not found: install the broker with `apt-get install mosquitto`")
+    return found
+
+
+def write_passwd(path: Path, users: dict[str, str]) -> None:
+    """Create the Mosquitto password file (mode 0600) with a hashed entry per user, via mosquitto_passwd -b."""
+    tool = find_mosquitto_passwd()
+    if path.exists():
+        path.unlink()
+    for index, (user, password) in enumerate(users.items()):
+        args = [tool, "-c", "-b"] if index == 0 else [tool, "-b"]
+        result = subprocess.run([*args, str(path), user, password], capture_output=True, text=True, timeout=30)
+        if result.returncode != 0 or not path.exists():
+            detail = (result.stderr or result.stdout).strip() or f"exit status {result.returncode}"
+            raise ConfigError(f"{tool} could not add {user!r} to {path}: {detail}")
+    os.chmod(path, 0o600)
