@@ -41,7 +41,11 @@ per_listener_settings false
 allow_anonymous false
 password_file {d / "passwd"}
 acl_file {d / "acl"}
-persistence false
+# Sessions (the backend's subscription and its queued events) survive a broker restart; a crash loses at
+# most the last autosave interval, which the terminals' ack timeout then resends.
+persistence true
+persistence_location {d}/
+autosave_interval 30
 # Started as root, Mosquitto would switch to user "mosquitto", which cannot read the 0600 key files.
 user {run_as}
 

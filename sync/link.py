@@ -23,6 +23,7 @@ from terminal.store.sync_store import SyncStore
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 10.0
+MAX_ACK_WAIT = 60.0
 
 
 def _now() -> str:
@@ -33,10 +34,11 @@ class SyncLink:
     """One thread owns the paho client and the link's DB connection; `run()` until `stop()`."""
 
     def __init__(self, db: Database, terminal_id: str, settings: BrokerSettings, currency: str, *,
-                 window: int = 1000, ack_timeout: float = 15.0, idle_poll: float = 0.2,
+                 window: int = 1000, ack_timeout: float = 3.0, idle_poll: float = 0.2,
                  backoff: Backoff | None = None, on_config: Callable[[RemoteSettings], None] | None = None) -> None:
         self.store, self.terminal, self.settings = SyncStore(db), terminal_id, settings
         self.window, self.ack_timeout, self.idle_poll = window, ack_timeout, idle_poll
+        self._ack_wait = ack_timeout              # doubles while no ack comes (backend away), up to MAX_ACK_WAIT
         self.backoff = backoff or Backoff()
         self.config = ConfigReceiver(self.store, currency, on_config)
         self._stop = threading.Event()
@@ -160,6 +162,7 @@ class SyncLink:
         if not self._acks:
             return
         acks, self._acks = self._acks, []
+        self._ack_wait = self.ack_timeout
         done = [a.id for a in acks if a.status != "rejected"]
         at = _now()
         if done:
@@ -171,10 +174,11 @@ class SyncLink:
             self._inflight.pop(ack.id, None)
 
     def _resend_overdue(self) -> None:
-        if self._inflight and next(iter(self._inflight.values())) < time.monotonic() - self.ack_timeout:
+        if self._inflight and next(iter(self._inflight.values())) < time.monotonic() - self._ack_wait:
             log.warning("no ack within %.0f s for %d events: sending every unacked event again",
-                        self.ack_timeout, len(self._inflight))
+                        self._ack_wait, len(self._inflight))
             self._inflight, self._cursor = {}, 0
+            self._ack_wait = min(self._ack_wait * 2, MAX_ACK_WAIT)
 
     def _apply_configs(self) -> None:
         if self.config.apply_pending():

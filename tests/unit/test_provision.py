@@ -92,6 +92,7 @@ def test_acl_confines_every_terminal_to_its_own_prefix() -> None:
 
 
 GLOBAL_OPTIONS = {"per_listener_settings", "allow_anonymous", "password_file", "acl_file", "persistence", "user",
+                  "persistence_location", "autosave_interval",
                   "max_inflight_messages", "max_queued_messages", "max_packet_size", "log_dest", "log_type",
                   "connection_messages"}
 
