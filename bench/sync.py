@@ -10,10 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-try:
-    from sync.broker_process import MosquittoBroker, free_port
-except ImportError:
-    pass
+from sync.broker_process import MosquittoBroker, free_port
 from sync.link import SyncLink
 from sync.mqtt import BrokerSettings, make_client
 from sync.provision import Deployment, init_deployment
