@@ -10,6 +10,14 @@ from sync.schema import ROOT
 from terminal.errors import ConfigError
 
 BACKEND_USER = "edgepos-backend"
+# With use_username_as_clientid, two clients of one user take each other's session over: each ingest
+# worker logs in as its own user `edgepos-backend-<n>`; the plain user is for tools (push-config).
+MAX_WORKERS = 8
+
+
+def backend_users(base: str = BACKEND_USER) -> list[str]:
+    """The backend's broker users: the tools' user, then one per possible ingest worker."""
+    return [base] + [f"{base}-{n}" for n in range(1, MAX_WORKERS + 1)]
 
 # Topic rules. Mosquitto 2.0 checks every PUBLISH (and will) against "write": denied, an MQTT 5 client gets
 # PUBACK 135 (a 3.1.1 client a plain PUBACK). With an acl_file it grants every SUBSCRIBE, `$share/...` ones
@@ -23,10 +31,11 @@ TERMINAL_READ = (f"{ROOT}/%u/acks", f"{ROOT}/%u/config", f"{ROOT}/%u/rpc/+/reply
 def acl_text(backend_user: str = BACKEND_USER) -> str:
     """The ACL file: the backend's user rules, then pattern rules confining each terminal to its own id."""
     lines = ["# edgepos broker ACL, written by sync.provision. Anything not granted here is denied.",
-             "# Rules before the first 'user' line would apply to every client: there are none.", "",
-             f"user {backend_user}"]
-    lines += [f"topic read {topic}" for topic in BACKEND_READ]
-    lines += [f"topic write {topic}" for topic in BACKEND_WRITE]
+             "# Rules before the first 'user' line would apply to every client: there are none."]
+    for user in backend_users(backend_user):
+        lines += ["", f"user {user}"]
+        lines += [f"topic read {topic}" for topic in BACKEND_READ]
+        lines += [f"topic write {topic}" for topic in BACKEND_WRITE]
     lines += ["", "# Every client, %u being its username (= its client id = the terminal id)."]
     lines += [f"pattern write {topic}" for topic in TERMINAL_WRITE]
     lines += [f"pattern read {topic}" for topic in TERMINAL_READ]
@@ -85,14 +94,19 @@ def find_mosquitto_passwd() -> str:
 
 
 def write_passwd(path: Path, users: dict[str, str]) -> None:
-    """Create the Mosquitto password file (mode 0600) with a hashed entry per user, via mosquitto_passwd -b."""
+    """Create the Mosquitto password file (mode 0600): plain entries hashed in place by `mosquitto_passwd -U`.
+
+    One run for every user, and no password ever appears in a process's arguments.
+    """
     tool = find_mosquitto_passwd()
     if path.exists():
         path.unlink()
-    for index, (user, password) in enumerate(users.items()):
-        args = [tool, "-c", "-b"] if index == 0 else [tool, "-b"]
-        result = subprocess.run([*args, str(path), user, password], capture_output=True, text=True, timeout=30)
-        if result.returncode != 0 or not path.exists():
-            detail = (result.stderr or result.stdout).strip() or f"exit status {result.returncode}"
-            raise ConfigError(f"{tool} could not add {user!r} to {path}: {detail}")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.writelines(f"{user}:{password}\n" for user, password in users.items())
+    result = subprocess.run([tool, "-U", str(path)], capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        path.unlink()
+        detail = (result.stderr or result.stdout).strip() or f"exit status {result.returncode}"
+        raise ConfigError(f"{tool} could not hash the passwords in {path}: {detail}")
     os.chmod(path, 0o600)

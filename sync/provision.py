@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sync.broker_files import BACKEND_USER, acl_text, find_mosquitto_passwd, mosquitto_conf_text, write_passwd
+from sync.broker_files import BACKEND_USER, acl_text, backend_users, find_mosquitto_passwd, mosquitto_conf_text, write_passwd
 from sync.certs import write_certificates
 from sync.mqtt import BrokerSettings
 from sync.schema import TERMINAL_ID
@@ -103,7 +103,7 @@ def _check_terminals(terminals: Sequence[str]) -> list[str]:
         if not isinstance(tid, str) or not TERMINAL_ID.fullmatch(tid):
             raise ConfigError(f"terminal id {tid!r} is not valid: use 1 to 64 letters, digits, '.', '_' or '-', "
                               "starting with a letter or digit")
-        if tid == BACKEND_USER:
+        if tid.startswith(BACKEND_USER):
             raise ConfigError(f"terminal id {tid!r} is reserved for the cloud backend's broker user")
         if tid in seen:
             raise ConfigError(f"terminal id {tid!r} is given twice")
@@ -139,7 +139,8 @@ def init_deployment(directory: Path, terminals: Sequence[str], host: str = "127.
     backend_password = secrets.token_urlsafe(24)
     creds = {tid: TerminalCredentials(secrets.token_urlsafe(24), bytes.fromhex(secrets.token_hex(32)))
              for tid in tids}
-    write_passwd(directory / "passwd", {BACKEND_USER: backend_password, **{t: c.password for t, c in creds.items()}})
+    write_passwd(directory / "passwd", {**{u: backend_password for u in backend_users()},
+                                        **{t: c.password for t, c in creds.items()}})
     (directory / "acl").write_text(acl_text(BACKEND_USER))
     run_as = pwd.getpwuid(os.geteuid()).pw_name
     (directory / "mosquitto.conf").write_text(mosquitto_conf_text(directory, host, port, run_as))

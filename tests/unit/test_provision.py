@@ -12,7 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from paho.mqtt.client import topic_matches_sub
 
-from sync.broker_files import BACKEND_USER, acl_text, mosquitto_conf_text
+from sync.broker_files import BACKEND_USER, acl_text, backend_users, mosquitto_conf_text
 from sync.certs import make_ca, make_server_cert, write_certificates
 from sync.provision import Deployment, TerminalCredentials, init_deployment, load_deployment
 from terminal.bootstrap import load_secret
@@ -65,7 +65,7 @@ def _rules(text: str) -> list[tuple[str | None, str, str, str]]:
 def test_acl_confines_every_terminal_to_its_own_prefix() -> None:
     rules = _rules(acl_text())
     assert all(len(r) == 4 and r[2] in ("read", "write") for r in rules)  # explicit access, never readwrite
-    assert all(user == BACKEND_USER for user, kind, _, _ in rules if kind == "topic")  # no rule for everyone
+    assert all(user in backend_users() for user, kind, _, _ in rules if kind == "topic")  # no rule for everyone
     patterns = [(access, topic) for _, kind, access, topic in rules if kind == "pattern"]
     assert patterns and all(topic.startswith("edgepos/v1/%u/") for _, topic in patterns)
     assert all("%c" not in topic for _, topic in patterns)
