@@ -1,0 +1,206 @@
+"""An ingest worker: shared-subscription consumer that checks events, commits each batch once, then acks."""
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from collections import Counter
+from typing import Any, Protocol
+
+import paho.mqtt.client as mqtt
+
+from sync.backend.store import BackendError, EventStore, Rejection, clean_text, storable
+from sync.mqtt import BrokerSettings, make_client, reason_text, session_properties
+from sync.schema import (SHARED_EVENTS, Ack, Envelope, EnvelopeError, acks_topic, check_mac, encode_acks,
+                         parse_envelope, terminal_of)
+
+log = logging.getLogger(__name__)
+SESSION_EXPIRY_S = 300     # the broker keeps our subscription and queued events this long while we restart
+LINGER_S = 0.002           # a batch waits this long for more events after the queue runs dry...
+FLUSH_S = 0.020            # ...but never longer than this after its first event
+KEEPALIVE_S = 30
+REPORT_EVERY_S = 60.0      # how often a busy worker logs what it ingested
+_WAKE = ("", b"", 0)       # a queue item that only wakes the batch loop
+
+
+class Flag(Protocol):
+    """A threading.Event or a multiprocessing Event."""
+
+    def set(self) -> None: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
+def check_event(payload: bytes, terminal: str | None, secret: bytes | None) -> Envelope:
+    """A storable, correctly signed envelope, or EnvelopeError (its event_id only when it is safe to ack)."""
+    event_id: str | None = None
+    try:
+        env = parse_envelope(payload, terminal or "?")
+        if not storable(env.id):
+            raise EnvelopeError("field 'id' holds NUL or unpaired surrogate characters")
+        event_id = env.id
+        if not storable(env.created_at):
+            raise EnvelopeError("field 'created_at' holds NUL or unpaired surrogate characters", env.id)
+        check_mac(env, secret)
+        return env
+    except EnvelopeError as err:
+        if err.event_id is not None and not storable(err.event_id):
+            raise EnvelopeError(err.reason) from err
+        raise
+    except Exception as err:  # noqa: BLE001 - one payload must never stop the worker
+        raise EnvelopeError(f"unreadable event ({type(err).__name__}: {err})", event_id) from err
+
+
+class IngestWorker:
+    """Receives `SHARED_EVENTS` at QoS 1; PUBACKs and acks an event only after the commit that stored it."""
+
+    def __init__(self, settings: BrokerSettings, store_url: str, secrets: dict[str, bytes], name: str, *,
+                 batch_max: int = 500, die_after_commit: int | None = None,
+                 session_expiry_s: int = SESSION_EXPIRY_S, ready: Flag | None = None) -> None:
+        self.settings, self.secrets, self.name = settings, dict(secrets), name
+        self.client_id = settings.username   # Mosquitto's use_username_as_clientid forces this anyway
+        self.store = EventStore(store_url)
+        self.batch_max, self.die_after_commit, self.session_expiry_s = batch_max, die_after_commit, session_expiry_s
+        self.ready: Flag = ready or threading.Event()
+        self.commits = 0
+        self.connections = 0                 # successful CONNACKs: 1 unless the link dropped
+        self._tally: Counter[str] = Counter()
+        self._report_at = time.monotonic() + REPORT_EVERY_S
+        self._inbox: queue.SimpleQueue[tuple[str, bytes, int]] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._refused = ""
+
+    def stop(self) -> None:
+        """Ask run() to finish its current batch and return (safe from a signal handler)."""
+        self._stop.set()
+        self._inbox.put(_WAKE)
+
+    # -- paho's network thread: only enqueue -------------------------------------------------------
+    def _on_connect(self, client: mqtt.Client, _u: Any, flags: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            self._refused = (f"the broker refused {self.settings.username!r}: {reason_text(reason)} (every "
+                             "worker logs in as its own provisioned user)")
+            self._inbox.put(_WAKE)
+            return
+        self.connections += 1
+        log.info("%s connected to %s:%d (session present: %s)", self.name, self.settings.host,
+                 self.settings.port, flags.session_present)
+        client.subscribe(SHARED_EVENTS, qos=1)   # again even with a session: harmless, and heals a lost one
+
+    def _on_subscribe(self, _c: mqtt.Client, _u: Any, _mid: int, reasons: list[Any], _p: Any) -> None:
+        if any(r.is_failure for r in reasons):
+            self._refused = f"the broker refused the subscription to {SHARED_EVENTS}: {reason_text(reasons[0])}"
+            self._inbox.put(_WAKE)
+        else:
+            self.ready.set()
+
+    def _on_disconnect(self, _c: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if not self._stop.is_set():
+            log.warning("%s lost the broker (%s); reconnecting", self.name, reason_text(reason))
+
+    def _on_message(self, _c: mqtt.Client, _u: Any, msg: mqtt.MQTTMessage) -> None:
+        self._inbox.put((msg.topic, bytes(msg.payload), msg.mid))
+
+    # -- the batch loop ----------------------------------------------------------------------------
+    def run(self) -> None:
+        """Consume and store events until stop(); raises BackendError if the broker refuses our login."""
+        self.store.create()
+        client = make_client(self.settings, self.client_id)
+        client.manual_ack_set(True)          # PUBACK after the commit: a crash before it means redelivery
+        client.max_inflight_messages_set(100)
+        client.reconnect_delay_set(1, 10)
+        client.on_connect, client.on_subscribe = self._on_connect, self._on_subscribe
+        client.on_disconnect, client.on_message = self._on_disconnect, self._on_message
+        props = session_properties(self.session_expiry_s)
+        props.ReceiveMaximum = min(65535, max(100, self.batch_max * 4))
+        client.connect_async(self.settings.host, self.settings.port, KEEPALIVE_S, clean_start=False,
+                             properties=props)
+        client.loop_start()                  # connects, and reconnects, in its own thread (broker may be down)
+        try:
+            while not self._stop.is_set():
+                batch = self._gather()
+                if self._refused:
+                    raise BackendError(f"{self.name}: {self._refused}")
+                if batch:
+                    self._process(client, batch)
+        finally:
+            client.disconnect()
+            client.loop_stop()
+            self.store.close()
+
+    def _gather(self) -> list[tuple[str, bytes, int]]:
+        try:
+            item = self._inbox.get(timeout=0.5)
+        except queue.Empty:
+            return []
+        batch = [] if item is _WAKE else [item]
+        flush_at = time.monotonic() + FLUSH_S
+        while len(batch) < self.batch_max and not self._stop.is_set():
+            wait = min(LINGER_S, flush_at - time.monotonic())
+            if wait <= 0:
+                break
+            try:
+                item = self._inbox.get_nowait()            # the cheap path while events stream in
+            except queue.Empty:
+                try:
+                    item = self._inbox.get(timeout=wait)
+                except queue.Empty:
+                    break
+            if item is not _WAKE:
+                batch.append(item)
+        return batch
+
+    def _process(self, client: mqtt.Client, batch: list[tuple[str, bytes, int]]) -> None:
+        good: list[Envelope] = []
+        texts: list[str] = []
+        refused: list[Rejection] = []
+        answers: list[tuple[str, int | Ack]] = []    # (terminal, index into good or a rejected ack), in order
+        for topic, payload, _mid in batch:
+            terminal = terminal_of(topic)
+            try:
+                good.append(check_event(payload, terminal, self.secrets.get(terminal or "")))
+                texts.append(payload.decode("utf-8"))
+                answers.append((good[-1].terminal, len(good) - 1))
+            except EnvelopeError as err:
+                refused.append(Rejection(terminal or "?", err.event_id, err.reason))
+                if terminal and err.event_id:
+                    answers.append((terminal, Ack(err.event_id, "rejected", clean_text(err.reason, 300))))
+                log.info("%s rejected an event from %s: %s", self.name, terminal or topic, err.reason)
+        stored = self._commit(good, refused, texts)
+        if stored is None:
+            return                           # stopping: nothing PUBACKed, the broker redelivers
+        self.commits += 1
+        if self.die_after_commit is not None and self.commits >= self.die_after_commit:
+            log.error("%s: die_after_commit=%d reached, exiting before acking", self.name, self.die_after_commit)
+            os._exit(137)
+        self._report(stored, len(refused))
+        per_terminal: dict[str, list[Ack]] = {}
+        for terminal, answer in answers:
+            per_terminal.setdefault(terminal, []).append(stored[answer] if isinstance(answer, int) else answer)
+        for terminal, acks in per_terminal.items():
+            client.publish(acks_topic(terminal), encode_acks(acks), qos=1)
+        for _topic, _payload, mid in batch:
+            client.ack(mid, 1)
+
+    def _report(self, acks: list[Ack], rejected: int) -> None:
+        self._tally.update(a.status for a in acks)
+        self._tally.update(batches=1, rejected=rejected)
+        if time.monotonic() >= self._report_at:
+            tally, self._tally = self._tally, Counter()
+            log.info("%s: %d stored, %d duplicate, %d rejected in %d batches over the last %.0f s", self.name,
+                     tally["stored"], tally["duplicate"], tally["rejected"], tally["batches"], REPORT_EVERY_S)
+            self._report_at = time.monotonic() + REPORT_EVERY_S
+
+    def _commit(self, good: list[Envelope], refused: list[Rejection], texts: list[str]) -> list[Ack] | None:
+        delay = 0.5
+        while True:
+            try:
+                return self.store.store_batch(good, self.name, refused, texts)
+            except BackendError as err:
+                log.error("%s: batch of %d not stored, retrying in %.1f s: %s", self.name,
+                          len(good) + len(refused), delay, err)
+            if self._stop.wait(delay):
+                return None
+            delay = min(delay * 2, 10.0)

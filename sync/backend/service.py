@@ -1,0 +1,173 @@
+"""The reference backend as a service: N ingest worker processes, stats, and pushing retained terminal settings."""
+from __future__ import annotations
+
+import ctypes
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from dataclasses import replace
+from multiprocessing.connection import wait
+from typing import Any
+
+from sync.backend.ingest import Flag, IngestWorker
+from sync.backend.store import BackendError, EventStore
+from sync.mqtt import BrokerSettings, make_client, reason_text
+from sync.schema import config_topic
+
+log = logging.getLogger(__name__)
+PR_SET_PDEATHSIG = 1
+STOP_TIMEOUT_S = 15.0
+PUBLISH_TIMEOUT_S = 15.0
+
+
+def worker_settings(settings: BrokerSettings, index: int) -> BrokerSettings:
+    """Ingest worker `index`'s (1-based) login: user `<backend user>-<index>`, same password.
+
+    Mosquitto's `use_username_as_clientid` makes the client id the username, so clients sharing one user take
+    each other's session over: every worker has its own user (provisioned as edgepos-backend-1..N) and the
+    plain backend user is left to tools such as push_config.
+    """
+    return replace(settings, username=f"{settings.username}-{index}")
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGTERM this process when its parent dies; exit now if it already has."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass                                 # not Linux: the worker then outlives a SIGKILLed parent
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _worker_main(settings: BrokerSettings, store_url: str, secrets: dict[str, bytes], name: str,
+                 die_after_commit: int | None, parent: int, ready: Flag | None = None) -> None:
+    """Entry point of a worker process: run one IngestWorker until SIGTERM/SIGINT."""
+    _die_with_parent(parent)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format=f"%(asctime)s {name} %(levelname)s %(name)s: %(message)s")
+    worker = IngestWorker(settings, store_url, secrets, name, die_after_commit=die_after_commit, ready=ready)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: worker.stop())
+    try:
+        worker.run()
+    except BackendError as err:
+        log.error("%s", err)
+        sys.exit(2)
+
+
+def start_worker(settings: BrokerSettings, store_url: str, secrets: dict[str, bytes], name: str, *,
+                 die_after_commit: int | None = None, ready: Flag | None = None) -> multiprocessing.process.BaseProcess:
+    """Start one ingest worker in its own (spawned) process that dies with this one; `ready` is set on SUBACK."""
+    context = multiprocessing.get_context("spawn")
+    process = context.Process(target=_worker_main, name=name, daemon=False,
+                              args=(settings, store_url, secrets, name, die_after_commit, os.getpid(), ready))
+    process.start()
+    return process
+
+
+def _exit_code(process: multiprocessing.process.BaseProcess) -> int:
+    code = process.exitcode or 0
+    return 128 - code if code < 0 else code
+
+
+def run_cloud(settings: BrokerSettings, store_url: str, secrets: dict[str, bytes], workers: int = 1,
+              die_after_commit: int | None = None) -> int:
+    """Run `workers` ingest processes until SIGTERM/SIGINT or until one exits; the exit code to return."""
+    if workers < 1:
+        raise BackendError("workers must be at least 1")
+    store = EventStore(store_url)
+    try:
+        store.create()
+    finally:
+        store.close()
+    processes = [start_worker(worker_settings(settings, i), store_url, secrets,
+                              f"{settings.username}-{i}", die_after_commit=die_after_commit)
+                 for i in range(1, workers + 1)]
+    asked = threading.Event()                                  # a signal asked us to stop
+
+    def signal_all(signum: int) -> None:
+        for process in processes:
+            if process.pid is not None and process.exitcode is None:
+                os.kill(process.pid, signum)
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        asked.set()
+        signal_all(signum)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        first = wait([p.sentinel for p in processes])          # until one ends: asked to, or crashed
+        ended = next(p for p in processes if p.sentinel in first)
+        ended.join()
+        if not asked.is_set():
+            log.error("worker %s exited with status %d: stopping the others", ended.name, _exit_code(ended))
+            signal_all(signal.SIGTERM)
+        for process in processes:
+            process.join(STOP_TIMEOUT_S)
+            if process.exitcode is None:
+                log.error("worker %s did not stop within %.0f s: killing it", process.name, STOP_TIMEOUT_S)
+                process.kill()
+                process.join()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if asked.is_set():
+        return max(_exit_code(p) for p in processes)           # 0 when every worker stopped cleanly
+    return _exit_code(ended) or 1                                # a worker ending on its own is a failure
+
+
+def cloud_stats(store_url: str) -> dict[str, Any]:
+    """Stored, duplicate and rejected counts per terminal (and schema), and totals."""
+    store = EventStore(store_url)
+    try:
+        return store.stats()
+    finally:
+        store.close()
+
+
+def push_config(settings: BrokerSettings, terminal: str, document: dict[str, Any]) -> None:
+    """Publish the settings as retained JSON on the terminal's config topic; returns once the broker has it."""
+    payload = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    client = make_client(settings, f"{settings.username}-config")
+    done = threading.Event()
+    outcome: dict[str, str] = {}
+
+    def on_connect(_c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            outcome["error"] = f"the broker refused {settings.username!r}: {reason_text(reason)}"
+            done.set()
+        else:
+            outcome["mid"] = str(client.publish(config_topic(terminal), payload, qos=1, retain=True).mid)
+
+    def on_publish(_c: Any, _u: Any, mid: int, reason: Any, _p: Any) -> None:
+        if str(mid) == outcome.get("mid"):
+            if reason.is_failure:
+                outcome["error"] = f"the broker refused the settings for {terminal}: {reason_text(reason)}"
+            done.set()
+
+    def on_disconnect(_c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        outcome.setdefault("error", f"the broker closed the connection: {reason_text(reason)}")
+        done.set()
+
+    client.on_connect, client.on_publish, client.on_disconnect = on_connect, on_publish, on_disconnect
+    try:
+        client.connect(settings.host, settings.port, 30)
+    except (OSError, ValueError) as err:
+        raise BackendError(f"cannot reach the broker at {settings.host}:{settings.port}: {err}") from err
+    client.loop_start()
+    try:
+        if not done.wait(PUBLISH_TIMEOUT_S):
+            raise BackendError(f"no answer from the broker at {settings.host}:{settings.port} "
+                               f"within {PUBLISH_TIMEOUT_S:.0f} s")
+    finally:
+        client.on_disconnect = None
+        client.disconnect()
+        client.loop_stop()
+    if "error" in outcome:
+        raise BackendError(f"settings not pushed to {terminal}: {outcome['error']}")

@@ -1,0 +1,52 @@
+"""The backend's tables (SQLAlchemy Core) and the one PostgreSQL-specific bulk insert."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+metadata = sa.MetaData()
+events = sa.Table(
+    "events", metadata,
+    sa.Column("id", sa.Text, primary_key=True),          # the unique constraint that dedupes replays
+    sa.Column("terminal", sa.Text, nullable=False),
+    sa.Column("schema", sa.Text, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("envelope", sa.Text, nullable=False),
+    sa.Column("received_at", sa.Text, nullable=False),
+    sa.Column("worker", sa.Text, nullable=False),
+    sa.Index("events_by_terminal", "terminal", "schema", "seq"),
+)
+ingest_counts = sa.Table(
+    "ingest_counts", metadata,
+    sa.Column("terminal", sa.Text, primary_key=True),
+    sa.Column("duplicate", sa.BigInteger, nullable=False, default=0),
+    sa.Column("rejected", sa.BigInteger, nullable=False, default=0),
+    sa.Column("last_reason", sa.Text),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+rejections = sa.Table(
+    "rejections", metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("terminal", sa.Text, nullable=False),
+    sa.Column("event_id", sa.Text),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("at", sa.Text, nullable=False),
+)
+
+COLUMNS = [column.name for column in events.columns]
+
+
+def _pg_bulk_insert() -> Any:
+    """INSERT ... SELECT FROM json_to_recordset(:rows): one statement and one parameter for any batch size."""
+    columns = [sa.column(c.name, c.type) for c in events.columns]
+    source = sa.func.json_to_recordset(sa.bindparam("rows", type_=postgresql.JSON)).table_valued(
+        *columns).render_derived(name="batch", with_types=True)
+    return (postgresql.insert(events).from_select(COLUMNS, sa.select(*source.c))
+            .on_conflict_do_nothing(index_elements=["id"]).returning(events.c.id))
+
+
+PG_BULK_INSERT = _pg_bulk_insert()
