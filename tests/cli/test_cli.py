@@ -28,7 +28,7 @@ def test_help_lists_every_subcommand_of_the_design(tmp_path: Path) -> None:
     assert "--data-dir" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["sim", "cloud", "doctor", "emv", "paycode", "face", "members", "sync"])
+@pytest.mark.parametrize("command", ["sim", "doctor", "emv", "paycode", "face", "members"])
 def test_later_commands_say_not_yet_available_and_exit_2(tmp_path: Path, command: str) -> None:
     result = edgepos(command, "status", cwd=tmp_path)
     assert result.returncode == 2
@@ -90,3 +90,22 @@ def test_bench_checkout_prints_percentiles_as_json_last(tmp_path: Path) -> None:
     assert figures["bench"] == "checkout" and figures["iterations"] == 30
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
     assert figures["outbox_rows"] == 30 + 20 + 1  # every measured and warm-up sale, plus the shift opening
+
+
+def test_sync_status_agrees_with_the_db(tmp_path: Path) -> None:
+    missing = edgepos("--data-dir", "var", "sync", "status", cwd=tmp_path)
+    assert missing.returncode == 1 and "no terminal database" in missing.stderr
+    edgepos("--data-dir", "var", "demo", cwd=tmp_path)
+    status = json.loads(edgepos("--data-dir", "var", "sync", "status", "--json", cwd=tmp_path).stdout)
+    import sqlite3
+    with sqlite3.connect(tmp_path / "var" / "terminal.db") as conn:
+        pending, oldest = conn.execute("SELECT COUNT(*), MIN(created_at) FROM outbox").fetchone()
+    assert status["pending"] == pending == 2 and status["oldest_pending_at"] == oldest
+    assert status["link"] == "never started" and status["last_ack_at"] is None
+    text = edgepos("--data-dir", "var", "sync", "status", cwd=tmp_path).stdout
+    assert "pending" in text and "never started" in text
+
+
+def test_cloud_without_a_deployment_says_how_to_make_one(tmp_path: Path) -> None:
+    result = edgepos("--data-dir", "cloud", "cloud", "stats", cwd=tmp_path)
+    assert result.returncode == 1 and "deployment" in result.stderr.lower()
