@@ -174,7 +174,7 @@ def load_deployment(directory: Path) -> Deployment:
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path} not found: create the deployment first (sync.provision.init_deployment)") from None
+        raise ConfigError(f"{path} not found: create it first with `edgepos cloud init --terminal ID`") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ConfigError(f"{path} cannot be read: {err}") from err
     try:
