@@ -110,9 +110,12 @@ def run_sync_bench(events: int, say: Callable[[str], Any] = print) -> dict[str, 
                 stored = [r[0] for r in conn.execute(text("SELECT id FROM events WHERE terminal = :t"),
                                                      {"t": TERMINAL})]
             engine.dispose()
+            from sync.backend.service import cloud_stats
+            answers = cloud_stats(db_url)["totals"]
     wanted = set(ids)
     got = [i for i in stored if i in wanted]
     return {"bench": "sync", "events": events, "seconds": round(seconds, 3),
             "events_per_s": round(events / seconds, 1), "raw_publish_per_s": round(raw, 1),
             "ratio": round(events / seconds / raw, 3), "lost": len(wanted - set(got)),
-            "duplicates": len(got) - len(set(got)), "outbox_left": int(left[0]) if left else -1}
+            "duplicates": len(got) - len(set(got)), "outbox_left": int(left[0]) if left else -1,
+            "replays_answered_duplicate": answers["duplicate"], "rejected": answers["rejected"]}
