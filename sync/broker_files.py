@@ -15,9 +15,12 @@ BACKEND_USER = "edgepos-backend"
 MAX_WORKERS = 8
 
 
+ACQUIRER_USER = "edgepos-acquirer"
+
+
 def backend_users(base: str = BACKEND_USER) -> list[str]:
-    """The backend's broker users: the tools' user, then one per possible ingest worker."""
-    return [base] + [f"{base}-{n}" for n in range(1, MAX_WORKERS + 1)]
+    """The cloud side's broker users: tools, the acquirer gateway, then one per possible ingest worker."""
+    return [base, ACQUIRER_USER] + [f"{base}-{n}" for n in range(1, MAX_WORKERS + 1)]
 
 # Topic rules. Mosquitto 2.0 checks every PUBLISH (and will) against "write": denied, an MQTT 5 client gets
 # PUBACK 135 (a 3.1.1 client a plain PUBACK). With an acl_file it grants every SUBSCRIBE, `$share/...` ones

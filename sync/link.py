@@ -15,6 +15,7 @@ import paho.mqtt.client as mqtt
 from sync.backoff import Backoff
 from sync.mqtt import BrokerSettings, Will, make_client, reason_text
 from sync.remote import ConfigReceiver
+from sync.rpc import RpcChannel
 from sync.schema import Ack, acks_topic, config_topic, decode_acks, events_topic, status_topic
 from terminal.events import rfc3339
 from terminal.remote_config import RemoteSettings
@@ -34,13 +35,14 @@ class SyncLink:
     """One thread owns the paho client and the link's DB connection; `run()` until `stop()`."""
 
     def __init__(self, db: Database, terminal_id: str, settings: BrokerSettings, currency: str, *,
-                 window: int = 1000, ack_timeout: float = 3.0, idle_poll: float = 0.2,
+                 window: int = 1000, ack_timeout: float = 3.0, idle_poll: float = 0.05,
                  backoff: Backoff | None = None, on_config: Callable[[RemoteSettings], None] | None = None) -> None:
         self.store, self.terminal, self.settings = SyncStore(db), terminal_id, settings
         self.window, self.ack_timeout, self.idle_poll = window, ack_timeout, idle_poll
         self._ack_wait = ack_timeout              # doubles while no ack comes (backend away), up to MAX_ACK_WAIT
         self.backoff = backoff or Backoff()
         self.config = ConfigReceiver(self.store, currency, on_config)
+        self.rpc = RpcChannel(terminal_id)
         self._stop = threading.Event()
         self._client: mqtt.Client | None = None
         self._connected = False
@@ -59,11 +61,12 @@ class SyncLink:
                 if not self._connected:
                     self._connect_once()
                     continue
-                busy = bool(self._inflight) or self._cursor_behind
+                busy = bool(self._inflight) or self._cursor_behind or self.rpc.busy
                 assert self._client is not None
                 if self._client.loop(timeout=0.002 if busy else self.idle_poll) != mqtt.MQTT_ERR_SUCCESS:
                     self._lost("connection lost")
                     continue
+                self.rpc.flush(self._client)
                 self._settle_acks()
                 self._apply_configs()
                 self._fill()
@@ -105,7 +108,7 @@ class SyncLink:
         self._lost(self._refused)
 
     def _lost(self, why: str) -> None:
-        self._connected = False
+        self._connected = self.rpc.connected = False
         if self._client is not None:
             self._client.disconnect()
             self._client = None
@@ -120,19 +123,23 @@ class SyncLink:
             return
         self._connected, self._cursor, self._inflight = True, 0, {}
         self.backoff.reset()
-        client.subscribe([(acks_topic(self.terminal), 1), (config_topic(self.terminal), 1)])
+        client.subscribe([(acks_topic(self.terminal), 1), (config_topic(self.terminal), 1),
+                          (self.rpc.subscription, 1)])
+        self.rpc.connected = True
         self.publish_status()
         log.info("sync link online to %s:%s", self.settings.host, self.settings.port)
         self.store.set_state(link="online", since=_now(), detail="")
 
     def _on_disconnect(self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
-        self._connected = False
+        self._connected = self.rpc.connected = False
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         if message.topic == acks_topic(self.terminal):
             self._acks.extend(decode_acks(message.payload))
         elif message.topic == config_topic(self.terminal):
             self.config.received(message.payload)
+        elif message.topic.endswith("/reply"):
+            self.rpc.deliver(message)
 
     def _on_publish(self, _client: mqtt.Client, _userdata: Any, _mid: int, reason: Any, _props: Any) -> None:
         if reason.is_failure:  # e.g. "Not authorized": the ACL dropped it; the ack timeout will retry
@@ -190,5 +197,5 @@ class SyncLink:
             client.publish(status_topic(self.terminal), json.dumps({"state": "offline"}), qos=1, retain=True)
             client.loop(timeout=0.2)
             client.disconnect()
-        self._connected = False
+        self._connected = self.rpc.connected = False
         self.store.set_state(link="stopped", since=_now(), detail="")

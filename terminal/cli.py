@@ -10,10 +10,10 @@ from typing import Callable
 from terminal.config import Config
 from terminal.errors import EdgeposError
 from terminal.logs import setup_logging
+from simulators.commands import add_sim_parser, cmd_sim
 from sync.commands import add_cloud_parser, add_sync_parser, cmd_cloud, cmd_sync
 
 LATER = {
-    "sim": "hardware simulators (printer, scanner, camera, acquirer)",
     "doctor": "the device self-test",
     "emv": "EMVCo merchant-presented QR encode/decode",
     "paycode": "customer payment code classification",
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--iterations", type=int, default=500, help="checkout: how many measured runs")
     bench.add_argument("--events", type=int, default=10_000, help="sync: how many events to queue")
     add_sync_parser(sub)
+    add_sim_parser(sub)
     add_cloud_parser(sub)
     for name, what in LATER.items():
         later = sub.add_parser(name, help=f"{what} (not yet available)")
@@ -110,11 +111,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "sim":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:  # a simulator's own options (argparse leaves those starting with '-' to us)
+        args.args = [*extra, *args.args]
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "kiosk": cmd_kiosk, "demo": cmd_demo, "bench": cmd_bench,
         "sync": lambda a: cmd_sync(a, Path(a.data_dir), lambda: _load(a)),
-        "cloud": lambda a: cmd_cloud(a, Path(a.data_dir))}
+        "cloud": lambda a: cmd_cloud(a, Path(a.data_dir)), "sim": cmd_sim}
     handler = handlers.get(args.command)
     if handler is None:
         print(f"edgepos {args.command}: {LATER[args.command]} is not yet available in this release",

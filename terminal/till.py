@@ -125,9 +125,13 @@ class Till:
             raise SaleError(f"cash must be in {self.currency}")
         if tendered < due:
             raise SaleError(f"{tendered} is not enough: {due} is due")
+        return self.complete(Payment(uuid.uuid4().hex, "cash", due, tendered, tendered - due))
+
+    def complete(self, payment: Payment) -> Completed:
+        """Settle the sale in tender with this payment: sale, payment and event in one transaction, then print."""
+        sale = self._current()
         if sale.state is SaleState.OPEN:
             sale.start_tender()
-        payment = Payment(uuid.uuid4().hex, "cash", due, tendered, tendered - due)
         paid = copy.deepcopy(sale)  # the open sale stays untouched if storing fails
         paid.apply_payment(payment)
         paid.closed_at = self._clock.now()
@@ -136,7 +140,8 @@ class Till:
             self._outbox.enqueue(tx, "payment/1", sale_event_body(paid), paid.closed_at)
         self.sale = None
         self.last_paid_id = paid.id
-        log.info("sale %s paid: %s cash, change %s", paid.id, paid.totals.total, payment.change)
+        log.info("sale %s paid: %s %s (%s), change %s", paid.id, paid.totals.total, payment.method, payment.status,
+                 payment.change)
         receipt = self.receipt(paid)
         printed_to, error = self._print(receipt)
         return Completed(paid, payment, payment.change, receipt, printed_to, error)

@@ -101,6 +101,26 @@ CREATE TABLE outbox_rejected (
 );
 """
 
+# Version 3: every attempt at the acquirer, written before the request goes out, so a crash, a timeout
+# or a success that lands after the reversal can always be traced, queried, reversed or refunded.
+V3 = """
+CREATE TABLE payment_attempts (
+    out_trade_no TEXT PRIMARY KEY,
+    sale_id TEXT NOT NULL,
+    scheme TEXT NOT NULL,
+    masked_code TEXT NOT NULL,
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    trade_no TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    needs_attention INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX payment_attempts_sale ON payment_attempts(sale_id);
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 SCHEMA_VERSION = len(MIGRATIONS)

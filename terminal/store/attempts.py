@@ -1,0 +1,64 @@
+"""Payment attempts at the acquirer: written before each request, updated with every answer."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from terminal.money import Money
+from terminal.store.db import Database
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One out_trade_no: what was asked, and where it stands."""
+
+    out_trade_no: str
+    sale_id: str
+    scheme: str
+    masked_code: str
+    amount: Money
+    status: str
+    reason: str
+    trade_no: str
+    needs_attention: bool
+
+
+class AttemptStore:
+    """The payment_attempts table; the full payment code is never written, only its mask."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def begin(self, out_trade_no: str, sale_id: str, scheme: str, masked: str, amount: Money, at: str) -> None:
+        """Record an attempt before its request is sent."""
+        with self._db.transaction() as tx:
+            tx.execute("INSERT INTO payment_attempts(out_trade_no, sale_id, scheme, masked_code, amount, currency,"
+                       " status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'sent', ?, ?)",
+                       (out_trade_no, sale_id, scheme, masked, amount.minor, amount.currency, at, at))
+
+    def update(self, out_trade_no: str, status: str, at: str, reason: str = "", trade_no: str = "",
+               needs_attention: bool = False) -> None:
+        """Record where an attempt stands now."""
+        with self._db.transaction() as tx:
+            tx.execute("UPDATE payment_attempts SET status = ?, reason = ?, trade_no = COALESCE(NULLIF(?, ''), "
+                       "trade_no), updated_at = ?, needs_attention = ? WHERE out_trade_no = ?",
+                       (status, reason[:300], trade_no, at, int(needs_attention), out_trade_no))
+
+    def get(self, out_trade_no: str) -> Attempt | None:
+        """One attempt, or None."""
+        rows = self.find("WHERE out_trade_no = ?", (out_trade_no,))
+        return rows[0] if rows else None
+
+    def needing_attention(self) -> list[Attempt]:
+        """Attempts the cashier must see: late successes refunded, reversals not confirmed, offline declines."""
+        return self.find("WHERE needs_attention = 1 ORDER BY updated_at", ())
+
+    def acknowledge(self, out_trade_no: str) -> None:
+        """The cashier has seen it."""
+        with self._db.transaction() as tx:
+            tx.execute("UPDATE payment_attempts SET needs_attention = 0 WHERE out_trade_no = ?", (out_trade_no,))
+
+    def find(self, where: str, params: tuple[str, ...]) -> list[Attempt]:
+        """Attempts matching a WHERE clause (internal queries only)."""
+        rows = self._db.query("SELECT out_trade_no, sale_id, scheme, masked_code, amount, currency, status, reason,"
+                              f" trade_no, needs_attention FROM payment_attempts {where}", params)
+        return [Attempt(r[0], r[1], r[2], r[3], Money(int(r[4]), r[5]), r[6], r[7], r[8], bool(r[9])) for r in rows]
