@@ -141,8 +141,8 @@ class Sale:
 
     @property
     def paid(self) -> Money:
-        """Sum of approved payments."""
-        return total((p.amount for p in self.payments if p.status == "approved"), self.currency)
+        """Sum of payments that settle the sale: approved online, or accepted offline (forwarded later)."""
+        return total((p.amount for p in self.payments if p.status in ("approved", "offline")), self.currency)
 
     @property
     def due(self) -> Money:
