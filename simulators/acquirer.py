@@ -101,6 +101,28 @@ class AcquirerSim:
             return {"status": "pending", "reason": "waiting for the customer to confirm in the wallet"}
         return None  # silent / late-success: the request is "lost"
 
+    def _precreate(self, terminal: str | None, otn: str, req: dict[str, Any]) -> dict[str, str] | None:
+        """A merchant-presented QR order: created now; the script decides what the customer's wallet does."""
+        script, arg = self._script_for(str(req.get("amount", "")))
+        self.trades[otn] = Trade(script, arg, Decimal(str(req.get("amount", "0"))), time.monotonic())
+        if terminal and script in ("approve", "decline", "pending"):
+            delay = float(arg) if script == "pending" and arg else 0.3
+            timer = threading.Timer(delay, self._customer_paid, (terminal, otn))
+            self._timers.append(timer)
+            timer.start()
+        return {"status": "created"}
+
+    def _customer_paid(self, terminal: str, otn: str) -> None:
+        trade = self.trades[otn]
+        if trade.status != "pending":
+            return  # closed meanwhile
+        trade.status = "declined" if trade.script == "decline" else "success"
+        body = {"out_trade_no": otn, "status": trade.status, "trade_no": f"SIM{otn[-12:]}",
+                "reason": (trade.arg or "insufficient_funds") if trade.script == "decline" else ""}
+        self.client.publish(reply_topic(terminal, "notify"), json.dumps(body), qos=1)
+        print(json.dumps({"terminal": terminal, "method": "notify", "out_trade_no": otn, "answer": trade.status}),
+              flush=True)
+
     def _query(self, _terminal: str | None, otn: str, _req: dict[str, Any]) -> dict[str, str] | None:
         trade = self.trades.get(otn)
         if trade is None:

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import uuid
 
+import threading
+from typing import Callable
+
 from terminal.code_payment import CodeAuthorizer, CodeOutcome, Progress
 from terminal.money import Money
 from terminal.sale import Payment, SaleState
+from terminal.qr_payment import QrPayments
 from terminal.till import Completed, Till
 
 
@@ -18,8 +22,23 @@ def pay_by_code(till: Till, authorizer: CodeAuthorizer, code: str,
     outcome = authorizer.authorize(code, sale.due, sale.id, progress)
     if not outcome.paid:
         return outcome, None   # the sale stays in tender: another method, or back to the cart
-    due = sale.due
-    payment = Payment(uuid.uuid4().hex, "code", due, due, Money.zero(due.currency),
+    return outcome, _settle(till, outcome)
+
+
+def pay_by_qr(till: Till, qr: QrPayments, show: Callable[[str], None], progress: Progress = lambda _m: None,
+              cancel: threading.Event | None = None) -> tuple[CodeOutcome, Completed | None]:
+    """Show the sale's QR; the sale completes only when the acquirer says the customer paid."""
+    sale = till.sale
+    if sale is None or sale.state is not SaleState.TENDERING:
+        sale = till.start_tender()
+    outcome = qr.collect(sale.due, sale.id, show, progress, cancel)
+    return outcome, (_settle(till, outcome) if outcome.paid else None)
+
+
+def _settle(till: Till, outcome: CodeOutcome) -> Completed:
+    due = till.sale.due if till.sale is not None else Money.zero(till.currency)
+    method = "qr" if outcome.scheme == "emvqr" else "code"
+    payment = Payment(uuid.uuid4().hex, method, due, due, Money.zero(due.currency),
                       reference=f"{outcome.scheme}:{outcome.masked}:{outcome.out_trade_no}",
                       status="approved" if outcome.status == "approved" else "offline")
-    return outcome, till.complete(payment)
+    return till.complete(payment)

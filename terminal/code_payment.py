@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Callable
 
@@ -53,6 +54,7 @@ class CodeAuthorizer:
                  check_code: Callable[[str], None] | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         self.acquirer, self.attempts, self.clock, self.terminal = acquirer, attempts, clock, terminal_id
         self.timings, self.offline_gate, self.check_code, self.sleep = timings, offline_gate, check_code, sleep
+        self.waiters: dict[str, Future[AcquirerReply]] = {}   # trades whose result arrives by notification
         acquirer.on_notify(self.late_result)
 
     def _now(self) -> str:
@@ -82,7 +84,7 @@ class CodeAuthorizer:
             reply = self.acquirer.call("pay", request, self.timings.request_timeout_s)
         except AcquirerUnreachable:
             return self._offline(otn, amount)
-        final = self._final(otn, reply)
+        final = self.settle(otn, reply)
         if final is not None:
             return final
         deadline = time.monotonic() + self.timings.query_window_s
@@ -93,13 +95,14 @@ class CodeAuthorizer:
                 reply = self.acquirer.call("query", {"out_trade_no": otn}, self.timings.request_timeout_s)
             except AcquirerUnreachable:
                 continue  # the link will be back; keep querying until the window closes
-            final = self._final(otn, reply)
+            final = self.settle(otn, reply)
             if final is not None:
                 return final
         progress("No answer from the wallet: cancelling the payment…")
-        return self._reverse(otn)
+        return self.reverse(otn)
 
-    def _final(self, otn: str, reply: AcquirerReply | None) -> CodeOutcome | None:
+    def settle(self, otn: str, reply: AcquirerReply | None) -> CodeOutcome | None:
+        """The outcome a final answer gives (recorded), or None while it is not final."""
         if reply is None or reply.status not in (FINAL_OK, *FINAL_NO):
             return None
         if reply.status == FINAL_OK:
@@ -109,7 +112,8 @@ class CodeAuthorizer:
         self.attempts.update(otn, "declined", self._now(), reason)
         return CodeOutcome("declined", f"Declined: {reason}. Ask for another payment method.")
 
-    def _reverse(self, otn: str) -> CodeOutcome:
+    def reverse(self, otn: str) -> CodeOutcome:
+        """Cancel a trade that got no final answer; says whether the acquirer confirmed it."""
         try:
             reply = self.acquirer.call("reverse", {"out_trade_no": otn}, self.timings.request_timeout_s)
         except AcquirerUnreachable:
@@ -137,6 +141,10 @@ class CodeAuthorizer:
 
     def late_result(self, reply: AcquirerReply) -> None:
         """An unsolicited result; a success for a trade we cancelled is refunded at once and flagged."""
+        waiter = self.waiters.pop(reply.out_trade_no, None)
+        if waiter is not None:
+            waiter.set_result(reply)
+            return
         attempt = self.attempts.get(reply.out_trade_no)
         if attempt is None or reply.status != FINAL_OK or attempt.status not in ("reversed", "reverse_unconfirmed"):
             return

@@ -15,9 +15,9 @@ REQUEST_TIMEOUT_S = 10.0
 def out_trade_no_of(till: Till, sale_id: str) -> str:
     """The acquirer trade a code sale was paid with (its payment reference ends with it)."""
     sale = till.sales.load(sale_id)
-    codes = [p for p in sale.payments if p.method == "code" and p.status == "approved"]
+    codes = [p for p in sale.payments if p.method in ("code", "qr") and p.status == "approved"]
     if not codes:
-        raise RefundError(f"sale {sale_id[:12]} was not paid online by wallet code: refund it as cash")
+        raise RefundError(f"sale {sale_id[:12]} was not paid online by wallet code or QR: refund it as cash")
     return codes[0].reference.rsplit(":", 1)[-1]
 
 
