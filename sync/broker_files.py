@@ -16,17 +16,20 @@ MAX_WORKERS = 8
 
 
 ACQUIRER_USER = "edgepos-acquirer"
+FORWARDER_USER = "edgepos-forwarder"
 
 
 def backend_users(base: str = BACKEND_USER) -> list[str]:
     """The cloud side's broker users: tools, the acquirer gateway, then one per possible ingest worker."""
-    return [base, ACQUIRER_USER] + [f"{base}-{n}" for n in range(1, MAX_WORKERS + 1)]
+    return [base, ACQUIRER_USER, FORWARDER_USER] + [f"{base}-{n}" for n in range(1, MAX_WORKERS + 1)]
 
 # Topic rules. Mosquitto 2.0 checks every PUBLISH (and will) against "write": denied, an MQTT 5 client gets
 # PUBACK 135 (a 3.1.1 client a plain PUBACK). With an acl_file it grants every SUBSCRIBE, `$share/...` ones
 # included, and checks "read" on each message it would deliver (retained ones too), against the real topic.
-BACKEND_READ = (f"{ROOT}/+/events", f"{ROOT}/+/status", f"{ROOT}/+/rpc/+")
-BACKEND_WRITE = (f"{ROOT}/+/acks", f"{ROOT}/+/config", f"{ROOT}/+/rpc/+/reply")
+CLOUD_RPC = "edgepos/cloud/v1/rpc"   # the backend's own requests to the acquirer (forwarded offline payments)
+BACKEND_READ = (f"{ROOT}/+/events", f"{ROOT}/+/status", f"{ROOT}/+/rpc/+", f"{CLOUD_RPC}/+", f"{CLOUD_RPC}/+/reply")
+BACKEND_WRITE = (f"{ROOT}/+/acks", f"{ROOT}/+/config", f"{ROOT}/+/rpc/+/reply", f"{CLOUD_RPC}/+",
+                 f"{CLOUD_RPC}/+/reply")
 TERMINAL_WRITE = (f"{ROOT}/%u/events", f"{ROOT}/%u/status", f"{ROOT}/%u/rpc/#")
 TERMINAL_READ = (f"{ROOT}/%u/acks", f"{ROOT}/%u/config", f"{ROOT}/%u/rpc/+/reply")
 

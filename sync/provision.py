@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sync.broker_files import ACQUIRER_USER, BACKEND_USER, acl_text, backend_users, find_mosquitto_passwd, mosquitto_conf_text, write_passwd
+from sync.broker_files import (ACQUIRER_USER, BACKEND_USER, FORWARDER_USER, acl_text, backend_users,
+                               find_mosquitto_passwd, mosquitto_conf_text, write_passwd)
 from sync.certs import write_certificates
 from sync.mqtt import BrokerSettings
 from sync.schema import TERMINAL_ID
@@ -58,6 +59,10 @@ class Deployment:
     def acquirer_settings(self) -> BrokerSettings:
         """Broker settings for the acquirer gateway (or its simulator): answers the terminals' rpc requests."""
         return BrokerSettings(self.host, self.port, ACQUIRER_USER, self.backend_password, str(self.ca_file))
+
+    def forwarder_settings(self) -> BrokerSettings:
+        """Broker settings for the backend's forwarder of offline payments."""
+        return BrokerSettings(self.host, self.port, FORWARDER_USER, self.backend_password, str(self.ca_file))
 
     def terminal_settings(self, tid: str) -> BrokerSettings:
         """Broker settings for one terminal (its username is its id)."""
@@ -107,7 +112,7 @@ def _check_terminals(terminals: Sequence[str]) -> list[str]:
         if not isinstance(tid, str) or not TERMINAL_ID.fullmatch(tid):
             raise ConfigError(f"terminal id {tid!r} is not valid: use 1 to 64 letters, digits, '.', '_' or '-', "
                               "starting with a letter or digit")
-        if tid.startswith(BACKEND_USER) or tid == ACQUIRER_USER:
+        if tid.startswith(BACKEND_USER) or tid in (ACQUIRER_USER, FORWARDER_USER):
             raise ConfigError(f"terminal id {tid!r} is reserved for the cloud backend's broker user")
         if tid in seen:
             raise ConfigError(f"terminal id {tid!r} is given twice")

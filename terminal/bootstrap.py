@@ -24,6 +24,8 @@ from terminal.till import Till
 
 if TYPE_CHECKING:
     from sync.link import SyncLink
+    from terminal.code_payment import CodeAuthorizer
+    from terminal.qr_payment import QrPayments
 
 
 @dataclass
@@ -140,3 +142,23 @@ def prepare_config(path: Path, explicit: bool) -> Config:
         print(f"edgepos: wrote a default config to {path} (simulated devices); edit it for this shop",
               file=sys.stderr)
     return load_config(path)
+
+
+def build_payments(terminal: Terminal, link: SyncLink, clock: Clock | None = None
+                   ) -> tuple[CodeAuthorizer, QrPayments]:
+    """Wallet-code and merchant-QR payments over the link, with the risk rules and the offline policy."""
+    from sync.rpc import MqttAcquirer
+    from terminal.code_payment import CodeAuthorizer, PaymentTimings
+    from terminal.offline import OfflineGate
+    from terminal.qr_payment import QrMerchant, QrPayments
+    from terminal.risk import RiskGuard
+    from terminal.store.attempts import AttemptStore
+    clock = clock or SystemClock()
+    pay = terminal.config.payments
+    risk = RiskGuard(terminal.db, clock, velocity_max=pay.velocity_max, velocity_window_s=pay.velocity_window_s)
+    timings = PaymentTimings(pay.request_timeout_s, pay.query_interval_s, pay.query_window_s)
+    authorizer = CodeAuthorizer(MqttAcquirer(link.rpc), AttemptStore(terminal.db), clock, terminal.config.terminal_id,
+                                timings, offline_gate=OfflineGate(terminal.db, terminal.offline_caps, clock),
+                                check_code=risk.admit)
+    merchant = QrMerchant(terminal.config.shop_name, pay.qr_city, pay.qr_country, pay.merchant_id)
+    return authorizer, QrPayments(authorizer, merchant)

@@ -10,13 +10,12 @@ from typing import Callable
 from terminal.config import Config
 from terminal.errors import EdgeposError
 from terminal.logs import setup_logging
+from terminal.tools_cli import add_emv_parser, add_paycode_parser, cmd_emv, cmd_paycode
 from simulators.commands import add_sim_parser, cmd_sim
 from sync.commands import add_cloud_parser, add_sync_parser, cmd_cloud, cmd_sync
 
 LATER = {
     "doctor": "the device self-test",
-    "emv": "EMVCo merchant-presented QR encode/decode",
-    "paycode": "customer payment code classification",
     "face": "the face engine tools",
     "members": "membership management",
 }
@@ -51,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--events", type=int, default=10_000, help="sync: how many events to queue")
     add_sync_parser(sub)
     add_sim_parser(sub)
+    add_emv_parser(sub)
+    add_paycode_parser(sub)
     add_cloud_parser(sub)
     for name, what in LATER.items():
         later = sub.add_parser(name, help=f"{what} (not yet available)")
@@ -120,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "kiosk": cmd_kiosk, "demo": cmd_demo, "bench": cmd_bench,
         "sync": lambda a: cmd_sync(a, Path(a.data_dir), lambda: _load(a)),
-        "cloud": lambda a: cmd_cloud(a, Path(a.data_dir)), "sim": cmd_sim}
+        "cloud": lambda a: cmd_cloud(a, Path(a.data_dir)), "sim": cmd_sim,
+        "emv": cmd_emv, "paycode": cmd_paycode}
     handler = handlers.get(args.command)
     if handler is None:
         print(f"edgepos {args.command}: {LATER[args.command]} is not yet available in this release",

@@ -8,6 +8,7 @@ from typing import Callable
 
 from terminal.code_payment import CodeAuthorizer, CodeOutcome, Progress
 from terminal.money import Money
+from terminal.paycodes import normalize
 from terminal.sale import Payment, SaleState
 from terminal.qr_payment import QrPayments
 from terminal.till import Completed, Till
@@ -22,7 +23,10 @@ def pay_by_code(till: Till, authorizer: CodeAuthorizer, code: str,
     outcome = authorizer.authorize(code, sale.due, sale.id, progress)
     if not outcome.paid:
         return outcome, None   # the sale stays in tender: another method, or back to the cart
-    return outcome, _settle(till, outcome)
+    forward = None
+    if outcome.status == "offline":
+        forward = {"out_trade_no": outcome.out_trade_no, "scheme": outcome.scheme, "auth_code": normalize(code)}
+    return outcome, _settle(till, outcome, forward)
 
 
 def pay_by_qr(till: Till, qr: QrPayments, show: Callable[[str], None], progress: Progress = lambda _m: None,
@@ -35,10 +39,10 @@ def pay_by_qr(till: Till, qr: QrPayments, show: Callable[[str], None], progress:
     return outcome, (_settle(till, outcome) if outcome.paid else None)
 
 
-def _settle(till: Till, outcome: CodeOutcome) -> Completed:
+def _settle(till: Till, outcome: CodeOutcome, forward: dict[str, str] | None = None) -> Completed:
     due = till.sale.due if till.sale is not None else Money.zero(till.currency)
     method = "qr" if outcome.scheme == "emvqr" else "code"
     payment = Payment(uuid.uuid4().hex, method, due, due, Money.zero(due.currency),
                       reference=f"{outcome.scheme}:{outcome.masked}:{outcome.out_trade_no}",
                       status="approved" if outcome.status == "approved" else "offline")
-    return till.complete(payment)
+    return till.complete(payment, forward)

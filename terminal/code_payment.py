@@ -14,7 +14,7 @@ from terminal.events import rfc3339
 from terminal.money import Money
 from terminal.paycodes import classify
 from terminal.ports import Clock
-from terminal.store.attempts import AttemptStore
+from terminal.store.attempts import Attempt, AttemptStore
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -146,6 +146,9 @@ class CodeAuthorizer:
             waiter.set_result(reply)
             return
         attempt = self.attempts.get(reply.out_trade_no)
+        if attempt is not None and attempt.status == "offline" and reply.status in (FINAL_OK, *FINAL_NO):
+            self._forwarded(attempt, reply)
+            return
         if attempt is None or reply.status != FINAL_OK or attempt.status not in ("reversed", "reverse_unconfirmed"):
             return
         body = {"out_trade_no": attempt.out_trade_no, "out_request_no": f"{attempt.out_trade_no}-late",
@@ -163,3 +166,15 @@ class CodeAuthorizer:
                                  f"{attempt.amount.format()} arrived after the cancellation; the refund failed: "
                                  "call the acquirer", reply.trade_no, needs_attention=True)
         log.warning("late success for %s after its reversal: %s", attempt.out_trade_no, refund)
+
+    def _forwarded(self, attempt: Attempt, reply: AcquirerReply) -> None:
+        """The backend charged an offline payment: record the outcome; a decline needs the cashier."""
+        if reply.status == FINAL_OK:
+            self.attempts.update(attempt.out_trade_no, "offline_approved", self._now(), "charged after forwarding",
+                                 reply.trade_no)
+            return
+        self.attempts.update(attempt.out_trade_no, "offline_declined", self._now(),
+                             f"{attempt.amount.format()} accepted offline for sale {attempt.sale_id[:12]} was declined "
+                             f"when forwarded ({reply.reason or 'declined'}): follow up with the customer "
+                             f"({attempt.masked_code})", needs_attention=True)
+        log.warning("offline payment %s declined after forwarding: %s", attempt.out_trade_no, reply.reason)

@@ -49,6 +49,20 @@ class OfflineConfig:
 
 
 @dataclass(frozen=True)
+class PaymentsConfig:
+    """Wallet payments: the acquirer discipline's timings, the velocity limit, and what the shop's QR says."""
+
+    request_timeout_s: int
+    query_interval_s: int
+    query_window_s: int
+    velocity_max: int
+    velocity_window_s: int
+    qr_city: str
+    qr_country: str
+    merchant_id: str
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the terminal needs to start, validated."""
 
@@ -68,6 +82,7 @@ class Config:
     broker: BrokerConfig
     offline: OfflineConfig
     fullscreen: bool
+    payments: PaymentsConfig
 
 
 class _Reader:
@@ -178,6 +193,11 @@ def parse_config(path: Path, data: dict[str, Any]) -> Config:
                               r.money("offline.total_cap", currency, "5000"),
                               r.positive("offline.max_age_hours", 24)),
         fullscreen=r.get("ui.fullscreen", bool, False),
+        payments=PaymentsConfig(
+            r.positive("payments.request_timeout_s", 10), r.positive("payments.query_interval_s", 3),
+            r.positive("payments.query_window_s", 45), r.positive("payments.velocity_max", 20),
+            r.positive("payments.velocity_window_s", 60), r.text("payments.qr_city", "Shanghai"),
+            r.text("payments.qr_country", "CN"), r.text("payments.merchant_id", r.text("terminal.id"))),
     )
 
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Callable, Protocol, runtime_checkable
+from typing import Any, Callable, Protocol, runtime_checkable
 
+from terminal.capture import CameraFrame, Decoded
 from terminal.receipts import Receipt
 
 
@@ -56,4 +57,26 @@ class Outbox(Protocol):
 
     def pending_count(self) -> int:
         """How many events are not yet acknowledged by the backend."""
+        ...
+
+
+@runtime_checkable
+class Camera(Protocol):
+    """A source of frames; raises CameraError (drivers/camera.py) when it cannot open or stops giving frames."""
+
+    def read(self) -> CameraFrame:
+        """The next frame, blocking until it arrives."""
+        ...
+
+    def close(self) -> None:
+        """Release the device or file."""
+        ...
+
+
+@runtime_checkable
+class CodeReader(Protocol):
+    """Finds and decodes the codes (QR, Code 128, EAN-13) in one frame image."""
+
+    def decode(self, image: Any) -> tuple[Decoded, ...]:
+        """Every code found in the image, in no particular order; empty when there is none."""
         ...

@@ -17,17 +17,7 @@ from terminal.store.db import Database, Transaction
 log = logging.getLogger(__name__)
 
 # To move into a migration (terminal/store/migrations.py); IF NOT EXISTS lets it run on every start until then.
-RISK_SCHEMA = """
-CREATE TABLE IF NOT EXISTS risk_salt (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    salt TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS risk_codes (
-    code_hash TEXT PRIMARY KEY,
-    seen_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS risk_codes_seen_at ON risk_codes(seen_at)
-"""
+# The risk_salt and risk_codes tables come with schema version 3 (terminal/store/migrations.py).
 
 DEFAULT_RETENTION_S = 90 * 24 * 3600  # wallet codes expire in minutes; 90 days of hashes is ample
 
@@ -51,7 +41,6 @@ class RiskGuard:
         self.velocity_window_s = velocity_window_s
         self.retention_s = retention_s
         with db.transaction() as tx:
-            tx.executescript_in_tx(RISK_SCHEMA)
             self._salt = salt if salt is not None else self._stored_salt(tx)
 
     @staticmethod

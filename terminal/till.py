@@ -35,15 +35,18 @@ class Completed:
     print_error: str | None
 
 
-def sale_event_body(sale: Sale) -> dict[str, Any]:
-    """The payment/1 event body: enough for the backend to book the sale."""
+def sale_event_body(sale: Sale, forward: dict[str, str] | None = None) -> dict[str, Any]:
+    """The payment/1 event body: enough for the backend to book the sale (and to charge an offline payment)."""
     t = sale.totals
-    return {"sale_id": sale.id, "shift_id": sale.shift_id, "currency": sale.currency,
+    body = {"sale_id": sale.id, "shift_id": sale.shift_id, "currency": sale.currency,
             "subtotal": t.subtotal.minor, "discount": t.discount.minor, "tax": t.tax.minor, "total": t.total.minor,
             "lines": [{"sku": p.line.item.sku, "quantity": p.line.quantity, "amount": p.amount.minor,
                        "tax": p.tax.minor} for p in t.lines],
             "payments": [{"id": p.id, "method": p.method, "amount": p.amount.minor, "reference": p.reference,
                           "status": p.status} for p in sale.payments]}
+    if forward:  # an offline payment: the backend charges it; the full code leaves the DB with the acked row
+        body["forward"] = forward
+    return body
 
 
 class Till:
@@ -127,7 +130,7 @@ class Till:
             raise SaleError(f"{tendered} is not enough: {due} is due")
         return self.complete(Payment(uuid.uuid4().hex, "cash", due, tendered, tendered - due))
 
-    def complete(self, payment: Payment) -> Completed:
+    def complete(self, payment: Payment, forward: dict[str, str] | None = None) -> Completed:
         """Settle the sale in tender with this payment: sale, payment and event in one transaction, then print."""
         sale = self._current()
         if sale.state is SaleState.OPEN:
@@ -137,7 +140,7 @@ class Till:
         paid.closed_at = self._clock.now()
         with self._db.transaction() as tx:
             self.sales.insert(tx, paid)
-            self._outbox.enqueue(tx, "payment/1", sale_event_body(paid), paid.closed_at)
+            self._outbox.enqueue(tx, "payment/1", sale_event_body(paid, forward), paid.closed_at)
         self.sale = None
         self.last_paid_id = paid.id
         log.info("sale %s paid: %s %s (%s), change %s", paid.id, paid.totals.total, payment.method, payment.status,

@@ -119,6 +119,16 @@ CREATE TABLE payment_attempts (
     needs_attention INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX payment_attempts_sale ON payment_attempts(sale_id);
+-- Payment codes are single use: only a salted hash of each is kept, never the code.
+CREATE TABLE risk_salt (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    salt TEXT NOT NULL
+);
+CREATE TABLE risk_codes (
+    code_hash TEXT PRIMARY KEY,
+    seen_at REAL NOT NULL
+);
+CREATE INDEX risk_codes_seen_at ON risk_codes(seen_at);
 """
 
 # Index i holds the script that takes the schema from version i to i + 1.

@@ -13,7 +13,7 @@ import pytest
 
 from sync.rpc import MqttAcquirer
 from sync_helpers import open_terminal, take_sales, terminal_dir, wait_for
-from terminal.bootstrap import Terminal, build_sync_link
+from terminal.bootstrap import Terminal, build_payments, build_sync_link
 from terminal.code_checkout import pay_by_code
 from terminal.code_payment import CodeAuthorizer, PaymentTimings
 from terminal.code_refund import refund_code_sale
@@ -176,3 +176,25 @@ def test_partial_refunds_through_the_acquirer(shop: Any, deployment: Any) -> Non
         assert {r["out_trade_no"] for r in refunds} == {outcome.out_trade_no}
     finally:
         sim.stop()
+
+
+def test_the_app_wiring_refuses_a_reused_code(deployment: Any, broker: Any, tmp_path: Path) -> None:
+    term = open_terminal(terminal_dir(deployment, tmp_path))
+    take_sales(term, 0)
+    link = build_sync_link(term)
+    thread = link.start_thread()
+    sim = Acquirer(deployment, "--script", "approve")
+    try:
+        wait_for("the link online", lambda: link.rpc.connected)
+        authorizer, _qr = build_payments(term, link)
+        ring(term)
+        first, done = pay_by_code(term.till, authorizer, WECHAT)
+        assert first.status == "approved" and done is not None
+        ring(term)
+        again, nothing = pay_by_code(term.till, authorizer, WECHAT)
+        assert again.status == "refused" and nothing is None and "already used" in again.message
+        assert sim.methods() == ["pay"]
+    finally:
+        sim.stop()
+        link.stop()
+        thread.join(5)
