@@ -24,6 +24,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from sync.broker_files import CLOUD_RPC
 from sync.mqtt import BrokerSettings, make_client
 from sync.rpc import reply_topic
 from sync.schema import ROOT, terminal_of
@@ -49,7 +50,7 @@ class AcquirerSim:
         self.settings, self.script, self.by_amount = settings, script, by_amount
         self.trades: dict[str, Trade] = {}
         self.client = make_client(settings, settings.username)
-        self.client.on_connect = lambda c, *_: c.subscribe(f"{ROOT}/+/rpc/+", qos=1)
+        self.client.on_connect = lambda c, *_: c.subscribe([(f"{ROOT}/+/rpc/+", 1), (f"{CLOUD_RPC}/+", 1)])
         self.client.on_message = self._on_message
         self._timers: list[threading.Timer] = []
 

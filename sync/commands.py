@@ -125,4 +125,4 @@ def cmd_cloud(args: argparse.Namespace, data_dir: Path) -> int:
         raise ConfigError("--workers must be at least 1")
     print(f"edgepos cloud: {args.workers} worker(s) ingesting from {dep.host}:{dep.port} into {db}", flush=True)
     return run_cloud(dep.backend_settings(), db, dep.secrets(), workers=args.workers,
-                     die_after_commit=args.die_after_commit)
+                     die_after_commit=args.die_after_commit, forwarder=dep.forwarder_settings())

@@ -77,7 +77,7 @@ def _exit_code(process: multiprocessing.process.BaseProcess) -> int:
 
 
 def run_cloud(settings: BrokerSettings, store_url: str, secrets: dict[str, bytes], workers: int = 1,
-              die_after_commit: int | None = None) -> int:
+              die_after_commit: int | None = None, forwarder: BrokerSettings | None = None) -> int:
     """Run `workers` ingest processes until SIGTERM/SIGINT or until one exits; the exit code to return."""
     if workers < 1:
         raise BackendError("workers must be at least 1")
@@ -90,6 +90,11 @@ def run_cloud(settings: BrokerSettings, store_url: str, secrets: dict[str, bytes
                               f"{settings.username}-{i}", die_after_commit=die_after_commit)
                  for i in range(1, workers + 1)]
     asked = threading.Event()                                  # a signal asked us to stop
+    forwarding = None
+    if forwarder is not None:                                  # offline payments to the acquirer
+        from sync.backend.forwarder import Forwarder
+        forwarding = Forwarder(forwarder, store_url)
+        threading.Thread(target=forwarding.run, name="forwarder", daemon=True).start()
 
     def signal_all(signum: int) -> None:
         for process in processes:
@@ -117,6 +122,8 @@ def run_cloud(settings: BrokerSettings, store_url: str, secrets: dict[str, bytes
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if forwarding is not None:
+            forwarding.stop()
     if asked.is_set():
         return max(_exit_code(p) for p in processes)           # 0 when every worker stopped cleanly
     return _exit_code(ended) or 1                                # a worker ending on its own is a failure

@@ -50,3 +50,14 @@ def _pg_bulk_insert() -> Any:
 
 
 PG_BULK_INSERT = _pg_bulk_insert()
+
+# Offline payments the backend has charged at the acquirer, one row per event, written with the outcome.
+forwards = sa.Table(
+    "forwards", metadata,
+    sa.Column("event_id", sa.Text, primary_key=True),
+    sa.Column("terminal", sa.Text, nullable=False),
+    sa.Column("out_trade_no", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("at", sa.Text, nullable=False),
+)

@@ -37,6 +37,7 @@ class Database:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA secure_delete=ON")  # a deleted outbox row takes its payment code with it
             self._migrate()
         except sqlite3.Error as err:
             raise StoreError(f"{path}: {_explain(err)}") from err

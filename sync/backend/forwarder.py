@@ -1,0 +1,127 @@
+"""The backend's forwarder: charge offline payments at the acquirer, tell the terminal, forget the full code."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import datetime, timezone
+from typing import Any
+
+import paho.mqtt.client as mqtt
+import sqlalchemy as sa
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from sync.backend.store import EventStore
+from sync.backend.tables import events, forwards
+from sync.broker_files import CLOUD_RPC
+from sync.mqtt import BrokerSettings, make_client
+from sync.rpc import reply_topic
+from terminal.paycodes import mask
+
+log = logging.getLogger(__name__)
+FINAL = ("success", "declined", "closed")
+
+
+class Forwarder:
+    """Polls stored payment events marked for forwarding; one acquirer request at a time."""
+
+    def __init__(self, settings: BrokerSettings, store_url: str, *, poll_s: float = 0.5, timeout_s: float = 10.0,
+                 query_interval_s: float = 1.0, query_window_s: float = 30.0) -> None:
+        self.settings, self.store = settings, EventStore(store_url)
+        self.poll_s, self.timeout_s = poll_s, timeout_s
+        self.query_interval_s, self.query_window_s = query_interval_s, query_window_s
+        self._stop = threading.Event()
+        self._waiting: dict[bytes, Future[dict[str, Any]]] = {}
+        self.client = make_client(settings, settings.username)
+        self.client.on_connect = lambda c, *_: c.subscribe(f"{CLOUD_RPC}/+/reply", qos=1)
+        self.client.on_message = self._on_reply
+
+    def stop(self) -> None:
+        """Finish after the current request."""
+        self._stop.set()
+
+    def run(self) -> None:
+        """Forward until stopped (the broker connection reconnects by itself)."""
+        self.store.create()
+        self.client.connect_async(self.settings.host, self.settings.port)
+        self.client.loop_start()
+        try:
+            while not self._stop.wait(self.poll_s):
+                for row in self._pending():
+                    self._forward(row)
+        finally:
+            self.client.loop_stop()
+            self.client.disconnect()
+            self.store.close()
+
+    def _pending(self) -> list[Any]:
+        done = sa.select(forwards.c.event_id)
+        query = (sa.select(events.c.id, events.c.terminal, events.c.body)
+                 .where(events.c.schema == "payment/1", events.c.body.contains('"forward"'),
+                        events.c.id.not_in(done)).order_by(events.c.received_at).limit(50))
+        with self.store.engine.connect() as conn:
+            return list(conn.execute(query))
+
+    def _call(self, method: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        correlation = uuid.uuid4().hex.encode()
+        future: Future[dict[str, Any]] = Future()
+        self._waiting[correlation] = future
+        props = Properties(PacketTypes.PUBLISH)
+        props.ResponseTopic, props.CorrelationData = f"{CLOUD_RPC}/{method}/reply", correlation
+        self.client.publish(f"{CLOUD_RPC}/{method}", json.dumps(body), qos=1, properties=props)
+        try:
+            return future.result(self.timeout_s)
+        except FutureTimeout:
+            return None
+        finally:
+            self._waiting.pop(correlation, None)
+
+    def _on_reply(self, _c: mqtt.Client, _u: Any, message: mqtt.MQTTMessage) -> None:
+        future = self._waiting.pop(bytes(getattr(message.properties, "CorrelationData", b"") or b""), None)
+        if future is not None:
+            try:
+                future.set_result(json.loads(message.payload))
+            except ValueError:
+                future.set_result({"status": "unknown"})
+
+    def _forward(self, row: Any) -> None:
+        body = json.loads(row.body)
+        forward = body["forward"]
+        offline = next(p for p in body["payments"] if p.get("status") == "offline")
+        amount = str(offline["amount"])
+        request = {**forward, "amount": _major(int(amount), body["currency"]), "currency": body["currency"],
+                   "sale_id": body["sale_id"]}
+        answer = self._call("pay", request)
+        deadline = time.monotonic() + self.query_window_s
+        while (answer is None or answer.get("status") not in FINAL) and time.monotonic() < deadline:
+            time.sleep(self.query_interval_s)
+            answer = self._call("query", {"out_trade_no": forward["out_trade_no"]})
+        if answer is None or answer.get("status") not in FINAL:
+            log.warning("offline payment %s: no final answer yet; will retry", forward["out_trade_no"])
+            return
+        self._record(row, forward, answer)
+
+    def _record(self, row: Any, forward: dict[str, str], answer: dict[str, Any]) -> None:
+        status, reason = str(answer["status"]), str(answer.get("reason", ""))
+        scrubbed = row.body.replace(forward["auth_code"], mask(forward["auth_code"]))
+        with self.store.engine.begin() as conn:
+            conn.execute(forwards.insert().values(event_id=row.id, terminal=row.terminal,
+                                                  out_trade_no=forward["out_trade_no"], status=status,
+                                                  reason=reason, at=datetime.now(timezone.utc).isoformat()))
+            conn.execute(events.update().where(events.c.id == row.id).values(
+                body=scrubbed, envelope=sa.func.replace(events.c.envelope, forward["auth_code"],
+                                                        mask(forward["auth_code"]))))
+        notice = {"out_trade_no": forward["out_trade_no"], "status": "success" if status == "success" else "declined",
+                  "reason": reason, "trade_no": str(answer.get("trade_no", "")), "forwarded": True}
+        self.client.publish(reply_topic(row.terminal, "notify"), json.dumps(notice), qos=1)
+        log.info("offline payment %s forwarded: %s %s", forward["out_trade_no"], status, reason)
+
+
+def _major(minor: int, currency: str) -> str:
+    from terminal.money import Money
+    return Money(minor, currency).amount_str()
