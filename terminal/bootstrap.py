@@ -41,6 +41,8 @@ class Terminal:
     outbox: OutboxStore
     printer: Printer
     remote: RemoteSettings | None = None
+    code_payments: CodeAuthorizer | None = None   # set by the kiosk once its link runs (build_payments)
+    qr_payments: QrPayments | None = None
 
     def apply_remote(self, settings: RemoteSettings) -> None:
         """Put settings pushed by the shop in force (receipt texts now, offline caps where read)."""

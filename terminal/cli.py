@@ -73,10 +73,11 @@ def _load(args: argparse.Namespace) -> Config:
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
     """Start the kiosk on the configured devices."""
-    from terminal.bootstrap import build_sync_link, build_terminal
+    from terminal.bootstrap import build_payments, build_sync_link, build_terminal
     config = _load(args)
     terminal = build_terminal(config, Path(args.data_dir))
     link = build_sync_link(terminal)  # payments are stored first; the link forwards them whenever it can
+    terminal.code_payments, terminal.qr_payments = build_payments(terminal, link)
     thread = link.start_thread()
     from ui.launcher import run_kiosk  # Kivy is loaded only for the kiosk
     try:

@@ -15,6 +15,7 @@ from terminal.catalog import Item
 from terminal.till import Completed
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.sale.cash_panel import CashPanel
+from ui.sale.wallet_panel import WalletPanel
 
 MAX_GRID_ITEMS = 60
 
@@ -54,6 +55,7 @@ class SaleScreen(PosScreen):
         super().__init__(terminal, **kwargs)
         self.till = terminal.till
         self.cash_panel: CashPanel | None = None
+        self.wallet_panel: WalletPanel | None = None
         self.show_items("")
         self.refresh()
 
@@ -193,9 +195,22 @@ class SaleScreen(PosScreen):
             self.cash_panel = CashPanel(self.till, self._payment_done)
             self.cash_panel.open()
 
+    def pay_wallet(self) -> None:
+        """Lock the cart and open the wallet panel (customer code or merchant QR)."""
+        code_payments, qr_payments = self.terminal.code_payments, self.terminal.qr_payments
+        if code_payments is None or qr_payments is None:
+            self.say("Wallet payments are not set up on this terminal (no broker link).", error=True)
+            return
+        if self.attempt(self.till.start_tender)[0]:
+            self.wallet_panel = WalletPanel(self.till, code_payments, qr_payments, self._payment_done)
+            self.wallet_panel.open()
+
     def _payment_done(self, done: Completed | None) -> None:
         if done is None:
             self.say("back to the cart")
+        elif done.payment.method != "cash":
+            self.say(f"Paid {done.payment.amount.format()} by {done.payment.method} ({done.payment.status}). "
+                     f"{done.print_error or 'Receipt printed.'}", error=done.print_error is not None)
         elif done.print_error:
             self.say(f"Paid {done.payment.amount.format()}, change {done.change.format()}. {done.print_error}",
                      error=True)
@@ -205,6 +220,10 @@ class SaleScreen(PosScreen):
         self.refresh()
 
     def deliver_scan(self, code: str) -> None:
-        """A scanner's code (already on the main thread, via ui.dispatch)."""
+        """A scanner's code (already on the main thread, via ui.dispatch): to the wallet panel while it is open."""
+        panel = self.wallet_panel
+        if panel is not None and panel.parent is not None and not panel.paid:
+            panel.deliver_code(code)
+            return
         self.on_barcode(code)
 

@@ -1,0 +1,103 @@
+"""Wallet payments in the kiosk: a scanned code charged off the UI thread, and the merchant QR shown and paid."""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from terminal.acquirer import AcquirerReply
+from terminal.code_payment import CodeAuthorizer, PaymentTimings
+from terminal.qr_payment import QrMerchant, QrPayments
+from terminal.ports import SystemClock
+from terminal.store.attempts import AttemptStore
+
+pytestmark = pytest.mark.ui
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+TEA = "8930001234505"  # 18.00
+
+
+class ScriptedAcquirer:
+    """The Acquirer port answering from a table; a QR order is 'paid' by the customer shortly after it is made."""
+
+    def __init__(self, pay: AcquirerReply | None) -> None:
+        self.pay, self.calls, self.handlers = pay, [], []  # type: ignore[var-annotated]
+
+    def reachable(self) -> bool:
+        return True
+
+    def call(self, method: str, body: dict[str, Any], timeout: float) -> AcquirerReply | None:
+        self.calls.append(method)
+        if method == "precreate":
+            reply = AcquirerReply("success", trade_no="T1", out_trade_no=body["out_trade_no"])
+            threading.Timer(1.5, lambda: [h(reply) for h in self.handlers]).start()
+            return AcquirerReply("created")
+        return self.pay if method == "pay" else None
+
+    def on_notify(self, handler: Callable[[AcquirerReply], None]) -> None:
+        self.handlers.append(handler)
+
+
+def wallet(kiosk: Any, pay: AcquirerReply | None) -> Any:
+    term = kiosk.app.terminal
+    acquirer = ScriptedAcquirer(pay)
+    auth = CodeAuthorizer(acquirer, AttemptStore(term.db), SystemClock(), term.config.terminal_id,
+                          PaymentTimings(0.5, 0.1, 0.5))
+    term.code_payments = auth
+    term.qr_payments = QrPayments(auth, QrMerchant("Hoa Sen 莲花", "Shanghai", "CN", "M-1"), window_s=5)
+    sale = kiosk.screen("sale")
+    kiosk.enter(sale.ids.barcode, TEA)
+    kiosk.tap(sale.ids.pay_wallet_button)
+    panel = sale.wallet_panel
+    assert panel is not None and panel.parent is not None and "CNY 18.00" in panel.ids.due_label.text
+    return panel
+
+
+def until(kiosk: Any, check: Callable[[], Any], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the panel did not get there in time"
+        kiosk.pump(2)
+        time.sleep(0.01)
+
+
+def test_a_scanned_code_is_charged_without_freezing_the_screen(selling: Any) -> None:
+    panel = wallet(selling, AcquirerReply("success", trade_no="T9"))
+    selling.app.deliver_scan("134567890123456789")        # the scanner, from its own thread
+    selling.pump(4)
+    until(selling, lambda: panel.paid)
+    assert "approved" in panel.ids.message_label.text.lower()
+    assert selling.app.terminal.till.sale is None
+    assert "by code" in selling.screen("sale").ids.status.text
+
+
+def test_a_decline_shows_the_reason_and_keeps_the_sale(selling: Any) -> None:
+    panel = wallet(selling, AcquirerReply("declined", reason="insufficient_funds"))
+    selling.enter(panel.ids.code_input, "284567890123456789")
+    until(selling, lambda: not panel.busy and panel.message_error)
+    assert "insufficient_funds" in panel.ids.message_label.text and not panel.paid
+    selling.tap(panel.ids.cancel_button)
+    assert selling.app.terminal.till.sale is not None
+
+
+def test_the_qr_is_shown_and_the_wallet_pays_it(selling: Any) -> None:
+    from ui.launcher import save_screenshot
+
+    panel = wallet(selling, None)
+    selling.tap(panel.ids.qr_button)
+    until(selling, lambda: panel.qr is not None)
+    selling.pump(4)
+    assert panel.ids.cancel_button.text == "Cancel QR" and not panel.paid   # no button completes it
+    shot = save_screenshot(SCREENSHOTS / "wallet-qr-1280x800.png")
+    from PIL import Image
+    from pyzbar.pyzbar import ZBarSymbol, decode as zbar
+
+    from terminal.emv import decode as emv_decode
+    found = zbar(Image.open(shot), symbols=[ZBarSymbol.QRCODE])
+    assert len(found) == 1, "the QR on screen does not scan"
+    fields = emv_decode(found[0].data.decode("utf-8"))
+    assert fields["54"] == "18.00" and fields["53"] == "156"
+    until(selling, lambda: panel.paid)
+    assert selling.app.terminal.till.sale is None and "approved" in panel.ids.message_label.text.lower()
