@@ -45,9 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--ui", action="store_true", help="drive the sale through the kiosk UI")
     demo.add_argument("--out", type=Path, default=None, help="with --ui: where to write the screenshots")
     bench = sub.add_parser("bench", help="run a benchmark and print JSON figures")
-    bench.add_argument("name", choices=["checkout", "sync"], help="which benchmark")
+    bench.add_argument("name", choices=["checkout", "sync", "decode"], help="which benchmark")
     bench.add_argument("--iterations", type=int, default=500, help="checkout: how many measured runs")
     bench.add_argument("--events", type=int, default=10_000, help="sync: how many events to queue")
+    bench.add_argument("--frames", type=int, default=200, help="decode: frames of each kind")
     add_sync_parser(sub)
     add_sim_parser(sub)
     add_emv_parser(sub)
@@ -100,6 +101,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run a benchmark; its JSON is the last line printed."""
+    if args.name == "decode":
+        from bench.decode import run_decode_bench
+        print(json.dumps(run_decode_bench(args.frames, say=print)))
+        return 0
     if args.name == "sync":
         from bench.sync import run_sync_bench
         print(json.dumps(run_sync_bench(args.events, say=print)))
