@@ -9,7 +9,7 @@ from typing import Any, Callable, Sequence
 
 import cv2
 import numpy as np
-from pyzbar.pyzbar import ZBarSymbol, decode as zbar_decode  # type: ignore[import-untyped]
+from pyzbar.pyzbar import ZBarSymbol, decode as zbar_decode
 
 from drivers.codereader import ZbarCodeReader, to_gray
 from simulators.camera import empty_frame, synth_paycode_frame

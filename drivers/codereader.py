@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 import cv2
 import numpy as np
-from pyzbar.pyzbar import ZBarSymbol, decode as zbar_decode  # type: ignore[import-untyped]
+from pyzbar.pyzbar import ZBarSymbol, decode as zbar_decode
 
 from terminal.capture import Decoded
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-import qrcode  # type: ignore[import-untyped]
+import qrcode
 
 # Code 128 bar/space widths for values 0..106 (106 = stop, 7 elements).
 _C128 = (

@@ -80,10 +80,14 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     link = build_sync_link(terminal)  # payments are stored first; the link forwards them whenever it can
     terminal.code_payments, terminal.qr_payments = build_payments(terminal, link)
     thread = link.start_thread()
-    from ui.launcher import run_kiosk  # Kivy is loaded only for the kiosk
+    from ui.launcher import deliver_code, report_device_error, run_kiosk  # Kivy is loaded only for the kiosk
+    from terminal.inputs import start_code_inputs
+    inputs = start_code_inputs(config, deliver_code, report_device_error)
     try:
         return int(run_kiosk(terminal, size=args.size, screenshot=args.screenshot, exit_after=args.exit_after))
     finally:
+        for device in inputs:
+            device.stop()
         link.stop()
         thread.join(timeout=3)
 

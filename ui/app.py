@@ -58,6 +58,10 @@ class EdgeposApp(App):
         """A scanned code from any thread: handled on the main thread by the sale screen."""
         run_on_ui(self._on_scan, code)
 
+    def device_error(self, text: str) -> None:
+        """A scanner or camera problem from any thread: shown on the sale screen's status line."""
+        run_on_ui(lambda: self.root is not None and self.screen("sale").say(text, error=True))
+
     def _on_scan(self, code: str) -> None:
         if self.root is None:
             return

@@ -60,6 +60,24 @@ def start_xvfb(width: int, height: int, timeout: float = 15.0) -> tuple[subproce
     return proc, f":{number.decode().strip()}"
 
 
+def deliver_code(text: str) -> None:
+    """A scanner's or camera's code, from its thread, to the running kiosk (dropped before it runs)."""
+    from kivy.app import App
+
+    app = App.get_running_app()
+    if app is not None:
+        app.deliver_scan(text)
+
+
+def report_device_error(text: str) -> None:
+    """A device problem, from its thread, shown to the cashier on the status line."""
+    from kivy.app import App
+
+    app = App.get_running_app()
+    if app is not None:
+        app.device_error(text)
+
+
 def default_screenshot_path(data_dir: Path) -> Path:
     """Where the kiosk saves its screenshot: <data_dir>/screenshots/kiosk-<time>.png."""
     return data_dir / "screenshots" / f"kiosk-{datetime.now().strftime('%Y%m%d-%H%M%S')}.png"

@@ -11,7 +11,9 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
 from terminal.bootstrap import Terminal
+from terminal.capture import route
 from terminal.catalog import Item
+from terminal.paycodes import classify
 from terminal.till import Completed
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.sale.cash_panel import CashPanel
@@ -220,10 +222,19 @@ class SaleScreen(PosScreen):
         self.refresh()
 
     def deliver_scan(self, code: str) -> None:
-        """A scanner's code (already on the main thread, via ui.dispatch): to the wallet panel while it is open."""
+        """A scanner's or camera's code (on the main thread): items to the cart, payment codes to the payment."""
+        where = route(code, self.terminal.catalog, lambda text: classify(text).valid)
         panel = self.wallet_panel
-        if panel is not None and panel.parent is not None and not panel.paid:
-            panel.deliver_code(code)
-            return
-        self.on_barcode(code)
+        if where.kind == "payment":
+            if panel is None or panel.parent is None or panel.paid:
+                self.pay_wallet()
+                panel = self.wallet_panel
+            if panel is not None and panel.parent is not None:
+                panel.deliver_code(where.text)
+        elif where.kind == "member":
+            self.say("A member card: membership lookup is not available on this terminal yet.", error=True)
+        elif where.kind == "item":
+            self.on_barcode(where.text)
+        else:
+            self.say(f"Scanned {where.text[:24]!r}: {where.reason}", error=True)
 
