@@ -101,3 +101,18 @@ def test_the_qr_is_shown_and_the_wallet_pays_it(selling: Any) -> None:
     assert fields["54"] == "18.00" and fields["53"] == "156"
     until(selling, lambda: panel.paid)
     assert selling.app.terminal.till.sale is None and "approved" in panel.ids.message_label.text.lower()
+
+
+def test_a_payment_code_scanned_at_the_cart_opens_the_payment(selling: Any) -> None:
+    panel = wallet(selling, AcquirerReply("success", trade_no="T7"))
+    selling.tap(panel.ids.cancel_button)                       # back to the cart with the tea in it
+    sale = selling.screen("sale")
+    selling.app.deliver_scan("621234567890123456789"[:19])     # UnionPay, from the scanner thread
+    selling.pump(6)
+    until(selling, lambda: sale.wallet_panel is not None and sale.wallet_panel.paid)
+    selling.app.deliver_scan("EPM-12345678")
+    selling.pump(6)
+    assert "member" in sale.ids.status.text.lower()
+    selling.app.deliver_scan("1234567890128")                  # a valid EAN-13 not in the catalog
+    selling.pump(6)
+    assert sale.status_error and "catalog" in sale.ids.status.text
