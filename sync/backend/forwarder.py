@@ -17,7 +17,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from sync.backend.store import EventStore
-from sync.backend.tables import events, forwards
+from sync.backend.tables import events, forwards, pending_forwards
 from sync.broker_files import CLOUD_RPC
 from sync.mqtt import BrokerSettings, make_client
 from sync.rpc import reply_topic
@@ -60,10 +60,9 @@ class Forwarder:
             self.store.close()
 
     def _pending(self) -> list[Any]:
-        done = sa.select(forwards.c.event_id)
         query = (sa.select(events.c.id, events.c.terminal, events.c.body)
-                 .where(events.c.schema == "payment/1", events.c.body.contains('"forward"'),
-                        events.c.id.not_in(done)).order_by(events.c.received_at).limit(50))
+                 .join(pending_forwards, pending_forwards.c.event_id == events.c.id)
+                 .order_by(events.c.received_at).limit(50))
         with self.store.engine.connect() as conn:
             return list(conn.execute(query))
 
@@ -110,6 +109,7 @@ class Forwarder:
         status, reason = str(answer["status"]), str(answer.get("reason", ""))
         scrubbed = row.body.replace(forward["auth_code"], mask(forward["auth_code"]))
         with self.store.engine.begin() as conn:
+            conn.execute(pending_forwards.delete().where(pending_forwards.c.event_id == row.id))
             conn.execute(forwards.insert().values(event_id=row.id, terminal=row.terminal,
                                                   out_trade_no=forward["out_trade_no"], status=status,
                                                   reason=reason, at=datetime.now(timezone.utc).isoformat()))

@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from sync.backend.tables import COLUMNS, PG_BULK_INSERT, events, ingest_counts, metadata, rejections
+from sync.backend.tables import COLUMNS, PG_BULK_INSERT, events, ingest_counts, metadata, pending_forwards, rejections
 from sync.schema import Ack, Envelope
 from terminal.errors import EdgeposError
 from terminal.events import rfc3339
@@ -131,12 +131,16 @@ class EventStore:
                                 "created_at": env.created_at, "body": _COMPACT.encode(env.body),
                                 "envelope": texts[index] if texts else _COMPACT.encode(env.raw),
                                 "received_at": now, "worker": worker}
+        envelopes_by_id = {env.id: env for env in envelopes}
         acks: list[Ack] = []
         duplicates: Counter[str] = Counter()
         logged = list(refused)
         try:
             with self.engine.begin() as conn:
                 stored = self._insert_new(conn, [rows[i] for i in sorted(rows)])   # sorted: no PG deadlocks
+                to_charge = [{"event_id": i} for i in sorted(stored) if "forward" in envelopes_by_id[i].body]
+                if to_charge:   # offline payments: queued for the forwarder in the same commit
+                    conn.execute(pending_forwards.insert(), to_charge)
                 owner = {i: rows[i]["terminal"] for i in stored}
                 owner.update(self._owners(conn, [i for i in rows if i not in stored]))
                 for env in envelopes:

@@ -61,3 +61,8 @@ forwards = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("at", sa.Text, nullable=False),
 )
+# Stored offline payments not yet charged: written with the event, removed with the outcome.
+pending_forwards = sa.Table(
+    "pending_forwards", metadata,
+    sa.Column("event_id", sa.Text, primary_key=True),
+)
