@@ -55,6 +55,7 @@ class CodeAuthorizer:
         self.acquirer, self.attempts, self.clock, self.terminal = acquirer, attempts, clock, terminal_id
         self.timings, self.offline_gate, self.check_code, self.sleep = timings, offline_gate, check_code, sleep
         self.waiters: dict[str, Future[AcquirerReply]] = {}   # trades whose result arrives by notification
+        self.on_attention: Callable[[str], None] = lambda _text: None   # the kiosk shows these to the cashier
         acquirer.on_notify(self.late_result)
 
     def _now(self) -> str:
@@ -166,6 +167,8 @@ class CodeAuthorizer:
                                  f"{attempt.amount.format()} arrived after the cancellation; the refund failed: "
                                  "call the acquirer", reply.trade_no, needs_attention=True)
         log.warning("late success for %s after its reversal: %s", attempt.out_trade_no, refund)
+        flagged = self.attempts.get(attempt.out_trade_no)
+        self.on_attention(flagged.reason if flagged is not None else "a late wallet payment needs attention")
 
     def _forwarded(self, attempt: Attempt, reply: AcquirerReply) -> None:
         """The backend charged an offline payment: record the outcome; a decline needs the cashier."""
@@ -178,3 +181,5 @@ class CodeAuthorizer:
                              f"when forwarded ({reply.reason or 'declined'}): follow up with the customer "
                              f"({attempt.masked_code})", needs_attention=True)
         log.warning("offline payment %s declined after forwarding: %s", attempt.out_trade_no, reply.reason)
+        flagged = self.attempts.get(attempt.out_trade_no)
+        self.on_attention(flagged.reason if flagged is not None else "an offline payment was declined")

@@ -121,12 +121,15 @@ def test_every_attempt_has_a_new_out_trade_no(shop: Any, deployment: Any) -> Non
 def test_a_success_after_the_reversal_is_refunded_and_flagged(shop: Any, deployment: Any) -> None:
     term, authorizer = shop
     sim = Acquirer(deployment, "--script", "late-success:0.3")
+    told: list[str] = []
+    authorizer.on_attention = told.append
     try:
         ring(term)
         outcome, done = pay_by_code(term.till, authorizer, WECHAT)
         assert outcome.status == "reversed" and done is None
         flagged = wait_for("the late success refunded", lambda: authorizer.attempts.needing_attention())
         assert flagged[0].status == "late_refunded" and "refunded automatically" in flagged[0].reason
+        assert told == [flagged[0].reason]
         assert "refund" in sim.methods()
     finally:
         sim.stop()

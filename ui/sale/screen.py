@@ -17,6 +17,7 @@ from terminal.paycodes import classify
 from terminal.till import Completed
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.sale.cash_panel import CashPanel
+from ui.dispatch import ui_callback
 from ui.sale.wallet_panel import WalletPanel
 
 MAX_GRID_ITEMS = 60
@@ -58,6 +59,8 @@ class SaleScreen(PosScreen):
         self.till = terminal.till
         self.cash_panel: CashPanel | None = None
         self.wallet_panel: WalletPanel | None = None
+        if terminal.code_payments is not None:   # late refunds and offline declines reach the cashier here
+            terminal.code_payments.on_attention = ui_callback(lambda text: self.say(text, error=True))
         self.show_items("")
         self.refresh()
 
