@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 DATA_DIR ?= var
 # Debian 12 / Raspberry Pi OS package names.
 APT_RUN := xvfb xauth xclip libzbar0 libgl1 libegl1 libgl1-mesa-dri libmtdev1 fonts-noto-cjk
-APT_TEST := $(APT_RUN) mosquitto
+APT_TEST := $(APT_RUN) mosquitto chromium
 
 export KIVY_NO_ARGS := 1
 
