@@ -110,6 +110,8 @@ def render_receipt(sale: Sale, shop: ShopInfo, secret: bytes, printed_at: dateti
         lines.append(ReceiptLine(two_columns(name, payment.tendered.amount_str(), width)))
         if payment.reference:
             lines.append(ReceiptLine(two_columns("  ref", strip_control(payment.reference), width)))
+        if payment.status == "offline":
+            lines.append(ReceiptLine("OFFLINE: charged when the terminal is back online", "center", bold=True))
         if not payment.change.is_zero:
             lines.append(ReceiptLine(two_columns("Change", payment.change.amount_str(), width), bold=True))
     lines.append(rule)

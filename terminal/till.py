@@ -5,7 +5,6 @@ import copy
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from terminal.catalog import Catalog
 from terminal.errors import PrinterError, SaleError
@@ -13,6 +12,7 @@ from terminal.money import Money
 from terminal.ports import Clock, Printer
 from terminal.receipts import Receipt, ShopInfo, render_receipt
 from terminal.refunds import RefundRequest, refund_sale
+from terminal.sale_events import sale_event_body
 from terminal.sale import Payment, Sale, SaleState
 from terminal.shift import ShiftReport
 from terminal.shift_service import ShiftService
@@ -33,20 +33,6 @@ class Completed:
     receipt: Receipt
     printed_to: str | None
     print_error: str | None
-
-
-def sale_event_body(sale: Sale, forward: dict[str, str] | None = None) -> dict[str, Any]:
-    """The payment/1 event body: enough for the backend to book the sale (and to charge an offline payment)."""
-    t = sale.totals
-    body = {"sale_id": sale.id, "shift_id": sale.shift_id, "currency": sale.currency,
-            "subtotal": t.subtotal.minor, "discount": t.discount.minor, "tax": t.tax.minor, "total": t.total.minor,
-            "lines": [{"sku": p.line.item.sku, "quantity": p.line.quantity, "amount": p.amount.minor,
-                       "tax": p.tax.minor} for p in t.lines],
-            "payments": [{"id": p.id, "method": p.method, "amount": p.amount.minor, "reference": p.reference,
-                          "status": p.status} for p in sale.payments]}
-    if forward:  # an offline payment: the backend charges it; the full code leaves the DB with the acked row
-        body["forward"] = forward
-    return body
 
 
 class Till:
@@ -140,7 +126,8 @@ class Till:
         paid.closed_at = self._clock.now()
         with self._db.transaction() as tx:
             self.sales.insert(tx, paid)
-            self._outbox.enqueue(tx, "payment/1", sale_event_body(paid, forward), paid.closed_at)
+            self._outbox.enqueue(tx, "payment/1", sale_event_body(paid, forward, self.shop),
+                                 paid.closed_at)
         self.sale = None
         self.last_paid_id = paid.id
         log.info("sale %s paid: %s %s (%s), change %s", paid.id, paid.totals.total, payment.method, payment.status,
