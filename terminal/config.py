@@ -27,6 +27,8 @@ class DeviceConfig:
     scanner_baud: int
     camera: str
     camera_source: str
+    printer_encoding: str = "gb18030"
+    printer_paper_dots: int = 576
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,9 @@ def parse_config(path: Path, data: dict[str, Any]) -> Config:
         r.choice("devices.printer", DEVICE_KINDS["printer"], "sim"), r.text("devices.printer_port", ""),
         r.positive("devices.printer_baud", 19200), r.choice("devices.scanner", DEVICE_KINDS["scanner"], "sim"),
         r.text("devices.scanner_port", ""), r.positive("devices.scanner_baud", 9600),
-        r.choice("devices.camera", DEVICE_KINDS["camera"], "sim"), r.text("devices.camera_source", ""))
+        r.choice("devices.camera", DEVICE_KINDS["camera"], "sim"), r.text("devices.camera_source", ""),
+        r.choice("devices.printer_encoding", ("gb18030", "raster"), "gb18030"),
+        r.positive("devices.printer_paper_dots", 576))
     for device in ("printer", "scanner"):
         if getattr(devices, device) == "serial" and not getattr(devices, f"{device}_port"):
             raise r.fail(f"devices.{device}_port", f"required when {device} = \"serial\"")

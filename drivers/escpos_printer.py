@@ -1,0 +1,106 @@
+"""The receipt printer on a serial port: python-escpos, GB18030 text, a raster fallback, QR, cut, drawer."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from terminal.errors import PrinterError
+from terminal.receipts import Receipt, ReceiptLine
+from terminal.textwidth import strip_control
+
+log = logging.getLogger(__name__)
+FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+FS_CHINESE_ON = b"\x1c\x26"
+NATIVE_CHARSETS = {"gb18030": "gbk"}   # what the printer's own font holds; anything else is rastered
+
+
+def printable_natively(text: str, encoding: str) -> bool:
+    """True when the printer's font can print every character of the text in this encoding."""
+    charset = NATIVE_CHARSETS.get(encoding)
+    if charset is None:
+        return False
+    try:
+        text.encode(charset)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def raster_line(line: ReceiptLine, width_chars: int, paper_dots: int) -> Image.Image:
+    """One receipt line drawn as a 1-bit image the full paper width (for text the code page cannot hold)."""
+    size = 24 * (2 if line.double else 1)
+    font = ImageFont.truetype(str(FONT), size) if FONT.exists() else ImageFont.load_default()
+    image = Image.new("1", (paper_dots, int(size * 1.3)), 1)
+    draw = ImageDraw.Draw(image)
+    text_width = draw.textlength(line.text, font=font)
+    x = {"center": (paper_dots - text_width) / 2, "right": paper_dots - text_width}.get(line.align, 0)
+    draw.text((max(x, 0), 0), line.text, font=font, fill=0, stroke_width=1 if line.bold else 0, stroke_fill=0)
+    return image
+
+
+class EscposSerialPrinter:
+    """The Printer port on an ESC/POS printer; every failure becomes a PrinterError the cashier can act on."""
+
+    def __init__(self, port: str, baud: int = 19200, *, encoding: str = "gb18030", paper_dots: int = 576,
+                 profile: str = "default", timeout: float = 3.0) -> None:
+        self.port, self.baud, self.encoding = port, baud, encoding
+        self.paper_dots, self.profile, self.timeout = paper_dots, profile, timeout
+
+    def _open(self) -> Any:
+        from escpos.printer import Serial
+        printer = Serial(devfile=self.port, baudrate=self.baud, timeout=self.timeout, profile=self.profile)
+        printer.open()
+        return printer
+
+    def print_receipt(self, receipt: Receipt) -> str:
+        """Print the receipt; returns the port; raises PrinterError when the printer is gone or out of paper."""
+        import serial
+        from escpos.exceptions import Error as EscposError
+        try:
+            printer = self._open()
+        except (serial.SerialException, OSError, EscposError) as err:
+            raise PrinterError(f"the printer on {self.port} does not answer ({err}): check power, cable "
+                               "and port") from err
+        try:
+            self._print(printer, receipt)
+        except (serial.SerialException, OSError, EscposError) as err:
+            raise PrinterError(f"the printer on {self.port} stopped mid-receipt ({err}): check paper and "
+                               "cable") from err
+        finally:
+            try:
+                printer.close()
+            except (serial.SerialException, OSError):
+                pass  # already gone: the error above says so
+        return self.port
+
+    def _print(self, printer: Any, receipt: Receipt) -> None:
+        printer.hw("INIT")
+        if self.encoding == "gb18030":
+            printer._raw(FS_CHINESE_ON)
+        for line in receipt.lines:
+            clean = ReceiptLine(strip_control(line.text), line.align, line.bold, line.double)
+            if printable_natively(clean.text, self.encoding):
+                printer.set(align=clean.align, bold=clean.bold, double_height=clean.double,
+                            double_width=clean.double)
+                printer._raw(clean.text.encode("gb18030") + b"\n")
+            else:
+                printer.set(align="left", bold=False, double_height=False, double_width=False)
+                printer.image(raster_line(clean, receipt.width, self.paper_dots), impl="bitImageRaster")
+        printer.set(align="center", bold=False, double_height=False, double_width=False)
+        printer.qr(receipt.qr_url, size=6, native=True)
+        printer._raw(b"\n")
+        printer.cut()
+        if receipt.open_drawer:
+            printer.cashdraw(2)
+
+    def status(self) -> str:
+        """'ready' when the port opens; otherwise what is wrong."""
+        try:
+            printer = self._open()
+            printer.close()
+        except Exception as err:  # any failure to open is a status to show, not a crash
+            return f"not answering on {self.port}: {err}"
+        return "ready"
