@@ -15,7 +15,6 @@ from simulators.commands import add_sim_parser, cmd_sim
 from sync.commands import add_cloud_parser, add_sync_parser, cmd_cloud, cmd_sync
 
 LATER = {
-    "doctor": "the device self-test",
     "face": "the face engine tools",
     "members": "membership management",
 }
@@ -52,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_sync_parser(sub)
     add_sim_parser(sub)
     add_emv_parser(sub)
+    doctor = sub.add_parser("doctor", help="check every device and service; a fix for each failure")
+    doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
     add_paycode_parser(sub)
     add_cloud_parser(sub)
     for name, what in LATER.items():
@@ -90,6 +91,12 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
             device.stop()
         link.stop()
         thread.join(timeout=3)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Run the device and service checks."""
+    from terminal.doctor_command import run_doctor
+    return run_doctor(_load(args), Path(args.data_dir), args.json)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -132,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         "kiosk": cmd_kiosk, "demo": cmd_demo, "bench": cmd_bench,
         "sync": lambda a: cmd_sync(a, Path(a.data_dir), lambda: _load(a)),
         "cloud": lambda a: cmd_cloud(a, Path(a.data_dir)), "sim": cmd_sim,
-        "emv": cmd_emv, "paycode": cmd_paycode}
+        "emv": cmd_emv, "paycode": cmd_paycode, "doctor": cmd_doctor}
     handler = handlers.get(args.command)
     if handler is None:
         print(f"edgepos {args.command}: {LATER[args.command]} is not yet available in this release",

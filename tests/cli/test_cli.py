@@ -28,7 +28,7 @@ def test_help_lists_every_subcommand_of_the_design(tmp_path: Path) -> None:
     assert "--data-dir" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["doctor", "face", "members"])
+@pytest.mark.parametrize("command", ["face", "members"])
 def test_later_commands_say_not_yet_available_and_exit_2(tmp_path: Path, command: str) -> None:
     result = edgepos(command, "status", cwd=tmp_path)
     assert result.returncode == 2
