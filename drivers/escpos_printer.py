@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,22 @@ def raster_line(line: ReceiptLine, width_chars: int, paper_dots: int) -> Image.I
     return image
 
 
+def _close_quietly(printer: Any) -> None:
+    """Close the port; a printer already gone fails the flush (termios.error): drop the device instead."""
+    import termios
+
+    import serial
+    try:
+        printer.close()
+    except (serial.SerialException, OSError, termios.error):
+        device, printer._device = getattr(printer, "_device", None), None   # so escpos' __del__ won't retry
+        try:
+            if device is not None:
+                os.close(device.fd)
+        except (OSError, AttributeError, TypeError):
+            pass
+
+
 class EscposSerialPrinter:
     """The Printer port on an ESC/POS printer; every failure becomes a PrinterError the cashier can act on."""
 
@@ -70,10 +87,7 @@ class EscposSerialPrinter:
             raise PrinterError(f"the printer on {self.port} stopped mid-receipt ({err}): check paper and "
                                "cable") from err
         finally:
-            try:
-                printer.close()
-            except (serial.SerialException, OSError):
-                pass  # already gone: the error above says so
+            _close_quietly(printer)
         return self.port
 
     def _print(self, printer: Any, receipt: Receipt) -> None:

@@ -1,0 +1,106 @@
+"""The ESC/POS driver on a real pty: the bytes it sends, and a printer that vanishes mid-receipt."""
+from __future__ import annotations
+
+import os
+import threading
+import tty
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from drivers.escpos_printer import EscposSerialPrinter
+from terminal.bootstrap import Terminal
+from terminal.errors import PrinterError
+from terminal.sale import SaleState
+
+pytestmark = pytest.mark.integration
+
+
+class PtyPrinterEnd:
+    """The far end of a pty: collects bytes; `cut_after` closes it after that many bytes (a printer unplugged)."""
+
+    def __init__(self, cut_after: int | None = None) -> None:
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)
+        self.path, self.data, self.cut_after = os.ttyname(self.slave), bytearray(), cut_after
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.data.extend(chunk)
+            if self.cut_after is not None and len(self.data) >= self.cut_after:
+                os.close(self.slave)
+                os.close(self.master)
+                return
+
+    def close(self) -> None:
+        for fd in (self.slave, self.master):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def test_what_the_driver_sends(open_term: Terminal) -> None:
+    end = PtyPrinterEnd()
+    try:
+        open_term.till.add_item("TEA-001")
+        open_term.till.add_item("DRK-004")
+        receipt = open_term.till.pay_cash(open_term.till.money("50")).receipt
+        EscposSerialPrinter(end.path).print_receipt(receipt)
+        end.thread.join(0.5)
+        data = bytes(end.data)
+        assert data.startswith(b"\x1b@") and b"\x1c&" in data                  # init, Chinese mode
+        assert "莲花".encode("gb18030") in data                                 # in the printer's own font
+        assert b"\x1dv0" in data                                                 # Vietnamese lines as raster
+        assert b"\x1d(k" in data and receipt.qr_url.encode() in data            # native QR with the URL
+        assert b"\x1dV" in data and b"\x1bp" in data                            # cut, then the cash drawer
+    finally:
+        end.close()
+
+
+def test_control_characters_never_reach_the_printer(open_term: Terminal) -> None:
+    from terminal.receipts import Receipt, ReceiptLine
+    end = PtyPrinterEnd()
+    try:
+        receipt = Receipt("s1", (ReceiptLine("Tea\x1b@\x00\x1dV\x00 cup"),), "https://r.example/r/s1?k=1", False, 42)
+        EscposSerialPrinter(end.path).print_receipt(receipt)
+        end.thread.join(0.5)
+        assert b"Tea@V cup\n" in bytes(end.data)
+        assert bytes(end.data).count(b"\x1dV") == 1                             # only the driver's own cut
+    finally:
+        end.close()
+
+
+def test_printer_gone_mid_receipt_keeps_the_sale(make_terminal: Callable[..., Terminal], rows: Any) -> None:
+    end = PtyPrinterEnd(cut_after=300)
+    term = make_terminal(printer=EscposSerialPrinter(end.path, timeout=1.0))
+    term.shifts.open("Lan", term.till.money("0"))
+    term.till.add_item("TEA-001")
+    done = term.till.pay_cash(term.till.money("20"))
+    assert done.printed_to is None and done.print_error is not None
+    assert "Receipt not printed" in done.print_error and "sale is saved" in done.print_error
+    assert term.till.sales.load(done.sale.id).state is SaleState.PAID and term.till.sale is None
+    with pytest.raises(PrinterError):
+        term.till.reprint_last()                                                 # still unplugged
+    back = PtyPrinterEnd()
+    term.till.printer = EscposSerialPrinter(back.path)                           # the printer is back
+    try:
+        assert term.till.reprint_last() == back.path
+        back.thread.join(0.5)
+        assert b"\x1dV" in bytes(back.data)
+    finally:
+        back.close()
+
+
+def test_no_such_port_is_a_clear_error(tmp_path: Path) -> None:
+    printer = EscposSerialPrinter(str(tmp_path / "ttyUSB9"))
+    assert "not answering" in printer.status()
