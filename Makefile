@@ -55,12 +55,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip>=23" "setuptools>=68,<81" wheel
 
+# face_recognition with --no-deps: setup.cfg brings dlib-bin (prebuilt) instead of building dlib from source.
+FACE_RECOGNITION := face_recognition==1.3.0
+
 $(VENV)/.installed-run: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q --no-deps $(FACE_RECOGNITION)
 	touch $@
 
 $(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
+	$(BIN)/python -m pip install -q --no-deps $(FACE_RECOGNITION)
 	touch $@ $(VENV)/.installed-run
 
 clean:

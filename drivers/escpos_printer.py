@@ -8,26 +8,13 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from drivers.escpos_text import ModeTracker, encode_line
 from terminal.errors import PrinterError
 from terminal.receipts import Receipt, ReceiptLine
 from terminal.textwidth import strip_control
 
 log = logging.getLogger(__name__)
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-FS_CHINESE_ON = b"\x1c\x26"
-NATIVE_CHARSETS = {"gb18030": "gbk"}   # what the printer's own font holds; anything else is rastered
-
-
-def printable_natively(text: str, encoding: str) -> bool:
-    """True when the printer's font can print every character of the text in this encoding."""
-    charset = NATIVE_CHARSETS.get(encoding)
-    if charset is None:
-        return False
-    try:
-        text.encode(charset)
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def raster_line(line: ReceiptLine, width_chars: int, paper_dots: int) -> Image.Image:
@@ -61,7 +48,7 @@ def _close_quietly(printer: Any) -> None:
 class EscposSerialPrinter:
     """The Printer port on an ESC/POS printer; every failure becomes a PrinterError the cashier can act on."""
 
-    def __init__(self, port: str, baud: int = 19200, *, encoding: str = "gb18030", paper_dots: int = 576,
+    def __init__(self, port: str, baud: int = 19200, *, encoding: str = "gb18030+cp1258", paper_dots: int = 576,
                  profile: str = "default", timeout: float = 3.0) -> None:
         self.port, self.baud, self.encoding = port, baud, encoding
         self.paper_dots, self.profile, self.timeout = paper_dots, profile, timeout
@@ -92,20 +79,27 @@ class EscposSerialPrinter:
 
     def _print(self, printer: Any, receipt: Receipt) -> None:
         printer.hw("INIT")
-        if self.encoding == "gb18030":
-            printer._raw(FS_CHINESE_ON)
+        modes = ModeTracker()
+        if self.encoding != "raster":
+            printer._raw(modes.switch("gbk"))
         for line in receipt.lines:
             clean = ReceiptLine(strip_control(line.text), line.align, line.bold, line.double)
-            if printable_natively(clean.text, self.encoding):
+            encoded = encode_line(clean.text, self.encoding)
+            if encoded is not None:
+                # python-escpos sends no size at all for double=False: normal_textsize resets a double line's size
                 printer.set(align=clean.align, bold=clean.bold, double_height=clean.double,
-                            double_width=clean.double)
-                printer._raw(clean.text.encode("gb18030") + b"\n")
+                            double_width=clean.double, normal_textsize=not clean.double)
+                printer._raw(modes.switch(encoded.mode) + encoded.data + b"\n")
             else:
-                printer.set(align="left", bold=False, double_height=False, double_width=False)
+                printer.set(align="left", bold=False, normal_textsize=True)
                 printer.image(raster_line(clean, receipt.width, self.paper_dots), impl="bitImageRaster")
-        printer.set(align="center", bold=False, double_height=False, double_width=False)
+        printer.set(align="center", bold=False, normal_textsize=True)
         printer.qr(receipt.qr_url, size=6, native=True)
         printer._raw(b"\n")
+        if receipt.member_card:
+            printer._raw(b"Your member card: show it at the till\n")
+            printer.qr(strip_control(receipt.member_card), size=6, native=True)
+            printer._raw(b"\n")
         printer.cut()
         if receipt.open_drawer:
             printer.cashdraw(2)

@@ -9,24 +9,20 @@ SIMULATORS = {
     "acquirer": ("simulators.acquirer", "a wallet acquirer answering pay/query/reverse/refund by script"),
     "scanner": ("simulators.scanner", "a serial barcode scanner on a pty"),
     "camera": ("simulators.camera", "camera frames from images, a video, or synthesized payment codes"),
+    "printer": ("simulators.printer", "a virtual ESC/POS printer on a pty: PNG and text per receipt"),
 }
-LATER = {"printer": "a virtual ESC/POS printer on a pty (not yet available)"}
 
 
 def add_sim_parser(sub: Any) -> None:
     """The `sim` subcommands; each simulator parses its own options."""
-    sim = sub.add_parser("sim", help="hardware simulators (acquirer, scanner, camera; printer later)")
+    sim = sub.add_parser("sim", help="hardware simulators (acquirer, scanner, camera, printer)")
     kinds = sim.add_subparsers(dest="sim_kind", metavar="DEVICE", required=True)
-    for name, (_module, what) in {**SIMULATORS, **{k: ("", v) for k, v in LATER.items()}}.items():
+    for name, (_module, what) in SIMULATORS.items():
         kind = kinds.add_parser(name, help=what, add_help=False)
         kind.add_argument("args", nargs=argparse.REMAINDER)
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
     """Run one simulator in the foreground until it is stopped."""
-    if args.sim_kind in LATER:
-        import sys
-        print(f"edgepos sim {args.sim_kind}: {LATER[args.sim_kind]}", file=sys.stderr)
-        return 2
     module = importlib.import_module(SIMULATORS[args.sim_kind][0])
     return int(module.main(args.args))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -21,7 +22,7 @@ RENDER_TIMEOUT_S = 15.0
 class SimulatedPrinter:
     """Starts `simulators.printer` on first use; print_receipt returns the PNG it rendered."""
 
-    def __init__(self, out_dir: Path, baud: int = 19200, encoding: str = "gb18030", paper_dots: int = 576) -> None:
+    def __init__(self, out_dir: Path, baud: int = 19200, encoding: str = "gb18030+cp1258", paper_dots: int = 576) -> None:
         self.out_dir, self.baud, self.encoding, self.paper_dots = out_dir, baud, encoding, paper_dots
         self._proc: subprocess.Popen[str] | None = None
         self._driver: EscposSerialPrinter | None = None
@@ -33,7 +34,7 @@ class SimulatedPrinter:
             return self._driver
         self.out_dir.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "simulators.printer", "--out", str(self.out_dir),
-               "--width-dots", str(self.paper_dots)]
+               "--width-dots", str(self.paper_dots), "--parent-pid", str(os.getpid())]
         self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                       encoding="utf-8")
         atexit.register(self.close)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ def add_sync_parser(sub: Any) -> None:
 
 def add_cloud_parser(sub: Any) -> None:
     """The `cloud` subcommands: the reference backend and its deployment."""
-    cloud = sub.add_parser("cloud", help="the reference cloud backend: init, run, stats, push-config")
+    cloud = sub.add_parser("cloud", help="the reference cloud backend: init, run, stats, push-config, web")
     cloud.add_argument("--deploy", type=Path, default=None,
                        help="deployment directory (default DATA_DIR/cloud/deploy)")
     cloud.add_argument("--db", default=None, help="SQLAlchemy URL (default sqlite:///DATA_DIR/cloud/events.db)")
@@ -42,6 +44,9 @@ def add_cloud_parser(sub: Any) -> None:
     push.add_argument("terminal", help="terminal id")
     push.add_argument("file", type=Path, help="a TOML or JSON file of settings")
     actions.add_parser("broker", help="run Mosquitto with the deployment's config")
+    web = actions.add_parser("web", help="serve the e-receipt pages (/r/SALE?k=TOKEN) from the event store")
+    web.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    web.add_argument("--port", type=int, default=8080, help="the HTTP port")
 
 
 def cmd_sync(args: argparse.Namespace, data_dir: Path, load: Any) -> int:
@@ -120,6 +125,14 @@ def cmd_cloud(args: argparse.Namespace, data_dir: Path) -> int:
         push_config(dep.backend_settings(), args.terminal, _read_settings_file(args.file))
         print(f"edgepos cloud: settings from {args.file} pushed to {args.terminal} (retained)")
         return 0
+    if action == "web":
+        from sync.backend.ereceipt import make_server, serve_until_stopped
+        if not 0 <= args.port <= 65535:
+            raise ConfigError(f"--port {args.port} must be between 0 and 65535")
+        server = make_server(db, dep.secrets(), args.host, args.port)
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
+        print(f"e-receipts on {server.url}/r/...", flush=True)
+        return serve_until_stopped(server)
     from sync.backend.service import run_cloud
     if args.workers < 1:
         raise ConfigError("--workers must be at least 1")

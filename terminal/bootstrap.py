@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING
 
 from terminal.catalog import Catalog, load_catalog
 from terminal.config import Config, OfflineConfig
-from terminal.errors import ConfigError, NotYetAvailable
+from terminal.coupons import CouponService
+from terminal.errors import ConfigError
+from terminal.face_vault import FaceVault
+from terminal.members import MemberService
 from terminal.ports import Clock, Printer, SystemClock
 from terminal.receipts import ShopInfo
 from terminal.remote_config import RemoteSettings, settings_from_json
 from terminal.shift_service import ShiftService
 from terminal.store.db import Database
+from terminal.store.members import MemberStore
 from terminal.store.outbox import OutboxStore
 from terminal.store.sales import SaleStore
 from terminal.store.shifts import ShiftStore
@@ -43,6 +47,8 @@ class Terminal:
     remote: RemoteSettings | None = None
     code_payments: CodeAuthorizer | None = None   # set by the kiosk once its link runs (build_payments)
     qr_payments: QrPayments | None = None
+    members: MemberService | None = None
+    coupons: CouponService | None = None
 
     def apply_remote(self, settings: RemoteSettings) -> None:
         """Put settings pushed by the shop in force (receipt texts now, offline caps where read)."""
@@ -61,7 +67,10 @@ class Terminal:
                              remote.max_age_hours or base.max_age_hours)
 
     def close(self) -> None:
-        """Release the database."""
+        """Release the database, and stop a printer that runs a process of its own (the virtual one)."""
+        stop = getattr(self.printer, "close", None)
+        if callable(stop):
+            stop()
         self.db.close()
 
 
@@ -94,17 +103,39 @@ def load_secret(data_dir: Path) -> bytes:
 
 
 def build_printer(config: Config, data_dir: Path) -> Printer:
-    """The configured printer: the simulator writes receipt files under data_dir/receipts."""
-    if config.devices.printer == "sim":
-        from simulators.file_printer import FilePrinter
-        return FilePrinter(data_dir / "receipts")
-    raise NotYetAvailable(f"{config.path}: [devices] printer = \"serial\" needs the ESC/POS driver, not in this release")
+    """The configured printer: the ESC/POS driver on the serial port, or on the virtual printer's pty (sim)."""
+    devices = config.devices
+    if devices.printer == "sim":
+        from simulators.printer_process import SimulatedPrinter
+        return SimulatedPrinter(data_dir / "receipts", devices.printer_baud, devices.printer_encoding,
+                                devices.printer_paper_dots)
+    from drivers.escpos_printer import EscposSerialPrinter
+    return EscposSerialPrinter(devices.printer_port, devices.printer_baud, encoding=devices.printer_encoding,
+                               paper_dots=devices.printer_paper_dots)
 
 
 def shop_info(config: Config) -> ShopInfo:
     """What the receipts say about the shop."""
     return ShopInfo(config.shop_name, config.shop_address, config.terminal_id, config.receipt_base_url,
                     config.receipt_header, config.receipt_footer, config.display_currency, config.display_rate)
+
+
+def build_members(config: Config, data_dir: Path, db: Database, outbox: OutboxStore, clock: Clock,
+                  secret: bytes) -> tuple[MemberService, CouponService]:
+    """Members and coupons; face templates use a key of their own (keys/face.key), read only when needed."""
+    members = MemberService(MemberStore(db), outbox, FaceVault(data_dir / "keys" / "face.key"), clock, secret,
+                            config.currency, config.members.points_per_unit)
+    return members, CouponService(db, clock, config.currency)
+
+
+def open_members(config: Config, data_dir: Path) -> tuple[Database, MemberService, CouponService]:
+    """The database with members and coupons only (no printer, no catalog): for `edgepos members`."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = load_secret(data_dir)
+    db = Database(data_dir / "terminal.db")
+    members, coupons = build_members(config, data_dir, db, OutboxStore(db, config.terminal_id, secret),
+                                     SystemClock(), secret)
+    return db, members, coupons
 
 
 def build_terminal(config: Config, data_dir: Path, *, printer: Printer | None = None,
@@ -118,9 +149,11 @@ def build_terminal(config: Config, data_dir: Path, *, printer: Printer | None = 
     db = Database(data_dir / "terminal.db")
     outbox = OutboxStore(db, config.terminal_id, secret)
     shifts = ShiftService(db, ShiftStore(db, config.terminal_id), outbox, clock, config.currency)
+    members, coupons = build_members(config, data_dir, db, outbox, clock, secret)
     till = Till(db, catalog, shifts, SaleStore(db), outbox, printer, clock, shop_info(config), secret,
-                config.receipt_width)
-    terminal = Terminal(config, data_dir, db, catalog, till, shifts, outbox, printer)
+                config.receipt_width, members=members, coupons=coupons)
+    terminal = Terminal(config, data_dir, db, catalog, till, shifts, outbox, printer, members=members,
+                        coupons=coupons)
     stored = SyncStore(db).state().get("remote_config")
     if stored:
         terminal.apply_remote(settings_from_json(stored, config.currency))

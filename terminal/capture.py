@@ -9,8 +9,9 @@ from typing import Any, Callable, Literal
 from terminal.barcodes import looks_like_gtin
 from terminal.catalog import Catalog
 from terminal.errors import BarcodeError, UnknownItem
+from terminal.member_codes import is_card
 
-MEMBER_PREFIX = "EPM-"
+MEMBER_PREFIX = "EPM-"  # the older numeric card form: routed to the members, which say it is not theirs
 _MEMBER_RE = re.compile(rf"^{re.escape(MEMBER_PREFIX)}[0-9]{{4,20}}$")
 
 RouteKind = Literal["item", "payment", "member", "unknown"]
@@ -49,8 +50,9 @@ def clean_text(text: str) -> str:
 
 
 def is_member_code(text: str) -> bool:
-    """True for a membership card code: MEMBER_PREFIX followed by 4-20 digits."""
-    return bool(_MEMBER_RE.match(text))
+    """True for a membership card: a signed `EPM1:` card (checked by MemberService.find_by_card), or the
+    older MEMBER_PREFIX followed by 4-20 digits."""
+    return is_card(text) or bool(_MEMBER_RE.match(text))
 
 
 def route(text: str, catalog: Catalog, is_payment_code: Callable[[str], bool],

@@ -10,14 +10,13 @@ from typing import Callable
 from terminal.config import Config
 from terminal.errors import EdgeposError
 from terminal.logs import setup_logging
+from terminal.face_cli import add_face_parser, cmd_face
+from terminal.members_cli import add_members_parser, cmd_members
 from terminal.tools_cli import add_emv_parser, add_paycode_parser, cmd_emv, cmd_paycode
 from simulators.commands import add_sim_parser, cmd_sim
 from sync.commands import add_cloud_parser, add_sync_parser, cmd_cloud, cmd_sync
 
-LATER = {
-    "face": "the face engine tools",
-    "members": "membership management",
-}
+LATER: dict[str, str] = {}   # commands listed before they ship: `edgepos NAME` then says so and exits 2
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -44,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--ui", action="store_true", help="drive the sale through the kiosk UI")
     demo.add_argument("--out", type=Path, default=None, help="with --ui: where to write the screenshots")
     bench = sub.add_parser("bench", help="run a benchmark and print JSON figures")
-    bench.add_argument("name", choices=["checkout", "sync", "decode"], help="which benchmark")
+    bench.add_argument("name", choices=["checkout", "sync", "decode", "face"], help="which benchmark")
     bench.add_argument("--iterations", type=int, default=500, help="checkout: how many measured runs")
     bench.add_argument("--events", type=int, default=10_000, help="sync: how many events to queue")
     bench.add_argument("--frames", type=int, default=200, help="decode: frames of each kind")
@@ -55,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
     add_paycode_parser(sub)
     add_cloud_parser(sub)
+    add_members_parser(sub)
+    add_face_parser(sub)
     for name, what in LATER.items():
         later = sub.add_parser(name, help=f"{what} (not yet available)")
         later.add_argument("args", nargs=argparse.REMAINDER)
@@ -102,7 +103,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the scripted demo sale and print its JSON summary last."""
     if args.ui:
-        print("edgepos demo --ui: the UI-driven demo is not yet available; run `edgepos demo`", file=sys.stderr)
+        from datetime import datetime
+        from ui.demo_ui import run_ui_demo  # Kivy is loaded only for the UI demo
+        data_dir = Path(args.data_dir)
+        out = args.out or data_dir / "screenshots" / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
+        print(json.dumps(run_ui_demo(_load(args), data_dir, out, say=print), ensure_ascii=False))
+        return 0
+    if args.out is not None:
+        print("edgepos demo: --out is for the screenshots of --ui", file=sys.stderr)
         return 2
     from terminal.demo import run_demo
     result = run_demo(_load(args), Path(args.data_dir), say=print)
@@ -112,6 +120,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run a benchmark; its JSON is the last line printed."""
+    if args.name == "face":
+        from bench.face import run_face_bench
+        print(json.dumps(run_face_bench(say=print)))
+        return 0
     if args.name == "decode":
         from bench.decode import run_decode_bench
         print(json.dumps(run_decode_bench(args.frames, say=print)))
@@ -139,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         "kiosk": cmd_kiosk, "demo": cmd_demo, "bench": cmd_bench,
         "sync": lambda a: cmd_sync(a, Path(a.data_dir), lambda: _load(a)),
         "cloud": lambda a: cmd_cloud(a, Path(a.data_dir)), "sim": cmd_sim,
-        "emv": cmd_emv, "paycode": cmd_paycode, "doctor": cmd_doctor}
+        "emv": cmd_emv, "paycode": cmd_paycode, "doctor": cmd_doctor,
+        "members": lambda a: cmd_members(a, _load(a), Path(a.data_dir)),
+        "face": lambda a: cmd_face(a, _load(a), Path(a.data_dir))}
     handler = handlers.get(args.command)
     if handler is None:
         print(f"edgepos {args.command}: {LATER[args.command]} is not yet available in this release",

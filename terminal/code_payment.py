@@ -71,13 +71,22 @@ class CodeAuthorizer:
                 self.check_code(code)
         except EdgeposError as err:
             return CodeOutcome("refused", str(err), scheme=paycode.scheme, masked=paycode.masked)
+        return self._attempt(paycode.scheme, paycode.masked, {"auth_code": code}, amount, sale_id, progress)
+
+    def authorize_face(self, member_id: str, masked: str, amount: Money, sale_id: str,
+                       progress: Progress = lambda _m: None) -> CodeOutcome:
+        """Charge a member identified by face-pay: the same pay/query/reverse discipline as a code."""
+        return self._attempt("face", masked, {"member_id": member_id}, amount, sale_id, progress)
+
+    def _attempt(self, scheme: str, masked: str, payer: dict[str, str], amount: Money, sale_id: str,
+                 progress: Progress) -> CodeOutcome:
         otn = f"{self.terminal}-{uuid.uuid4().hex[:20]}"
-        self.attempts.begin(otn, sale_id, paycode.scheme, paycode.masked, amount, self._now())
+        self.attempts.begin(otn, sale_id, scheme, masked, amount, self._now())
         base = {"out_trade_no": otn, "amount": amount.amount_str(), "currency": amount.currency, "sale_id": sale_id}
-        outcome = self._run(otn, {**base, "scheme": paycode.scheme, "auth_code": code}, amount, progress)
-        log.info("code payment %s (%s %s) for sale %s: %s %s", otn, paycode.scheme, paycode.masked, sale_id,
-                 outcome.status, outcome.message)
-        return CodeOutcome(outcome.status, outcome.message, otn, paycode.scheme, paycode.masked, outcome.trade_no)
+        outcome = self._run(otn, {**base, "scheme": scheme, **payer}, amount, progress)
+        log.info("%s payment %s (%s) for sale %s: %s %s", scheme, otn, masked, sale_id, outcome.status,
+                 outcome.message)
+        return CodeOutcome(outcome.status, outcome.message, otn, scheme, masked, outcome.trade_no)
 
     def _run(self, otn: str, request: dict[str, str], amount: Money, progress: Progress) -> CodeOutcome:
         progress("Sending the payment to the wallet…")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from terminal.errors import ConfigError, MoneyError
+from terminal.members_config import FaceConfig, MembersConfig, parse_members
 from terminal.money import Money, exponent
 
 DEVICE_KINDS = {"printer": ("sim", "serial"), "scanner": ("sim", "serial", "none"),
@@ -27,7 +28,7 @@ class DeviceConfig:
     scanner_baud: int
     camera: str
     camera_source: str
-    printer_encoding: str = "gb18030"
+    printer_encoding: str = "gb18030+cp1258"
     printer_paper_dots: int = 576
 
 
@@ -85,6 +86,9 @@ class Config:
     offline: OfflineConfig
     fullscreen: bool
     payments: PaymentsConfig
+    members: MembersConfig
+    face: FaceConfig
+    technician_pin: str = "2580"
 
 
 class _Reader:
@@ -158,6 +162,13 @@ def _display(r: _Reader) -> tuple[str | None, Decimal | None]:
     return currency, rate
 
 
+def _pin(r: _Reader) -> str:
+    pin = r.text("kiosk.technician_pin", "2580")
+    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
+        raise r.fail("kiosk.technician_pin", "must be 4 to 8 digits, as a string (e.g. \"2580\")")
+    return pin
+
+
 def parse_config(path: Path, data: dict[str, Any]) -> Config:
     """Validate parsed TOML into a Config."""
     r = _Reader(path, data)
@@ -175,7 +186,7 @@ def parse_config(path: Path, data: dict[str, Any]) -> Config:
         r.positive("devices.printer_baud", 19200), r.choice("devices.scanner", DEVICE_KINDS["scanner"], "sim"),
         r.text("devices.scanner_port", ""), r.positive("devices.scanner_baud", 9600),
         r.choice("devices.camera", DEVICE_KINDS["camera"], "sim"), r.text("devices.camera_source", ""),
-        r.choice("devices.printer_encoding", ("gb18030", "raster"), "gb18030"),
+        r.choice("devices.printer_encoding", ("gb18030", "gb18030+cp1258", "raster"), "gb18030+cp1258"),
         r.positive("devices.printer_paper_dots", 576))
     for device in ("printer", "scanner"):
         if getattr(devices, device) == "serial" and not getattr(devices, f"{device}_port"):
@@ -185,6 +196,7 @@ def parse_config(path: Path, data: dict[str, Any]) -> Config:
     if not broker.url.startswith(("mqtt://", "mqtts://")):
         raise r.fail("broker.url", f"must start with mqtt:// or mqtts:// (got {broker.url!r})")
     display_currency, display_rate = _display(r)
+    members, face = parse_members(r, currency)
     return Config(
         path=path, terminal_id=r.text("terminal.id"), currency=currency,
         shop_name=r.text("shop.name"), shop_address=r.text("shop.address"),
@@ -202,6 +214,8 @@ def parse_config(path: Path, data: dict[str, Any]) -> Config:
             r.positive("payments.query_window_s", 45), r.positive("payments.velocity_max", 20),
             r.positive("payments.velocity_window_s", 60), r.text("payments.qr_city", "Shanghai"),
             r.text("payments.qr_country", "CN"), r.text("payments.merchant_id", r.text("terminal.id"))),
+        members=members, face=face,
+        technician_pin=_pin(r),
     )
 
 

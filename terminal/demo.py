@@ -16,8 +16,11 @@ def _round_up(amount: Money, step: int) -> Money:
 
 def run_demo(config: Config, data_dir: Path, say: Callable[[str], Any]) -> dict[str, Any]:
     """Open a shift if needed, ring up four items, take cash, print; returns the sale summary."""
-    from simulators.file_printer import FilePrinter  # the demo always prints to the simulator
-    terminal = build_terminal(config, data_dir, printer=FilePrinter(data_dir / "receipts"))
+    from simulators.printer_process import SimulatedPrinter  # the demo always prints to the virtual printer
+    devices = config.devices
+    printer = SimulatedPrinter(data_dir / "receipts", devices.printer_baud, devices.printer_encoding,
+                               devices.printer_paper_dots)
+    terminal = build_terminal(config, data_dir, printer=printer)
     try:
         till = terminal.till
         shift = terminal.shifts.current

@@ -74,7 +74,8 @@ def format_table(checks: list[Check]) -> str:
     width = max(len(c.name) for c in checks)
     lines = []
     for check in checks:
-        lines.append(f"{'OK  ' if check.ok else 'FAIL'}  {check.name:<{width}}  {check.detail}")
+        detail = " ".join(check.detail.split())   # drivers' messages may span lines: one row per check
+        lines.append(f"{'OK  ' if check.ok else 'FAIL'}  {check.name:<{width}}  {detail}")
         if not check.ok and check.fix:
             lines.append(f"      {'':<{width}}  fix: {check.fix}")
     return "\n".join(lines)

@@ -3,33 +3,53 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from terminal.config import Config
 from terminal.doctor import Check, check_clock, check_database, check_disk, check_outbox, format_table
 
+if TYPE_CHECKING:
+    from terminal.bootstrap import Terminal
 
-def run_doctor(config: Config, data_dir: Path, as_json: bool = False) -> int:
-    """Check clock, disk, DB, outbox, printer, scanner, camera and broker; exit status 1 on any failure."""
+
+def collect_checks(config: Config, data_dir: Path, terminal: Terminal | None = None,
+                   link_online_since: str | None = None) -> list[Check]:
+    """Clock, disk, DB, outbox, printer, scanner, camera and broker, in the doctor's order.
+
+    With a running `terminal` (the kiosk) its database and printer are checked as they are; with
+    `link_online_since` the broker line reports the kiosk's own live connection instead of logging in
+    again, which would take the connection over from the running link.
+    """
     from drivers.probes import check_camera, check_printer, check_scanner
     from sync.mqtt import BrokerSettings
     from sync.probe import check_broker
     from terminal.bootstrap import build_terminal
     from terminal.errors import ConfigError
 
-    terminal = build_terminal(config, data_dir)
-    checks: list[Check] = [check_clock(), check_disk(data_dir), check_database(terminal.db),
-                           check_outbox(terminal.db, terminal.offline_caps().max_age_hours),
-                           check_printer(terminal.printer, config.devices), check_scanner(config.devices),
+    own = terminal is None
+    term = build_terminal(config, data_dir) if terminal is None else terminal
+    checks: list[Check] = [check_clock(), check_disk(data_dir), check_database(term.db),
+                           check_outbox(term.db, term.offline_caps().max_age_hours),
+                           check_printer(term.printer, config.devices), check_scanner(config.devices),
                            check_camera(config.devices)]
     broker = config.broker
-    try:
-        settings = BrokerSettings.from_url(broker.url, broker.username, broker.password, broker.ca_file)
-        checks.append(check_broker(settings, config.terminal_id))
-    except ConfigError as err:
-        checks.append(Check("broker", False, str(err), f"fix [broker] in {config.path}"))
-    close = getattr(terminal.printer, "close", None)
-    if callable(close):
+    if link_online_since is not None:
+        checks.append(Check("broker", True, f"the kiosk's link is online since {link_online_since[:19]}"))
+    else:
+        try:
+            settings = BrokerSettings.from_url(broker.url, broker.username, broker.password, broker.ca_file)
+            checks.append(check_broker(settings, config.terminal_id))
+        except ConfigError as err:
+            checks.append(Check("broker", False, str(err), f"fix [broker] in {config.path}"))
+    close = getattr(term.printer, "close", None)
+    if own and callable(close):
         close()
+    return checks
+
+
+def run_doctor(config: Config, data_dir: Path, as_json: bool = False) -> int:
+    """Check clock, disk, DB, outbox, printer, scanner, camera and broker; exit status 1 on any failure."""
+    checks = collect_checks(config, data_dir)
     if as_json:
         print(json.dumps([c.__dict__ for c in checks], ensure_ascii=False))
     else:

@@ -47,3 +47,23 @@ class PrinterError(EdgeposError):
 
 class NotYetAvailable(EdgeposError):
     """A feature that a later release brings."""
+
+
+class MemberError(EdgeposError):
+    """A member cannot be found, added or changed as asked."""
+
+
+class PhoneError(MemberError, ValueError):
+    """A phone number is not in international (E.164) format."""
+
+
+class ConsentError(MemberError):
+    """Face data was offered for a member who has not consented to it."""
+
+
+class FaceKeyError(EdgeposError):
+    """The key that encrypts face templates is missing, damaged or does not open the stored templates."""
+
+
+class CouponError(SaleError):
+    """A coupon is unknown, expired, used, bound to another member or above the sale."""

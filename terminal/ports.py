@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Callable, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, Protocol, runtime_checkable
 
 from terminal.capture import CameraFrame, Decoded
 from terminal.receipts import Receipt
+
+if TYPE_CHECKING:  # numpy only for the annotations: importing the ports stays cheap
+    import numpy as np
+    import numpy.typing as npt
+
+    from terminal.face.types import FaceAnalysis, Landmarks
 
 
 @runtime_checkable
@@ -79,4 +85,20 @@ class CodeReader(Protocol):
 
     def decode(self, image: Any) -> tuple[Decoded, ...]:
         """Every code found in the image, in no particular order; empty when there is none."""
+        ...
+
+
+@runtime_checkable
+class FaceEngine(Protocol):
+    """Finds the customer's face in an RGB frame; slow (about 0.1 s a frame): call it off the UI thread.
+
+    Raises terminal.face.types.FaceEngineError when the library is unusable or the image is not RGB uint8.
+    """
+
+    def analyze(self, image: npt.NDArray[np.uint8]) -> FaceAnalysis:
+        """The one usable face with its 128-d encoding, or a status and reason saying why there is none."""
+        ...
+
+    def landmarks(self, image: npt.NDArray[np.uint8]) -> Landmarks | None:
+        """The chosen face's landmarks without an encoding (the cheap path for liveness); None when no face."""
         ...

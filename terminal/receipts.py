@@ -40,14 +40,28 @@ class ShopInfo:
 
 
 @dataclass(frozen=True)
+class ReceiptMember:
+    """The member part of a receipt: a first name (or masked phone), points, and the card of a new member."""
+
+    name: str
+    points: int | None = None   # earned by this sale; None when none were recorded
+    balance: int | None = None  # right after this sale
+    card: str | None = None     # the member QR's content, printed for a member who joined with this sale
+
+
+@dataclass(frozen=True)
 class Receipt:
-    """A receipt ready for any printer: lines, an e-receipt QR, and whether to open the drawer."""
+    """A receipt ready for any printer: lines, an e-receipt QR, and whether to open the drawer.
+
+    `member_card`, when set, is printed as a second QR: the card of a member who joined with this sale.
+    """
 
     sale_id: str
     lines: tuple[ReceiptLine, ...]
     qr_url: str
     open_drawer: bool
     width: int
+    member_card: str | None = None
 
     def as_text(self) -> str:
         """The receipt as plain text, one printed line per line, QR as its URL."""
@@ -61,6 +75,8 @@ class Receipt:
             else:
                 out.append(line.text)
         out.append(f"[QR] {self.qr_url}")
+        if self.member_card:
+            out.append(f"[QR] {self.member_card}")
         return "\n".join(out) + "\n"
 
 
@@ -70,7 +86,7 @@ def receipt_token(secret: bytes, sale_id: str) -> str:
 
 
 def render_receipt(sale: Sale, shop: ShopInfo, secret: bytes, printed_at: datetime, width: int = 42,
-                   cashier: str = "") -> Receipt:
+                   cashier: str = "", member: ReceiptMember | None = None) -> Receipt:
     """Lay out a paid sale's receipt; every text is stripped of control characters."""
     if sale.state is not SaleState.PAID:
         raise ValueError(f"only a paid sale has a receipt (sale is {sale.state.value})")
@@ -99,6 +115,8 @@ def render_receipt(sale: Sale, shop: ShopInfo, secret: bytes, printed_at: dateti
     lines.append(ReceiptLine(two_columns("Subtotal", totals.subtotal.amount_str(), width)))
     if not totals.discount.is_zero:
         lines.append(ReceiptLine(two_columns("Discounts", (-totals.discount).amount_str(), width)))
+        if sale.coupon_code:
+            lines.append(ReceiptLine(two_columns("  coupon", strip_control(sale.coupon_code), width)))
     lines.append(ReceiptLine(two_columns("Tax", totals.tax.amount_str(), width)))
     lines.append(ReceiptLine(two_columns("TOTAL", totals.total.format(), width // 2), bold=True, double=True))
     if shop.display_currency and shop.display_rate:
@@ -115,7 +133,22 @@ def render_receipt(sale: Sale, shop: ShopInfo, secret: bytes, printed_at: dateti
         if not payment.change.is_zero:
             lines.append(ReceiptLine(two_columns("Change", payment.change.amount_str(), width), bold=True))
     lines.append(rule)
+    if member is not None:
+        lines += _member_lines(member, width) + [rule]
     lines += [ReceiptLine(t, "center") for t in wrap(strip_control(shop.footer), width) if t]
     lines.append(ReceiptLine("Scan for your e-receipt", "center"))
     url = f"{shop.receipt_base_url.rstrip('/')}/r/{sale.id}?k={receipt_token(secret, sale.id)}"
-    return Receipt(sale.id, tuple(lines), url, any(p.method == "cash" for p in sale.payments), width)
+    card = member.card if member is not None else None
+    return Receipt(sale.id, tuple(lines), url, any(p.method == "cash" for p in sale.payments), width, card)
+
+
+def _member_lines(member: ReceiptMember, width: int) -> list[ReceiptLine]:
+    lines = [ReceiptLine(two_columns("Member", strip_control(member.name), width))]
+    if member.points is not None:
+        lines.append(ReceiptLine(two_columns("Points earned", f"+{member.points}", width)))
+    if member.balance is not None:
+        lines.append(ReceiptLine(two_columns("Points balance", str(member.balance), width), bold=True))
+    if member.card:
+        lines.append(ReceiptLine("Member card", "center", bold=True))
+        lines.append(ReceiptLine("your card is the last QR on this receipt", "center"))
+    return lines

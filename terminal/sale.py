@@ -54,6 +54,8 @@ class Sale:
     payments: list[Payment] = field(default_factory=list)
     opened_at: datetime | None = None
     closed_at: datetime | None = None
+    member_id: str | None = None    # the member who earns the points (scanned card, phone, or joined now)
+    coupon_code: str | None = None  # the coupon behind cart_discount, redeemed when the sale is paid
 
     def _require(self, *states: SaleState) -> None:
         if self.state not in states:
@@ -120,6 +122,22 @@ class Sale:
 
     def _after_line_discounts(self) -> Money:
         return total((ln.gross - ln.discount for ln in self.lines), self.currency)
+
+    @property
+    def goods(self) -> Money:
+        """What the lines are worth after line discounts, before the cart discount (a coupon's basis)."""
+        return self._after_line_discounts()
+
+    def set_member(self, member_id: str | None) -> None:
+        """Attach (or with None detach) the member, up to the moment the sale is paid."""
+        self._require(SaleState.OPEN, SaleState.TENDERING)
+        self.member_id = member_id
+
+    def set_coupon(self, code: str | None, discount: Money) -> None:
+        """Put a coupon and its cart discount on the sale (None and zero take it off)."""
+        self._require(SaleState.OPEN)
+        self.discount_cart(discount)
+        self.coupon_code = code
 
     def _replace_line(self, index: int, new: CartLine) -> None:
         """Swap a line in, putting the old one back if the cart discount would no longer fit."""

@@ -20,6 +20,10 @@ def sale_event_body(sale: Sale, forward: dict[str, str] | None = None,
                        "tax": p.tax.minor} for p in t.lines],
             "payments": [{"id": p.id, "method": p.method, "amount": p.amount.minor, "reference": p.reference,
                           "status": p.status} for p in sale.payments]}
+    if sale.member_id:  # the member's points travel in their own member/1 event
+        body["member_id"] = sale.member_id
+    if sale.coupon_code:
+        body["coupon"] = sale.coupon_code
     if shop is not None:
         body["shop"] = {"name": shop.name, "address": shop.address, "terminal": shop.terminal_id}
     if forward:  # an offline payment: the backend charges it; the full code leaves the DB with the acked row

@@ -7,7 +7,9 @@ import uuid
 from dataclasses import dataclass
 
 from terminal.catalog import Catalog
+from terminal.coupons import Coupon, CouponService
 from terminal.errors import PrinterError, SaleError
+from terminal.members import Member, MemberService
 from terminal.money import Money
 from terminal.ports import Clock, Printer
 from terminal.receipts import Receipt, ShopInfo, render_receipt
@@ -19,6 +21,7 @@ from terminal.shift_service import ShiftService
 from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
 from terminal.store.sales import Refund, SaleStore
+from terminal.till_perks import SalePerks
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +42,15 @@ class Till:
     """One sale at a time on one terminal."""
 
     def __init__(self, db: Database, catalog: Catalog, shifts: ShiftService, sales: SaleStore, outbox: OutboxStore,
-                 printer: Printer, clock: Clock, shop: ShopInfo, secret: bytes, receipt_width: int = 42) -> None:
+                 printer: Printer, clock: Clock, shop: ShopInfo, secret: bytes, receipt_width: int = 42,
+                 members: MemberService | None = None, coupons: CouponService | None = None) -> None:
         self._db, self.catalog, self.shifts, self.sales = db, catalog, shifts, sales
         self._outbox, self.printer, self._clock = outbox, printer, clock
         self.shop, self._secret, self._width = shop, secret, receipt_width
         self.currency = catalog.currency
         self.sale: Sale | None = None
         self.last_paid_id: str | None = None
+        self.perks = SalePerks(members, coupons)
 
     def money(self, text: str) -> Money:
         """An amount typed by the cashier, in the home currency."""
@@ -71,34 +76,60 @@ class Till:
     def scan(self, code: str, quantity: int = 1) -> Sale:
         """Add the item with this barcode (or sku), starting a sale if none is open."""
         item = self.catalog.lookup(code)  # unknown or bad codes fail before a sale is opened
-        self._open_sale().add(item, quantity)
-        return self._current()
+        sale = self._open_sale()
+        self.perks.change(sale, lambda: sale.add(item, quantity))
+        return sale
 
     def add_item(self, sku: str, quantity: int = 1) -> Sale:
         """Add an item by sku (from the item grid)."""
         item = self.catalog.by_sku(sku)
-        self._open_sale().add(item, quantity)
-        return self._current()
+        sale = self._open_sale()
+        self.perks.change(sale, lambda: sale.add(item, quantity))
+        return sale
 
     def set_quantity(self, index: int, quantity: int) -> None:
         """Change the quantity of a line."""
-        self._current().set_quantity(index, quantity)
+        sale = self._current()
+        self.perks.change(sale, lambda: sale.set_quantity(index, quantity))
 
     def remove_line(self, index: int) -> None:
         """Remove a line."""
-        self._current().remove(index)
+        sale = self._current()
+        self.perks.change(sale, lambda: sale.remove(index))
 
     def discount_line(self, index: int, amount: Money) -> None:
         """Discount one line by an amount."""
-        self._current().discount_line(index, amount)
+        sale = self._current()
+        self.perks.change(sale, lambda: sale.discount_line(index, amount))
 
     def discount_cart(self, amount: Money) -> None:
-        """Discount the whole sale by an amount."""
+        """Discount the whole sale by an amount (not while a coupon is the cart discount)."""
+        self.perks.guard_cart_discount(self._current())
         self._current().discount_cart(amount)
+
+    def attach_member(self, member: Member) -> Sale:
+        """The member (card scanned, phone typed) earns this sale's points; starts a sale if none is open."""
+        sale = self._open_sale()
+        self.perks.attach(sale, member)
+        return sale
+
+    def join_member(self, name: str, phone: str) -> Member:
+        """One-tap join at payment: a new member attached to this sale, their card on its receipt."""
+        return self.perks.join(self._current(), name, phone)
+
+    def apply_coupon(self, code: str) -> Coupon:
+        """Apply a coupon as the sale's cart discount; CouponError says why one cannot be used."""
+        return self.perks.apply_coupon(self._current(), code)
+
+    def remove_coupon(self) -> None:
+        """Take the coupon off the sale."""
+        self.perks.remove_coupon(self._current())
 
     def start_tender(self) -> Sale:
         """Lock the cart and go to payment."""
         sale = self._current()
+        if sale.state is SaleState.OPEN:
+            self.perks.check_tender(sale)
         sale.start_tender()
         return sale
 
@@ -120,11 +151,12 @@ class Till:
         """Settle the sale in tender with this payment: sale, payment and event in one transaction, then print."""
         sale = self._current()
         if sale.state is SaleState.OPEN:
-            sale.start_tender()
+            self.start_tender()
         paid = copy.deepcopy(sale)  # the open sale stays untouched if storing fails
         paid.apply_payment(payment)
         paid.closed_at = self._clock.now()
-        with self._db.transaction() as tx:
+        with self._db.transaction() as tx:  # coupon redeemed, points awarded: with the sale or not at all
+            self.perks.book(tx, paid)
             self.sales.insert(tx, paid)
             self._outbox.enqueue(tx, "payment/1", sale_event_body(paid, forward, self.shop),
                                  paid.closed_at)
@@ -143,7 +175,8 @@ class Till:
         shift = self.shifts.current
         if shift is not None and shift.id == sale.shift_id:
             cashier = shift.cashier
-        return render_receipt(sale, self.shop, self._secret, moment, self._width, cashier)
+        return render_receipt(sale, self.shop, self._secret, moment, self._width, cashier,
+                              self.perks.receipt_member(sale))
 
     def _print(self, receipt: Receipt) -> tuple[str | None, str | None]:
         try:

@@ -1,19 +1,27 @@
-"""The kiosk App: fonts, window settings, and the screen manager with the shift and sale screens."""
+"""The kiosk App: fonts, window settings, the screens, the idle timeout and where scanned codes go."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import NumericProperty
+from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from terminal.bootstrap import Terminal
 from ui.dispatch import run_on_ui
 from ui.fonts import register_default_font
+from ui.i18n import tr
+from ui.idle.screen import IdleScreen
 from ui.sale.screen import SaleScreen
 from ui.shift.screen import ShiftScreen
+from ui.technician.screen import TechnicianScreen
 
 log = logging.getLogger(__name__)
+IDLE_TIMEOUT_S = 120.0
 
 
 def apply_kiosk_window(fullscreen: bool) -> None:
@@ -30,29 +38,70 @@ def apply_kiosk_window(fullscreen: bool) -> None:
 class EdgeposApp(App):
     """The point-of-sale kiosk around a ready-built Terminal."""
 
+    idle_timeout = NumericProperty(IDLE_TIMEOUT_S)  # seconds without a touch, key or scan before the idle screen
+
     def __init__(self, terminal: Terminal, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.terminal = terminal
         self.title = f"edgepos · {terminal.config.shop_name} · {terminal.config.terminal_id}"
         self.font_path: str | None = None
+        self.last_activity = time.monotonic()
+        self._idle_event: Any = None
 
     def load_kv(self, filename: str | None = None) -> bool:
         """No app-level kv: each screen loads its own."""
         return True
 
     def build(self) -> ScreenManager:
-        """Register the CJK font, set up the window and build both screens."""
+        """Register the CJK font, set up the window, build the screens and start watching for idleness."""
+        from kivy.core.window import Window
+
         self.font_path = register_default_font()
+        tr.load(self.terminal.data_dir)
         apply_kiosk_window(self.terminal.config.fullscreen)
         manager = ScreenManager(transition=NoTransition())
-        manager.add_widget(ShiftScreen(self.terminal, name="shift"))
-        manager.add_widget(SaleScreen(self.terminal, name="sale"))
+        for screen in (ShiftScreen, SaleScreen, IdleScreen, TechnicianScreen):
+            name = screen.__name__.removesuffix("Screen").lower()
+            manager.add_widget(screen(self.terminal, name=name))
         manager.current = "sale" if self.terminal.shifts.current is not None else "shift"
+        Window.bind(on_touch_down=self.note_activity, on_key_down=self.note_activity)
+        self._idle_event = Clock.schedule_interval(self._check_idle, 1.0)
         return manager
 
+    def on_stop(self) -> None:
+        """Stop the timers and let go of the window's events."""
+        from kivy.core.window import Window
+
+        Window.unbind(on_touch_down=self.note_activity, on_key_down=self.note_activity)
+        if self._idle_event is not None:
+            self._idle_event.cancel()
+            self._idle_event = None
+        if self.root is not None:
+            self.screen("sale").stop()
+
     def screen(self, name: str) -> Any:
-        """One of the app's screens ('sale', 'shift')."""
+        """One of the app's screens ('sale', 'shift', 'idle', 'technician')."""
         return self.root.get_screen(name)
+
+    def note_activity(self, *_args: Any) -> None:
+        """A touch, a key or a scan: the kiosk is in use (returns None so the event goes on)."""
+        self.last_activity = time.monotonic()
+
+    def _check_idle(self, _dt: float) -> None:
+        root = self.root
+        if root is None or root.get_root_window() is None or root.current == "idle":
+            return
+        if any(isinstance(w, ModalView) for w in root.get_root_window().children):
+            self.note_activity()  # a payment panel is open: a customer may be paying
+            return
+        if time.monotonic() - self.last_activity >= self.idle_timeout:
+            self.go_idle()
+
+    def go_idle(self) -> None:
+        """Show the idle screen; a touch on it returns to the screen shown now."""
+        idle = self.screen("idle")
+        idle.return_to = self.root.current
+        self.root.current = "idle"
 
     def deliver_scan(self, code: str) -> None:
         """A scanned code from any thread: handled on the main thread by the sale screen."""
@@ -64,6 +113,11 @@ class EdgeposApp(App):
 
     def _on_scan(self, code: str) -> None:
         if self.root is None:
+            return
+        self.note_activity()
+        technician = self.screen("technician")
+        if self.root.current == "technician" and technician.unlocked:
+            technician.show_scan(code)  # the scanner test
             return
         if self.root.current != "sale":
             self.root.current = "sale"

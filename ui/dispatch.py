@@ -1,4 +1,4 @@
-"""The one place where work from other threads is handed to Kivy's main thread."""
+"""The one place where work from other threads is handed to Kivy's main thread (and where workers start)."""
 from __future__ import annotations
 
 import threading
@@ -24,3 +24,19 @@ def ui_callback(fn: Callable[..., Any]) -> Callable[..., None]:
     wrapper.__name__ = getattr(fn, "__name__", "ui_callback")
     wrapper.__doc__ = fn.__doc__
     return wrapper
+
+
+def run_in_background(work: Callable[[], Any], on_done: Callable[[Any], None],
+                      on_error: Callable[[Exception], None], name: str = "edgepos-worker") -> threading.Thread:
+    """Run work() in a daemon thread; its result (or the exception it raised) is handed to the main thread."""
+    def run() -> None:
+        try:
+            result = work()
+        except Exception as err:  # any failure is the screen's to show, never the worker's to swallow
+            run_on_ui(on_error, err)
+            return
+        run_on_ui(on_done, result)
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread

@@ -95,7 +95,8 @@ def save_screenshot(path: Path) -> Path:
     return path
 
 
-def _configure_kivy(size: tuple[int, int], fullscreen: bool) -> None:
+def configure_kivy(size: tuple[int, int], fullscreen: bool) -> None:
+    """Kivy's window settings; call before the window opens (before importing kivy.core.window)."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # the edgepos CLI's arguments are not Kivy's
     from kivy.config import Config
 
@@ -109,7 +110,7 @@ def _configure_kivy(size: tuple[int, int], fullscreen: bool) -> None:
 
 
 def _run_app(terminal: Terminal, size: tuple[int, int], screenshot: Path | None, exit_after: float | None) -> int:
-    _configure_kivy(size, terminal.config.fullscreen)
+    configure_kivy(size, terminal.config.fullscreen)
     from kivy.clock import Clock
     from kivy.core.window import Window
 
@@ -143,29 +144,42 @@ def _run_app(terminal: Terminal, size: tuple[int, int], screenshot: Path | None,
     return 0
 
 
+def virtual_display_if_needed(width: int, height: int) -> subprocess.Popen[bytes] | None:
+    """Start Xvfb and point DISPLAY at it when there is no display; None when there is one already."""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    xvfb, display = start_xvfb(width, height)
+    os.environ["DISPLAY"] = display
+    return xvfb
+
+
+def stop_display(xvfb: subprocess.Popen[bytes] | None) -> None:
+    """Stop the Xvfb started by virtual_display_if_needed (nothing to do for a real display)."""
+    if xvfb is None:
+        return
+    xvfb.terminate()
+    try:
+        xvfb.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        xvfb.kill()
+
+
 def run_kiosk(terminal: Terminal, *, size: tuple[int, int] | None = None, screenshot: Path | None = None,
               exit_after: float | None = None) -> int:
     """Run the kiosk until killed (or for exit_after seconds); starts Xvfb when there is no display."""
     width, height = size or DEFAULT_SIZE
     # Kivy's own settings and logs live with the terminal's data, not in the user's home.
     os.environ.setdefault("KIVY_HOME", str(terminal.data_dir / "kivy"))
-    xvfb: subprocess.Popen[bytes] | None = None
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        try:
-            xvfb, display = start_xvfb(width, height)
-        except DisplayError as err:
-            print(f"edgepos kiosk: {err}", file=sys.stderr)
-            return 2
-        os.environ["DISPLAY"] = display
+    try:
+        xvfb = virtual_display_if_needed(width, height)
+    except DisplayError as err:
+        print(f"edgepos kiosk: {err}", file=sys.stderr)
+        return 2
+    if xvfb is not None:
         screenshot = screenshot or default_screenshot_path(terminal.data_dir)
-        print(f"edgepos kiosk: no display found, running on virtual display {display} "
+        print(f"edgepos kiosk: no display found, running on virtual display {os.environ['DISPLAY']} "
               f"(Xvfb {width}x{height}); a screenshot will be saved to {screenshot}", flush=True)
     try:
         return _run_app(terminal, (width, height), screenshot, exit_after)
     finally:
-        if xvfb is not None:
-            xvfb.terminate()
-            try:
-                xvfb.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                xvfb.kill()
+        stop_display(xvfb)

@@ -107,15 +107,16 @@ class Forwarder:
 
     def _record(self, row: Any, forward: dict[str, str], answer: dict[str, Any]) -> None:
         status, reason = str(answer["status"]), str(answer.get("reason", ""))
-        scrubbed = row.body.replace(forward["auth_code"], mask(forward["auth_code"]))
+        code = forward.get("auth_code", "")        # a face payment carries a member id, no code to scrub
         with self.store.engine.begin() as conn:
             conn.execute(pending_forwards.delete().where(pending_forwards.c.event_id == row.id))
             conn.execute(forwards.insert().values(event_id=row.id, terminal=row.terminal,
                                                   out_trade_no=forward["out_trade_no"], status=status,
                                                   reason=reason, at=datetime.now(timezone.utc).isoformat()))
-            conn.execute(events.update().where(events.c.id == row.id).values(
-                body=scrubbed, envelope=sa.func.replace(events.c.envelope, forward["auth_code"],
-                                                        mask(forward["auth_code"]))))
+            if code:
+                conn.execute(events.update().where(events.c.id == row.id).values(
+                    body=row.body.replace(code, mask(code)),
+                    envelope=sa.func.replace(events.c.envelope, code, mask(code))))
         notice = {"out_trade_no": forward["out_trade_no"], "status": "success" if status == "success" else "declined",
                   "reason": reason, "trade_no": str(answer.get("trade_no", "")), "forwarded": True}
         self.client.publish(reply_topic(row.terminal, "notify"), json.dumps(notice), qos=1)

@@ -66,3 +66,15 @@ pending_forwards = sa.Table(
     "pending_forwards", metadata,
     sa.Column("event_id", sa.Text, primary_key=True),
 )
+# E-invoice requests made on the e-receipt page: one per sale (the primary key turns a second one into a no-op).
+invoice_requests = sa.Table(
+    "invoice_requests", metadata,
+    sa.Column("sale_id", sa.Text, primary_key=True),
+    sa.Column("terminal", sa.Text, nullable=False),
+    sa.Column("buyer_name", sa.Text, nullable=False),
+    sa.Column("tax_id", sa.Text, nullable=False),
+    sa.Column("email", sa.Text, nullable=False),
+    sa.Column("requested_at", sa.Text, nullable=False),
+)
+# The e-receipt pages also index payment/1 events by sale id (events_by_sale): a dialect-specific expression index
+# made by sync/backend/ereceipt_store.py when `edgepos cloud web` starts.

@@ -37,7 +37,7 @@ class Database:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.execute("PRAGMA secure_delete=ON")  # a deleted outbox row takes its payment code with it
+            self._conn.execute("PRAGMA secure_delete=ON")  # deleted rows (payment codes, face templates) are zeroed
             self._migrate()
         except sqlite3.Error as err:
             raise StoreError(f"{path}: {_explain(err)}") from err
@@ -96,6 +96,15 @@ class Database:
         """SQLite's own verdict on the file: 'ok' when sound."""
         row = self.query_one("PRAGMA integrity_check")
         return str(row[0]) if row else "no answer"
+
+    def vacuum(self) -> None:
+        """Rewrite the file without free pages, then empty the WAL: nothing deleted stays on disk."""
+        with self._lock:
+            try:
+                self._conn.execute("VACUUM")
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as err:
+                raise StoreError(_explain(err)) from err
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite)."""

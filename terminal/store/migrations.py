@@ -131,6 +131,54 @@ CREATE TABLE risk_codes (
 CREATE INDEX risk_codes_seen_at ON risk_codes(seen_at);
 """
 
+# Version 4: members (phone in E.164, consent times, points, a signed card), their face templates encrypted
+# with a key kept outside this file, coupons, and the points each sale earned (one row per sale: the
+# idempotency key). A sale remembers its member for points, receipts and the daily face-pay cap.
+V4 = """
+CREATE TABLE members (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    phone TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    face_pay_opt_in INTEGER NOT NULL DEFAULT 0,
+    consent_face_at TEXT,
+    consent_marketing_at TEXT,
+    points INTEGER NOT NULL DEFAULT 0 CHECK (points >= 0),
+    card_token TEXT NOT NULL UNIQUE,
+    joined_sale_id TEXT
+);
+CREATE TABLE face_templates (
+    id INTEGER PRIMARY KEY,
+    member_id TEXT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+    ciphertext BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX face_templates_member ON face_templates(member_id);
+CREATE TABLE coupons (
+    code TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('percent', 'amount')),
+    value INTEGER NOT NULL CHECK (value > 0),
+    min_spend INTEGER NOT NULL DEFAULT 0 CHECK (min_spend >= 0),
+    currency TEXT NOT NULL,
+    expires_at TEXT,
+    member_id TEXT REFERENCES members(id) ON DELETE CASCADE,
+    used_by_sale TEXT UNIQUE,
+    used_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE points_ledger (
+    id INTEGER PRIMARY KEY,
+    member_id TEXT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+    sale_id TEXT NOT NULL UNIQUE,
+    points INTEGER NOT NULL,
+    balance_after INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX points_ledger_member ON points_ledger(member_id);
+ALTER TABLE sales ADD COLUMN member_id TEXT REFERENCES members(id) ON DELETE SET NULL;
+CREATE INDEX sales_member_day ON sales(member_id, closed_at)
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 SCHEMA_VERSION = len(MIGRATIONS)

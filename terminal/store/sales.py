@@ -46,9 +46,9 @@ class SaleStore:
         cart_discount = sale.cart_discount.minor if sale.cart_discount else 0
         tx.execute(
             "INSERT INTO sales(id, shift_id, state, currency, subtotal, discount, cart_discount, tax, total,"
-            " opened_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " opened_at, closed_at, member_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (sale.id, sale.shift_id, sale.state.value, sale.currency, t.subtotal.minor, t.discount.minor,
-             cart_discount, t.tax.minor, t.total.minor, _iso(sale.opened_at), _iso(sale.closed_at)))
+             cart_discount, t.tax.minor, t.total.minor, _iso(sale.opened_at), _iso(sale.closed_at), sale.member_id))
         for number, priced in enumerate(t.lines, start=1):
             item, line = priced.line.item, priced.line
             tx.execute(
@@ -79,7 +79,9 @@ class SaleStore:
         sale = Sale(cur, row["shift_id"], id=row["id"], state=SaleState(row["state"]), lines=lines,
                     cart_discount=Money(row["cart_discount"], cur) if row["cart_discount"] else None,
                     payments=payments, opened_at=datetime.fromisoformat(row["opened_at"]),
-                    closed_at=datetime.fromisoformat(row["closed_at"]))
+                    closed_at=datetime.fromisoformat(row["closed_at"]), member_id=row["member_id"])
+        coupon = self._db.query_one("SELECT code FROM coupons WHERE used_by_sale = ?", (sale_id,))
+        sale.coupon_code = str(coupon[0]) if coupon else None
         if sale.totals.total.minor != row["total"]:
             raise StoreError(f"sale {sale_id}: stored total {row['total']} does not match its lines")
         return sale

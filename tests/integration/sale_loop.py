@@ -11,6 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from simulators.file_printer import FilePrinter  # noqa: E402
 from terminal.bootstrap import build_terminal  # noqa: E402
 from terminal.config import ensure_config, load_config  # noqa: E402
 from terminal.money import Money  # noqa: E402
@@ -21,7 +22,8 @@ def main() -> None:
     rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else None)
     config_path = data_dir / "edgepos.toml"
     ensure_config(config_path)
-    term = build_terminal(load_config(config_path), data_dir)   # the configured (simulated file) printer
+    # receipts as text files: this test is about the database surviving SIGKILL, not about printing speed
+    term = build_terminal(load_config(config_path), data_dir, printer=FilePrinter(data_dir / "receipts"))
     if term.shifts.current is None:
         term.shifts.open("crash-test", Money(10000, term.config.currency))
     till = term.till

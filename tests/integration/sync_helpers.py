@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from simulators.file_printer import FilePrinter
 from sync.provision import Deployment
 from terminal.bootstrap import Terminal, build_terminal
 from terminal.config import default_config_text, load_config
@@ -33,8 +34,11 @@ def terminal_dir(dep: Deployment, root: Path, tid: str = "T-0001") -> Path:
 
 
 def open_terminal(data_dir: Path) -> Terminal:
-    """The terminal of a data dir, built the way the app builds it (its own DB connection)."""
-    return build_terminal(load_config(data_dir / "edgepos.toml"), data_dir)
+    """The terminal of a data dir, built the way the app builds it (its own DB connection).
+
+    Receipts go to text files: these tests take thousands of sales to load the sync path, not the printer.
+    """
+    return build_terminal(load_config(data_dir / "edgepos.toml"), data_dir, printer=FilePrinter(data_dir / "receipts"))
 
 
 def take_sales(term: Terminal, count: int) -> list[str]:

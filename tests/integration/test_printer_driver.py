@@ -10,6 +10,7 @@ from typing import Any, Callable
 import pytest
 
 from drivers.escpos_printer import EscposSerialPrinter
+from drivers.escpos_text import encode_cp1258
 from terminal.bootstrap import Terminal
 from terminal.errors import PrinterError
 from terminal.sale import SaleState
@@ -53,16 +54,29 @@ def test_what_the_driver_sends(open_term: Terminal) -> None:
     end = PtyPrinterEnd()
     try:
         open_term.till.add_item("TEA-001")
-        open_term.till.add_item("DRK-004")
+        open_term.till.add_item("COF-001")
         receipt = open_term.till.pay_cash(open_term.till.money("50")).receipt
         EscposSerialPrinter(end.path).print_receipt(receipt)
         end.thread.join(0.5)
         data = bytes(end.data)
         assert data.startswith(b"\x1b@") and b"\x1c&" in data                  # init, Chinese mode
-        assert "莲花".encode("gb18030") in data                                 # in the printer's own font
-        assert b"\x1dv0" in data                                                 # Vietnamese lines as raster
+        assert "珍珠奶茶".encode("gb18030") in data                             # in the printer's own font
+        assert b"\x1c.\x1bt\x34" + (encode_cp1258("Cà phê sữa đá") or b"?") in data  # Vietnamese in code page 52
         assert b"\x1d(k" in data and receipt.qr_url.encode() in data            # native QR with the URL
         assert b"\x1dV" in data and b"\x1bp" in data                            # cut, then the cash drawer
+    finally:
+        end.close()
+
+
+def test_a_printer_without_code_page_52_gets_vietnamese_as_raster(open_term: Terminal) -> None:
+    end = PtyPrinterEnd()
+    try:
+        open_term.till.add_item("COF-001")
+        receipt = open_term.till.pay_cash(open_term.till.money("50")).receipt
+        EscposSerialPrinter(end.path, encoding="gb18030").print_receipt(receipt)
+        end.thread.join(0.5)
+        data = bytes(end.data)
+        assert b"\x1dv0" in data and b"\x1bt\x34" not in data
     finally:
         end.close()
 

@@ -13,7 +13,7 @@ os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="edgepos-kivy-home-")
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 
 from terminal.bootstrap import Terminal, build_terminal  # noqa: E402
-from terminal.config import ensure_config, load_config  # noqa: E402
+from terminal.config import Config, ensure_config, load_config  # noqa: E402
 from terminal.ports import Printer  # noqa: E402
 from ui.launcher import start_xvfb  # noqa: E402
 
@@ -55,11 +55,13 @@ def window(display: str) -> Any:
     return Window
 
 
-def make_terminal(tmp_path: Path, printer: Printer | None = None) -> Terminal:
-    """A terminal built from a temp copy of the default config, as the CLI builds it."""
+def make_terminal(tmp_path: Path, printer: Printer | None = None,
+                  configure: Callable[[Config], Config] | None = None) -> Terminal:
+    """A terminal built from a temp copy of the default config, as the CLI builds it (`configure` edits it)."""
     config_path = tmp_path / "edgepos.toml"
     ensure_config(config_path)
-    return build_terminal(load_config(config_path), tmp_path / "data", printer=printer)
+    config = load_config(config_path)
+    return build_terminal(configure(config) if configure else config, tmp_path / "data", printer=printer)
 
 
 class Kiosk:
@@ -134,6 +136,7 @@ def start_kiosk(window: Any, term: Terminal) -> Iterator[Kiosk]:
             if isinstance(widget, ModalView):
                 widget.dismiss(animation=False)
         kiosk.pump(2)
+        app.dispatch("on_stop")  # its timers and window bindings (app.stop() would end the test's event loop)
         for widget in list(window.children):
             window.remove_widget(widget)
         kiosk.resize(1280, 800)
@@ -141,11 +144,12 @@ def start_kiosk(window: Any, term: Terminal) -> Iterator[Kiosk]:
 
 @pytest.fixture
 def make_kiosk(window: Any, tmp_path: Path) -> Iterator[Callable[..., Kiosk]]:
-    """A factory: make_kiosk(printer=None, cashier=None) starts the app on a fresh terminal."""
+    """A factory: make_kiosk(printer=None, cashier=None, configure=None) starts the app on a fresh terminal."""
     started: list[tuple[Iterator[Kiosk], Terminal]] = []
 
-    def make(printer: Printer | None = None, cashier: str | None = None) -> Kiosk:
-        term = make_terminal(tmp_path / f"t{len(started)}", printer)
+    def make(printer: Printer | None = None, cashier: str | None = None,
+             configure: Callable[[Config], Config] | None = None) -> Kiosk:
+        term = make_terminal(tmp_path / f"t{len(started)}", printer, configure)
         if cashier is not None:
             term.shifts.open(cashier, term.till.money("200.00"))
         run = start_kiosk(window, term)

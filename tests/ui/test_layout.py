@@ -1,14 +1,20 @@
-"""Both screens at 800x480 and 1280x800: screenshots saved, no label overflows, touch-sized buttons."""
+"""Every screen and panel at 800x480 and 1280x800 (and in Chinese and Vietnamese): screenshots saved to
+artifacts/screens/<screen>-<size>.png, no label overflows, touch-sized buttons."""
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 
+from terminal.config import Config
+from test_technician_screen import no_broker
+
 pytestmark = pytest.mark.ui
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screens"
 SIZES = [(800, 480), (1280, 800)]
 LONG_NAMES = ("GFT-001", "NOO-002", "FRU-001", "HOM-001", "TEA-002")
 
@@ -107,3 +113,120 @@ def test_screens_fit_at_kiosk_sizes(make_kiosk: Callable[..., Any], size: tuple[
     kiosk.tap(shift.ids.close_button)
     assert shift.ids.report.text.startswith("Z REPORT")
     check(kiosk, "shift-z-report", size)
+
+
+def until(kiosk: Any, check_fn: Callable[[], Any], seconds: float = 15) -> None:
+    """Pump frames until check_fn() is true."""
+    deadline = time.monotonic() + seconds
+    while not check_fn():
+        assert time.monotonic() < deadline, "timed out"
+        kiosk.pump(2)
+        time.sleep(0.02)
+
+
+def with_devices(frames: Path) -> Callable[[Config], Config]:
+    """A config with a camera reading the given frames and a broker where nothing listens."""
+    from simulators.camera import camera_source
+
+    def configure(config: Config) -> Config:
+        config = no_broker(config)
+        return replace(config, devices=replace(config.devices, camera="sim", camera_source=camera_source(frames)))
+    return configure
+
+
+def frames_dir(tmp_path: Path) -> Path:
+    """A few synthesized camera frames (a payment code in view)."""
+    from simulators.camera import synth_sequence, write_frames
+
+    out = tmp_path / "frames"
+    if not out.exists():
+        write_frames(synth_sequence(["284567890123456789"], repeat=2, gap=0), out)
+    return out
+
+
+def technician_screens(kiosk: Any, size: tuple[int, int], suffix: str = "") -> None:
+    """PIN pad, then every section of the tools, each checked and saved."""
+    kiosk.tap(kiosk.screen("sale").ids.tech_button)
+    tech = kiosk.screen("technician")
+    keys = {b.key or b.text: b for b in tech.ids.pin_pad.children}
+    kiosk.tap(keys["1"])
+    check(kiosk, f"technician-pin{suffix}", size)
+    kiosk.tap(keys["Del"])
+    for digit in "2580":
+        kiosk.tap(keys[digit])
+    kiosk.tap(keys["OK"])
+    assert tech.unlocked
+    kiosk.tap(tech.ids.run_checks_button)
+    until(kiosk, lambda: not tech.checks_busy)
+    check(kiosk, f"technician-devices{suffix}", size)
+    kiosk.tap(tech.ids.nav_tests)
+    kiosk.tap(tech.ids.test_print_button)
+    until(kiosk, lambda: not tech.print_busy)
+    kiosk.enter(tech.ids.scan_input, "284567890123456789")
+    kiosk.tap(tech.ids.camera_button)
+    until(kiosk, lambda: not tech.camera_busy)
+    assert tech.camera_texture is not None
+    check(kiosk, f"technician-tests{suffix}", size)
+    kiosk.tap(tech.ids.nav_queue)
+    check(kiosk, f"technician-queue{suffix}", size)
+    kiosk.tap(tech.ids.nav_language)
+    check(kiosk, f"technician-language{suffix}", size)
+    kiosk.tap(tech.ids.back_button)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_idle_technician_and_wallet_fit(make_kiosk: Callable[..., Any], tmp_path: Path,
+                                        size: tuple[int, int]) -> None:
+    from test_technician_screen import PaperPrinter
+    from test_wallet_payment import wallet
+
+    from terminal.acquirer import AcquirerReply
+
+    kiosk = make_kiosk(printer=PaperPrinter(), cashier="Trần Thị Lan 陈兰", configure=with_devices(frames_dir(tmp_path)))
+    kiosk.resize(*size)
+    sale = kiosk.screen("sale")
+    panel = wallet(kiosk, AcquirerReply("success", trade_no="T9"))   # a tea in the cart, the wallet panel open
+    check(kiosk, "wallet", size)
+    kiosk.tap(panel.ids.qr_button)
+    until(kiosk, lambda: panel.qr is not None)
+    check(kiosk, "wallet-qr", size)
+    until(kiosk, lambda: panel.paid)
+    check(kiosk, "wallet-paid", size)
+    kiosk.tap(panel.ids.cancel_button)                                # "New sale"
+    until(kiosk, lambda: kiosk.modal() is None and sale.ids.offline_banner.text)
+    check(kiosk, "sale-offline-banner", size)
+    kiosk.app.go_idle()
+    check(kiosk, "idle", size)
+    kiosk.screen("idle").wake()
+    technician_screens(kiosk, size)
+
+
+@pytest.mark.parametrize("lang", ["zh", "vi"])
+def test_translated_screens_fit_at_the_small_size(make_kiosk: Callable[..., Any], tmp_path: Path,
+                                                  lang: str) -> None:
+    from test_technician_screen import PaperPrinter
+
+    from ui.i18n import tr
+
+    size = (800, 480)
+    kiosk = make_kiosk(printer=PaperPrinter(), cashier="Trần Thị Lan 陈兰", configure=with_devices(frames_dir(tmp_path)))
+    kiosk.resize(*size)
+    try:
+        tr.switch(lang)
+        sale = kiosk.screen("sale")
+        for sku in LONG_NAMES:
+            kiosk.tap([b for b in sale.ids.item_grid.children if b.sku == sku][0])
+        kiosk.tap(sale.ids.pay_cash_button)
+        panel = kiosk.modal()
+        kiosk.tap([b for b in panel.ids.quick_box.children][0])
+        kiosk.tap(panel.ids.confirm_button)
+        kiosk.tap(panel.ids.confirm_button)
+        kiosk.enter(sale.ids.barcode, "6900001250999")
+        assert sale.ids.offline_banner.text
+        check(kiosk, f"sale-{lang}", size)
+        kiosk.app.go_idle()
+        check(kiosk, f"idle-{lang}", size)
+        kiosk.screen("idle").wake()
+        technician_screens(kiosk, size, f"-{lang}")
+    finally:
+        tr.switch("en")

@@ -10,10 +10,12 @@ from typing import Any, Callable
 import pytest
 
 from simulators.file_printer import FilePrinter
+from simulators.printer_process import SimulatedPrinter
 from terminal.bootstrap import Terminal
 from terminal.errors import BarcodeError, ConfigError, PrinterError, RefundError, SaleError, ShiftError, UnknownItem
 from terminal.events import verify_envelope
 from terminal.money import Money
+from terminal.receipts import Receipt, ReceiptLine
 from terminal.sale import SaleState
 from terminal.store import SCHEMA_VERSION
 
@@ -337,17 +339,32 @@ def test_reprint(open_term: Terminal, printer: Any) -> None:
         t.till.reprint(voided)
 
 
-def test_simulated_file_printer(make_terminal: Callable[..., Terminal], data_dir: Path) -> None:
-    t = make_terminal(printer=None)   # the configured sim printer
-    assert isinstance(t.printer, FilePrinter)
-    assert t.printer.status() == "ready"
-    t.shifts.open("Lan", cny("0"))
-    t.till.add_item("TEA-001")
-    done = t.till.pay_cash(cny("20"))
-    path = Path(done.printed_to or "")
-    assert path == data_dir / "receipts" / f"receipt-{done.sale.id}.txt"
+def test_simulated_file_printer(tmp_path: Path) -> None:
+    printer = FilePrinter(tmp_path / "receipts")
+    assert printer.status() == "ready"
+    receipt = Receipt("s1", (ReceiptLine("珍珠奶茶 Bubble milk tea"), ReceiptLine("TOTAL CNY 18.00")),
+                      "https://r.example/r/s1?k=1", False, 42)
+    path = Path(printer.print_receipt(receipt))
+    assert path == tmp_path / "receipts" / "receipt-s1.txt"
     text = path.read_text(encoding="utf-8")
-    assert "珍珠奶茶 Bubble milk tea" in text and "CNY 18.00" in text and f"/r/{done.sale.id}?k=" in text
+    assert "珍珠奶茶 Bubble milk tea" in text and "CNY 18.00" in text and "/r/s1?k=1" in text
+
+
+def test_the_configured_sim_printer_is_the_virtual_printer(make_terminal: Callable[..., Terminal],
+                                                           data_dir: Path) -> None:
+    t = make_terminal(printer=None)   # [devices] printer = "sim": the ESC/POS driver on the virtual printer's pty
+    assert isinstance(t.printer, SimulatedPrinter)
+    try:
+        assert t.printer.status() == "ready"
+        t.shifts.open("Lan", cny("0"))
+        t.till.add_item("TEA-001")
+        done = t.till.pay_cash(cny("20"))
+        path = Path(done.printed_to or "")
+        assert path.parent == data_dir / "receipts" and path.suffix == ".png" and path.is_file()
+        text = path.with_suffix(".txt").read_text(encoding="utf-8")
+        assert "珍珠奶茶 Bubble milk tea" in text and "CNY 18.00" in text and f"/r/{done.sale.id}?k=" in text
+    finally:
+        t.close()
 
 
 def test_display_price(open_term: Terminal) -> None:

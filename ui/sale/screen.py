@@ -4,44 +4,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kivy.factory import Factory
-from kivy.metrics import dp
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
-from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.button import Button
+from kivy.properties import NumericProperty, StringProperty
 
 from terminal.bootstrap import Terminal
-from terminal.capture import route
 from terminal.catalog import Item
-from terminal.paycodes import classify
-from terminal.till import Completed
 from ui.common import PosScreen, load_common_kv, load_kv
-from ui.sale.cash_panel import CashPanel
 from ui.dispatch import ui_callback
+from ui.i18n import tr
+from ui.sale.cart import CartRow, ItemButton, fill_cart, load_cart_kv
+from ui.sale.cash_panel import CashPanel
+from ui.sale.offline_banner import OfflineBanner
+from ui.sale.payments import SalePayments
 from ui.sale.wallet_panel import WalletPanel
 
+__all__ = ["CartRow", "ItemButton", "OfflineBanner", "SaleScreen"]
 MAX_GRID_ITEMS = 60
 
 
-class ItemButton(Button):
-    """A catalog item in the grid: name and price; tap to add one."""
-
-    sku = StringProperty("")
-
-
-class CartRow(BoxLayout):
-    """One cart line: name, quantity -/+, amount, remove; tap the name to select it for a discount."""
-
-    index = NumericProperty(0)
-    name_text = StringProperty("")
-    detail_text = StringProperty("")
-    qty_text = StringProperty("")
-    amount_text = StringProperty("")
-    selected = BooleanProperty(False)
-    screen = ObjectProperty(None)
-
-
-class SaleScreen(PosScreen):
+class SaleScreen(PosScreen, SalePayments):
     """Ring up a sale; every change goes through the Till and the screen redraws from it."""
 
     header_text = StringProperty("")
@@ -54,6 +34,7 @@ class SaleScreen(PosScreen):
 
     def __init__(self, terminal: Terminal, **kwargs: Any) -> None:
         load_common_kv()
+        load_cart_kv()
         load_kv(Path(__file__).with_name("screen.kv"))
         super().__init__(terminal, **kwargs)
         self.till = terminal.till
@@ -62,11 +43,29 @@ class SaleScreen(PosScreen):
         if terminal.code_payments is not None:   # late refunds and offline declines reach the cashier here
             terminal.code_payments.on_attention = ui_callback(lambda text: self.say(text, error=True))
         self.show_items("")
+        self.ids.offline_banner.terminal = terminal
         self.refresh()
+        tr.bind(lang=self._retranslate)
 
     def on_pre_enter(self, *_args: Any) -> None:
         """Redraw from the till whenever the screen is shown."""
         self.refresh()
+
+    def on_enter(self, *_args: Any) -> None:
+        """Keep the offline banner up to date while the screen is shown."""
+        self.ids.offline_banner.start(self.terminal)
+
+    def on_leave(self, *_args: Any) -> None:
+        """Stop refreshing the banner while another screen is shown."""
+        self.ids.offline_banner.stop()
+
+    def _retranslate(self, *_args: Any) -> None:
+        self.refresh()
+
+    def stop(self) -> None:
+        """The app stops: no more banner refreshes or redraws on a language change."""
+        self.ids.offline_banner.stop()
+        tr.unbind(lang=self._retranslate)
 
     def show_items(self, query: str) -> None:
         """Fill the item grid with the catalog items matching the search text."""
@@ -81,27 +80,14 @@ class SaleScreen(PosScreen):
     def refresh(self) -> None:
         """Redraw header, cart lines and totals from the sale in progress."""
         shift = self.terminal.shifts.current
-        who = f"Cashier {shift.cashier}" if shift else "No shift open"
+        who = tr._("Cashier {name}").format(name=shift.cashier) if shift else tr._("No shift open")
         self.header_text = f"{self.terminal.config.shop_name}  ·  {who}"
         sale = self.till.sale
-        cart = self.ids.cart
-        cart.clear_widgets()
         lines = sale.totals.lines if sale is not None else ()
         if self.selected_line >= len(lines):
             self.selected_line = len(lines) - 1
-        for index, priced in enumerate(lines):
-            line = priced.line
-            detail = f"{line.quantity} × {line.item.unit_price.amount_str()}"
-            if not line.discount.is_zero:
-                detail += f"  disc. {(-line.discount).amount_str()}"
-            if not line.item.tax_inclusive:
-                detail += "  +tax"
-            cart.add_widget(CartRow(index=index, name_text=line.item.name, detail_text=detail,
-                                    qty_text=str(line.quantity), amount_text=priced.amount.amount_str(),
-                                    selected=index == self.selected_line, screen=self))
-        if not lines:
-            cart.add_widget(Factory.PosLabel(text="Scan a barcode or tap an item to start a sale.",
-                                             color=(0.6, 0.65, 0.7, 1), halign="center", height=dp(80)))
+        fill_cart(self.ids.cart, sale, self.selected_line, self)
+        self.ids.offline_banner.refresh()
         if sale is None or not lines:
             zero = self.terminal.till.money("0")
             self.subtotal_text = self.discount_text = self.tax_text = zero.amount_str()
@@ -193,51 +179,3 @@ class SaleScreen(PosScreen):
         ok, where = self.attempt(self.till.reprint_last)
         if ok:
             self.say(f"Receipt reprinted ({where}).")
-
-    def pay_cash(self) -> None:
-        """Lock the cart and open the cash payment panel."""
-        if self.attempt(self.till.start_tender)[0]:
-            self.cash_panel = CashPanel(self.till, self._payment_done)
-            self.cash_panel.open()
-
-    def pay_wallet(self) -> None:
-        """Lock the cart and open the wallet panel (customer code or merchant QR)."""
-        code_payments, qr_payments = self.terminal.code_payments, self.terminal.qr_payments
-        if code_payments is None or qr_payments is None:
-            self.say("Wallet payments are not set up on this terminal (no broker link).", error=True)
-            return
-        if self.attempt(self.till.start_tender)[0]:
-            self.wallet_panel = WalletPanel(self.till, code_payments, qr_payments, self._payment_done)
-            self.wallet_panel.open()
-
-    def _payment_done(self, done: Completed | None) -> None:
-        if done is None:
-            self.say("back to the cart")
-        elif done.payment.method != "cash":
-            self.say(f"Paid {done.payment.amount.format()} by {done.payment.method} ({done.payment.status}). "
-                     f"{done.print_error or 'Receipt printed.'}", error=done.print_error is not None)
-        elif done.print_error:
-            self.say(f"Paid {done.payment.amount.format()}, change {done.change.format()}. {done.print_error}",
-                     error=True)
-        else:
-            self.say(f"Paid {done.payment.amount.format()}, change {done.change.format()}. Receipt printed.")
-        self.selected_line = -1
-        self.refresh()
-
-    def deliver_scan(self, code: str) -> None:
-        """A scanner's or camera's code (on the main thread): items to the cart, payment codes to the payment."""
-        where = route(code, self.terminal.catalog, lambda text: classify(text).valid)
-        panel = self.wallet_panel
-        if where.kind == "payment":
-            if panel is None or panel.parent is None or panel.paid:
-                self.pay_wallet()
-                panel = self.wallet_panel
-            if panel is not None and panel.parent is not None:
-                panel.deliver_code(where.text)
-        elif where.kind == "member":
-            self.say("A member card: membership lookup is not available on this terminal yet.", error=True)
-        elif where.kind == "item":
-            self.on_barcode(where.text)
-        else:
-            self.say(f"Scanned {where.text[:24]!r}: {where.reason}", error=True)
-

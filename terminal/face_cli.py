@@ -1,0 +1,85 @@
+"""`edgepos face`: enrol a member's face from image files, identify the face in an image (JSON out)."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from terminal.config import Config
+from terminal.errors import EdgeposError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from terminal.face_pay import FaceIdentifier
+    from terminal.members import MemberService
+
+
+class ImageError(EdgeposError):
+    """An image file that cannot be read as a picture."""
+
+
+def add_face_parser(sub: Any) -> None:
+    """The `face` subcommands."""
+    face = sub.add_parser("face", help="face-pay tools: enrol from images, identify an image")
+    actions = face.add_subparsers(dest="face_command", metavar="ACTION", required=True)
+    enroll = actions.add_parser("enroll", help="enrol a member's face from one or more image files")
+    enroll.add_argument("member_id", help="the member's id (from `edgepos members add`)")
+    enroll.add_argument("images", nargs="+", type=Path, help="image files with the member's face")
+    identify = actions.add_parser("identify", help="who is in this image (skips liveness and phone digits)")
+    identify.add_argument("image", type=Path, help="an image file")
+
+
+def load_rgb(path: Path) -> npt.NDArray[np.uint8]:
+    """An image file as an RGB uint8 array; ImageError naming the file otherwise."""
+    import numpy as np
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(path) as image:
+            return np.asarray(image.convert("RGB"), dtype=np.uint8)
+    except (OSError, UnidentifiedImageError) as err:
+        raise ImageError(f"{path}: not a readable image ({err})") from err
+
+
+def build_identifier(config: Config, members: MemberService) -> FaceIdentifier:
+    """The face engine (face_recognition) with the config's face-pay policy."""
+    from drivers.face_engine import FaceRecognitionEngine
+    from terminal.face.policy import FacePolicy
+    from terminal.face_pay import FaceIdentifier
+    face = config.face
+    policy = FacePolicy(face.tolerance, face.margin, float(face.blink_window_s))
+    return FaceIdentifier(FaceRecognitionEngine(), members, policy)
+
+
+def cmd_face(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
+    """Run one `face` action; prints one JSON object; exit 1 when nothing could be enrolled."""
+    from terminal.bootstrap import open_members
+    db, members, _coupons = open_members(config, data_dir)
+    try:
+        identifier = build_identifier(config, members)
+        if args.face_command == "enroll":
+            return _enroll(identifier, args.member_id, args.images)
+        found = identifier.identify(load_rgb(args.image))
+        print(json.dumps({**found.as_dict(), "liveness": "skipped",
+                          "note": "identified from a file: no blink check and no phone digits, so this"
+                                  " never authorises a payment"}, ensure_ascii=False))
+        return 0
+    finally:
+        db.close()
+
+
+def _enroll(identifier: FaceIdentifier, member_id: str, images: list[Path]) -> int:
+    members = identifier.members
+    member = members.get(member_id)        # unknown member: a clear error before any face work
+    encodings, refused = [], []
+    for path in images:
+        analysis = identifier.engine.analyze(load_rgb(path))
+        if analysis.ok and analysis.encoding is not None:
+            encodings.append(analysis.encoding)
+        else:
+            refused.append({"file": str(path), "status": analysis.status, "reason": analysis.reason})
+    enrolled = members.enroll_templates(member.id, encodings) if encodings else 0
+    print(json.dumps({"member_id": member.id, "enrolled": enrolled, "refused": refused}, ensure_ascii=False))
+    return 0 if enrolled else 1
