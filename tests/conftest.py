@@ -13,26 +13,12 @@ import pytest
 
 from terminal.bootstrap import Terminal, build_terminal
 from terminal.config import ensure_config, load_config
-from terminal.errors import PrinterError
 from terminal.money import Money
-from terminal.receipts import Receipt
 
-
-class FakePrinter:
-    """A Printer port that keeps what it printed; set `fail` to make it raise PrinterError."""
-
-    def __init__(self) -> None:
-        self.receipts: list[Receipt] = []
-        self.fail: str | None = None
-
-    def print_receipt(self, receipt: Receipt) -> str:
-        if self.fail:
-            raise PrinterError(self.fail)
-        self.receipts.append(receipt)
-        return f"fake:{receipt.sale_id}"
-
-    def status(self) -> str:
-        return self.fail or "ready"
+try:
+    from tests.support.fakes import FakePrinter
+except ModuleNotFoundError:  # `pytest` rather than `python -m pytest`: only tests/ itself is on sys.path
+    from support.fakes import FakePrinter  # type: ignore[no-redef, import-not-found, unused-ignore]
 
 
 class FixedClock:

@@ -108,7 +108,7 @@ def wait_for(what: str, check: Callable[[], Any], timeout: float = 60.0, logs: t
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}\n{tails}")
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
+def stop(proc: subprocess.Popen[Any]) -> None:
     """Terminate a helper process and reap it."""
     if proc.poll() is None:
         proc.terminate()

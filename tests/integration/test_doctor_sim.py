@@ -10,7 +10,7 @@ from typing import Iterator
 import pytest
 
 from sync.provision import Deployment
-from sync_helpers import CLI, terminal_dir
+from sync_helpers import CLI, stop, terminal_dir
 from sync.broker_process import MosquittoBroker
 
 pytestmark = pytest.mark.integration
@@ -24,16 +24,6 @@ def start_sim(*args: str) -> tuple[subprocess.Popen[str], str]:
     first = proc.stdout.readline()
     assert first.startswith("pty: "), f"{args[0]} simulator said {first!r}: {proc.stderr.read() if proc.stderr else ''}"
     return proc, first[5:].strip()
-
-
-def stop(proc: subprocess.Popen[str]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture

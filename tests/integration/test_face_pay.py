@@ -72,10 +72,13 @@ def session(term: Terminal, engine: Any, cap: str = "500.00") -> FacePaySession:
     return FacePaySession(identifier, term.till, term.till.money(cap))
 
 
-def identify_and_blink(pay: FacePaySession, photo: npt.NDArray[np.uint8]) -> None:
+def blinked(term: Terminal, photo: npt.NDArray[np.uint8]) -> FacePaySession:
+    """A face-pay session for an 18.00 or more sale, past identification and the blink, at the digits."""
+    pay = session(term, BlinkingEngine(closed={3}))
     assert pay.frame(photo, 0.0).stage == "liveness"
     stages = [pay.frame(photo, 0.2 * i).stage for i in range(1, 6)]   # open, open, shut, open...
     assert stages[-1] == "digits", stages
+    return pay
 
 
 @pytest.fixture
@@ -89,8 +92,7 @@ def test_face_pay_approved_earns_points(shop: Any, member: str, photos: dict[str
                                         acquirer: Acquirer) -> None:
     term, authorizer = shop
     term.till.add_item("TEA-002")                                         # 68.00
-    pay = session(term, BlinkingEngine(closed={3}))
-    identify_and_blink(pay, photos["obama2"])
+    pay = blinked(term, photos["obama2"])
     assert pay.digits("0134").tries_left == 2
     assert pay.digits("0143").stage == "confirmed"
     outcome, done = pay.charge(authorizer)
@@ -107,8 +109,7 @@ def test_face_pay_declined_says_why_and_the_sale_waits(shop: Any, member: str,  
                                                        photos: dict[str, Any], acquirer: Acquirer) -> None:
     term, authorizer = shop
     term.till.add_item("TEA-001")
-    pay = session(term, BlinkingEngine(closed={3}))
-    identify_and_blink(pay, photos["obama2"])
+    pay = blinked(term, photos["obama2"])
     pay.digits("0143")
     outcome, done = pay.charge(authorizer)
     assert outcome.status == "declined" and "insufficient_funds" in outcome.message and done is None
@@ -119,8 +120,7 @@ def test_three_wrong_digits_abort_and_nothing_is_charged(shop: Any, member: str,
                                                          photos: dict[str, Any], acquirer: Acquirer) -> None:
     term, authorizer = shop
     term.till.add_item("TEA-001")
-    pay = session(term, BlinkingEngine(closed={3}))
-    identify_and_blink(pay, photos["obama2"])
+    pay = blinked(term, photos["obama2"])
     steps = [pay.digits(d) for d in ("1111", "2222", "3333")]
     assert [s.stage for s in steps] == ["digits", "digits", "failed"] and "Wrong digits" in steps[-1].message
     assert pay.digits("0143").stage == "failed"                           # locked: the right digits come too late
@@ -151,8 +151,7 @@ def test_face_pay_offline_when_the_acquirer_is_unreachable(shop: Any, member: st
                                                           photos: dict[str, Any], broker: Any) -> None:
     term, authorizer = shop
     term.till.add_item("TEA-001")
-    pay = session(term, BlinkingEngine(closed={3}))
-    identify_and_blink(pay, photos["obama2"])
+    pay = blinked(term, photos["obama2"])
     pay.digits("0143")
     broker.stop()                                                         # the link is down when the charge goes
     import time

@@ -12,28 +12,10 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from support.fakes import FakePrinter
 from terminal.config import Config
-from terminal.errors import PrinterError
-from terminal.receipts import Receipt
 
 pytestmark = pytest.mark.ui
-
-
-class PaperPrinter:
-    """A Printer port that keeps what it printed; `fail` makes it refuse with that reason."""
-
-    def __init__(self) -> None:
-        self.receipts: list[Receipt] = []
-        self.fail: str | None = None
-
-    def print_receipt(self, receipt: Receipt) -> str:
-        if self.fail:
-            raise PrinterError(self.fail)
-        self.receipts.append(receipt)
-        return f"paper:{receipt.sale_id}"
-
-    def status(self) -> str:
-        return self.fail or "ready"
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +89,7 @@ def test_doctor_checks_run_off_the_ui_thread_and_fill_the_table(make_kiosk: Call
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from terminal import technician
 
-    kiosk = make_kiosk(printer=PaperPrinter(), cashier="Lan", configure=no_broker)
+    kiosk = make_kiosk(printer=FakePrinter(), cashier="Lan", configure=no_broker)
     screen = open_tools(kiosk)
     assert screen.ids.sections.current == "devices"
     real, threads, gate = technician.run_checks, [], threading.Event()
@@ -134,7 +116,7 @@ def test_doctor_checks_run_off_the_ui_thread_and_fill_the_table(make_kiosk: Call
 
 
 def test_test_print_lands_on_the_printer_or_says_why_not(make_kiosk: Callable[..., Any]) -> None:
-    printer = PaperPrinter()
+    printer = FakePrinter()
     kiosk = make_kiosk(printer=printer, cashier="Lan")
     screen = open_tools(kiosk)
     kiosk.tap(screen.ids.nav_tests)
@@ -144,7 +126,7 @@ def test_test_print_lands_on_the_printer_or_says_why_not(make_kiosk: Callable[..
     assert len(printer.receipts) == 1 and printer.receipts[0].qr_url == "https://receipts.edgepos.example"
     texts = [line.text for line in printer.receipts[0].lines]
     assert "TEST PRINT" in texts and any("中文" in t for t in texts) and any("Tiếng Việt" in t for t in texts)
-    assert screen.ids.print_result.text == f"Printed: paper:{printer.receipts[0].sale_id}"
+    assert screen.ids.print_result.text == f"Printed: fake:{printer.receipts[0].sale_id}"
     printer.fail = "the printer is out of paper"
     kiosk.tap(screen.ids.test_print_button)
     until(kiosk, lambda: not screen.print_busy)
@@ -152,7 +134,7 @@ def test_test_print_lands_on_the_printer_or_says_why_not(make_kiosk: Callable[..
 
 
 def test_scanner_test_masks_payment_codes(make_kiosk: Callable[..., Any]) -> None:
-    kiosk = make_kiosk(printer=PaperPrinter(), cashier="Lan")
+    kiosk = make_kiosk(printer=FakePrinter(), cashier="Lan")
     screen = open_tools(kiosk)
     kiosk.tap(screen.ids.nav_tests)
     kiosk.enter(screen.ids.scan_input, "6900001250999")
@@ -167,7 +149,7 @@ def test_scanner_test_masks_payment_codes(make_kiosk: Callable[..., Any]) -> Non
 
 
 def test_camera_test_without_a_camera_says_so(make_kiosk: Callable[..., Any]) -> None:
-    kiosk = make_kiosk(printer=PaperPrinter(), cashier="Lan")
+    kiosk = make_kiosk(printer=FakePrinter(), cashier="Lan")
     screen = open_tools(kiosk)
     kiosk.tap(screen.ids.nav_tests)
     kiosk.tap(screen.ids.camera_button)
@@ -183,7 +165,7 @@ def test_camera_test_shows_a_frame(make_kiosk: Callable[..., Any], tmp_path: Pat
     def with_camera(config: Config) -> Config:
         return replace(config, devices=replace(config.devices, camera="sim", camera_source=camera_source(frames)))
 
-    kiosk = make_kiosk(printer=PaperPrinter(), cashier="Lan", configure=with_camera)
+    kiosk = make_kiosk(printer=FakePrinter(), cashier="Lan", configure=with_camera)
     screen = open_tools(kiosk)
     kiosk.tap(screen.ids.nav_tests)
     kiosk.tap(screen.ids.camera_button)
@@ -193,7 +175,7 @@ def test_camera_test_shows_a_frame(make_kiosk: Callable[..., Any], tmp_path: Pat
 
 
 def test_queue_status_and_recent_log_lines(make_kiosk: Callable[..., Any]) -> None:
-    kiosk = make_kiosk(printer=PaperPrinter(), cashier="Lan")
+    kiosk = make_kiosk(printer=FakePrinter(), cashier="Lan")
     logs = kiosk.app.terminal.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     (logs / "edgepos.log").write_text("".join(f"2026-11-22 08:30:{i:02d} INFO test: line {i}\n" for i in range(40)),
@@ -210,7 +192,7 @@ def test_queue_status_and_recent_log_lines(make_kiosk: Callable[..., Any]) -> No
 def test_language_switch_changes_labels_everywhere_and_is_kept(make_kiosk: Callable[..., Any]) -> None:
     from ui.i18n import tr
 
-    kiosk = make_kiosk(printer=PaperPrinter(), cashier="Lan")
+    kiosk = make_kiosk(printer=FakePrinter(), cashier="Lan")
     sale = kiosk.screen("sale")
     assert sale.ids.pay_cash_button.text == "Pay cash"
     screen = open_tools(kiosk)
