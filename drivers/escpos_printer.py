@@ -14,6 +14,8 @@ from terminal.receipts import Receipt, ReceiptLine
 from terminal.textwidth import strip_control
 
 log = logging.getLogger(__name__)
+PAPER_QUERY_S = 0.3
+PAPER_END = 0x60              # DLE EOT 4: bits 5 and 6, the roll paper end sensor
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 
@@ -27,6 +29,21 @@ def raster_line(line: ReceiptLine, width_chars: int, paper_dots: int) -> Image.I
     x = {"center": (paper_dots - text_width) / 2, "right": paper_dots - text_width}.get(line.align, 0)
     draw.text((max(x, 0), 0), line.text, font=font, fill=0, stroke_width=1 if line.bold else 0, stroke_fill=0)
     return image
+
+
+def paper_out(printer: Any, wait_s: float = PAPER_QUERY_S) -> bool:
+    """Ask the roll paper sensor (DLE EOT 4); a printer that does not answer is taken to have paper."""
+    device = getattr(printer, "device", None)
+    if device is None:
+        return False
+    device.reset_input_buffer()
+    device.write(b"\x10\x04\x04")
+    previous, device.timeout = device.timeout, wait_s
+    try:
+        reply = device.read(1)
+    finally:
+        device.timeout = previous
+    return bool(reply) and reply[0] & PAPER_END == PAPER_END
 
 
 def _close_quietly(printer: Any) -> None:
@@ -69,6 +86,9 @@ class EscposSerialPrinter:
             raise PrinterError(f"the printer on {self.port} does not answer ({err}): check power, cable "
                                "and port") from err
         try:
+            if paper_out(printer):
+                raise PrinterError(f"the printer on {self.port} is out of paper: load a new roll and press "
+                                   "Reprint")
             self._print(printer, receipt)
         except (serial.SerialException, OSError, EscposError) as err:
             raise PrinterError(f"the printer on {self.port} stopped mid-receipt ({err}): check paper and "
@@ -94,8 +114,9 @@ class EscposSerialPrinter:
                 printer.set(align="left", bold=False, normal_textsize=True)
                 printer.image(raster_line(clean, receipt.width, self.paper_dots), impl="bitImageRaster")
         printer.set(align="center", bold=False, normal_textsize=True)
-        printer.qr(receipt.qr_url, size=6, native=True)
-        printer._raw(b"\n")
+        if receipt.qr_url:   # a shift report has none
+            printer.qr(receipt.qr_url, size=6, native=True)
+            printer._raw(b"\n")
         if receipt.member_card:
             printer._raw(b"Your member card: show it at the till\n")
             printer.qr(strip_control(receipt.member_card), size=6, native=True)
@@ -108,7 +129,13 @@ class EscposSerialPrinter:
         """'ready' when the port opens; otherwise what is wrong."""
         try:
             printer = self._open()
-            printer.close()
         except Exception as err:  # any failure to open is a status to show, not a crash
             return f"not answering on {self.port}: {err}"
+        try:
+            if paper_out(printer):
+                return f"out of paper on {self.port}: load a new roll"
+        except Exception as err:  # noqa: BLE001 - a port that opens but fails the query is still a status
+            return f"not answering on {self.port}: {err}"
+        finally:
+            _close_quietly(printer)
         return "ready"

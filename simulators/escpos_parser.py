@@ -26,6 +26,7 @@ class EscposParser(GraphicsCommands):
         self._elements: list[Element] = []
         self._unknown = self._approx = self._nbytes = 0
         self._replies = bytearray()
+        self.paper_out = False     # the simulator's paper sensor: set while the roll is out
         self._line_image = False   # the line being built holds ESC * image data, so its LF is no blank line
         self._stripe = False       # the last element is an ESC * image the next stripe extends
 
@@ -168,7 +169,7 @@ class EscposParser(GraphicsCommands):
         elif cmd[0] == GS and b in "hwH":
             self._barcode_setting(b, arg)
         elif cmd[0] == GS and b == "r":
-            self._replies.append(0x00)   # paper, drawer and ink sensors all fine
+            self._replies.append(0x0F if self.paper_out and arg in (1, 49) else 0x00)
         elif cmd[0] == GS and b == "v" and arg == 0x30 and cmd[3] % 48 < 4:
             self._raster(cmd)
         elif cmd[0] == GS and (b == "(" and arg == ord("L") or b == "8" and arg == ord("L")):
@@ -180,7 +181,8 @@ class EscposParser(GraphicsCommands):
         elif cmd[0] == FS and b in "&.":
             s.cjk = b == "&"
         elif cmd[0] == DLE and cmd[1] == 0x04 and arg in STATUS:
-            self._replies.append(STATUS[arg])
+            paper_end = {2: 0x20, 4: 0x60}.get(arg, 0) if self.paper_out else 0   # offline cause / roll sensor
+            self._replies.append(STATUS[arg] | paper_end)
         elif cmd[0] == DLE and cmd[1] == 0x04 and arg in (7, 8):
             self._replies.append(0x12)
         elif cmd[0] == DLE and cmd[1] == 0x14:

@@ -2,7 +2,8 @@
 
 Prints `pty: /dev/pts/N` first; point the printer port in the config there. After each receipt
 (ended by a cut, or by 2 s without data) it prints one JSON line: {"receipt", "transcript",
-"unknown_commands", "bytes"}. It answers status requests (DLE EOT n, GS r n) as a healthy printer.
+"unknown_commands", "bytes"}. It answers status requests (DLE EOT n, GS r n) as a healthy printer;
+`kill -USR1 PID` takes the paper roll out (status says paper end, nothing prints) and puts it back.
 """
 from __future__ import annotations
 
@@ -120,8 +121,15 @@ class VirtualPrinter:
         if parsed is not None:
             self._finish(parsed)
 
+    def toggle_paper(self, _signum: int = 0, _frame: FrameType | None = None) -> None:
+        """SIGUSR1: take the roll out or put it back; without paper the status says so and nothing prints."""
+        self.parser.paper_out = not self.parser.paper_out
+        print(f"sim printer: paper {'out' if self.parser.paper_out else 'loaded'}", file=sys.stderr, flush=True)
+
     def _finish(self, parsed: Parsed) -> None:
-        if has_paper(parsed):
+        if self.parser.paper_out:
+            print(f"sim printer: out of paper, {parsed.nbytes} bytes not printed", file=sys.stderr, flush=True)
+        elif has_paper(parsed):
             fields = write_receipt(parsed, self.out, self.width_dots)
             self.last_transcript = Path(str(fields["transcript"]))
             _say(json.dumps(fields), self.stdout)
@@ -154,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     printer = VirtualPrinter(args.out, args.width_dots, args.idle_s, parent_pid=args.parent_pid)
     signal.signal(signal.SIGTERM, printer.stop)
     signal.signal(signal.SIGINT, printer.stop)
+    signal.signal(signal.SIGUSR1, printer.toggle_paper)
     return printer.run()
 
 

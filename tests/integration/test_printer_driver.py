@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import tty
 from pathlib import Path
 from typing import Any, Callable
@@ -59,7 +60,7 @@ def test_what_the_driver_sends(open_term: Terminal) -> None:
         EscposSerialPrinter(end.path).print_receipt(receipt)
         end.thread.join(0.5)
         data = bytes(end.data)
-        assert data.startswith(b"\x1b@") and b"\x1c&" in data                  # init, Chinese mode
+        assert data.startswith(b"\x10\x04\x04\x1b@") and b"\x1c&" in data     # paper sensor, init, Chinese
         assert "珍珠奶茶".encode("gb18030") in data                             # in the printer's own font
         assert b"\x1c.\x1bt\x34" + (encode_cp1258("Cà phê sữa đá") or b"?") in data  # Vietnamese in code page 52
         assert b"\x1d(k" in data and receipt.qr_url.encode() in data            # native QR with the URL
@@ -118,3 +119,44 @@ def test_printer_gone_mid_receipt_keeps_the_sale(make_terminal: Callable[..., Te
 def test_no_such_port_is_a_clear_error(tmp_path: Path) -> None:
     printer = EscposSerialPrinter(str(tmp_path / "ttyUSB9"))
     assert "not answering" in printer.status()
+
+
+def test_paper_out_on_the_virtual_printer(make_terminal: Callable[..., Terminal], tmp_path: Path) -> None:
+    import json
+    import signal
+    import subprocess
+    import sys
+    paper = tmp_path / "paper"
+    sim = subprocess.Popen([sys.executable, "-m", "simulators.printer", "--out", str(paper)],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert sim.stdout is not None
+        port = sim.stdout.readline().removeprefix("pty: ").strip()
+        term = make_terminal(printer=EscposSerialPrinter(port, timeout=2.0))
+        term.shifts.open("Lan", term.till.money("0"))
+        term.till.add_item("TEA-001")
+        assert term.till.pay_cash(term.till.money("20")).printed_to == port
+        assert json.loads(sim.stdout.readline())["receipt"].endswith("receipt-0001.png")
+        assert term.printer.status() == "ready"
+
+        sim.send_signal(signal.SIGUSR1)                                      # the roll runs out
+        deadline = time.monotonic() + 5
+        while term.printer.status() == "ready" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "out of paper" in term.printer.status()
+        term.till.add_item("TEA-001")
+        done = term.till.pay_cash(term.till.money("20"))
+        assert done.printed_to is None and done.print_error is not None and "out of paper" in done.print_error
+        assert term.till.sales.load(done.sale.id).state is SaleState.PAID   # the sale is kept
+
+        sim.send_signal(signal.SIGUSR1)                                      # a new roll
+        deadline = time.monotonic() + 5
+        while term.printer.status() != "ready" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert term.till.reprint_last() == port
+        reprinted = json.loads(sim.stdout.readline())
+        text = Path(reprinted["transcript"]).read_text(encoding="utf-8")
+        assert reprinted["receipt"].endswith("receipt-0002.png") and done.sale.id[:12].upper() in text
+    finally:
+        sim.terminate()
+        sim.wait(5)
