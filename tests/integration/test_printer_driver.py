@@ -160,3 +160,36 @@ def test_paper_out_on_the_virtual_printer(make_terminal: Callable[..., Terminal]
     finally:
         sim.terminate()
         sim.wait(5)
+
+
+def test_a_new_members_card_prints_and_scans_back(make_terminal: Callable[..., Terminal], tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from PIL import Image
+    from pyzbar.pyzbar import ZBarSymbol, decode
+
+    from terminal.capture import route
+    sim = subprocess.Popen([sys.executable, "-m", "simulators.printer", "--out", str(tmp_path / "paper")],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert sim.stdout is not None
+        port = sim.stdout.readline().removeprefix("pty: ").strip()
+        term = make_terminal(printer=EscposSerialPrinter(port, timeout=2.0))
+        term.shifts.open("Lan", term.till.money("0"))
+        term.till.add_item("TEA-002")                                         # 68.00
+        member = term.till.join_member("Mai", "+84 912 345 678")              # one tap at payment
+        done = term.till.pay_cash(term.till.money("100"))
+        rendered = json.loads(sim.stdout.readline())
+        codes = [c.data.decode() for c in decode(Image.open(rendered["receipt"]).convert("L"),
+                                                 symbols=[ZBarSymbol.QRCODE])]
+        assert done.receipt.qr_url in codes and len(codes) == 2
+        card = next(c for c in codes if c != done.receipt.qr_url)
+        text = Path(rendered["transcript"]).read_text(encoding="utf-8")
+        assert "Points earned" in text and "+68" in text and "Member card" in text
+        assert route(card, term.catalog, lambda _c: False).kind == "member"    # scanned at the till later
+        assert term.members is not None and term.members.find_by_card(card).id == member.id
+    finally:
+        sim.terminate()
+        sim.wait(5)
