@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from drivers.camera import CameraError, EndOfStream
-from terminal.capture import Decoded, Deduper
+from terminal.capture import CameraFrame, Decoded, Deduper
 from terminal.ports import Camera, CodeReader
 
 log = logging.getLogger(__name__)
@@ -30,8 +30,9 @@ class CaptureWorker:
 
     def __init__(self, camera: Camera, reader: CodeReader, on_code: Callable[[Decoded], None],
                  on_error: Callable[[Exception], None] | None = None, window_s: float = 1.5,
-                 on_end: Callable[[], None] | None = None) -> None:
-        self.camera, self.reader = camera, reader
+                 on_end: Callable[[], None] | None = None,
+                 on_frame: Callable[[CameraFrame], None] | None = None) -> None:
+        self.camera, self.reader, self.on_frame = camera, reader, on_frame
         self.on_code, self.on_error, self.on_end = on_code, on_error, on_end
         self.deduper = Deduper(window_s)
         self._stop = threading.Event()
@@ -78,6 +79,8 @@ class CaptureWorker:
                     if self.on_end is not None:
                         self.on_end()
                     return
+                if self.on_frame is not None:
+                    self.on_frame(frame)   # a preview; it only keeps the frame, the decode goes on here
                 t0 = time.perf_counter()
                 found = self.reader.decode(frame.image)
                 ms = (time.perf_counter() - t0) * 1000

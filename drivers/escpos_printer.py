@@ -73,6 +73,8 @@ class EscposSerialPrinter:
     def _open(self) -> Any:
         from escpos.printer import Serial
         printer = Serial(devfile=self.port, baudrate=self.baud, timeout=self.timeout, profile=self.profile)
+        # the generic profile knows no paper width, and python-escpos then prints a warning for every image
+        printer.profile.profile_data.setdefault("media", {}).setdefault("width", {})["pixels"] = self.paper_dots
         printer.open()
         return printer
 
@@ -115,7 +117,7 @@ class EscposSerialPrinter:
                 printer.image(raster_line(clean, receipt.width, self.paper_dots), impl="bitImageRaster")
         printer.set(align="center", bold=False, normal_textsize=True)
         if receipt.qr_url:   # a shift report has none
-            printer.qr(receipt.qr_url, size=6, native=True)
+            printer.qr(strip_control(receipt.qr_url), size=6, native=True)
             printer._raw(b"\n")
         if receipt.member_card:
             printer._raw(b"Your member card: show it at the till\n")

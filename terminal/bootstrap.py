@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,7 @@ from terminal.config import Config, OfflineConfig
 from terminal.coupons import CouponService
 from terminal.errors import ConfigError
 from terminal.face_vault import FaceVault
+from terminal.frame_feed import FrameFeed
 from terminal.members import MemberService
 from terminal.ports import Clock, Printer, SystemClock
 from terminal.receipts import ShopInfo
@@ -49,6 +50,7 @@ class Terminal:
     qr_payments: QrPayments | None = None
     members: MemberService | None = None
     coupons: CouponService | None = None
+    camera_feed: FrameFeed = field(default_factory=FrameFeed)   # the capture thread's frames, for previews
 
     def apply_remote(self, settings: RemoteSettings) -> None:
         """Put settings pushed by the shop in force (receipt texts now, offline caps where read)."""

@@ -84,7 +84,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     thread = link.start_thread()
     from ui.launcher import deliver_code, report_device_error, run_kiosk  # Kivy is loaded only for the kiosk
     from terminal.inputs import start_code_inputs
-    inputs = start_code_inputs(config, deliver_code, report_device_error)
+    inputs = start_code_inputs(config, deliver_code, report_device_error, terminal.camera_feed.publish)
     try:
         return int(run_kiosk(terminal, size=args.size, screenshot=args.screenshot, exit_after=args.exit_after))
     finally:

@@ -14,13 +14,13 @@ from terminal.qr_payment import QrPayments
 from terminal.till import Completed, Till
 
 
-def pay_by_code(till: Till, authorizer: CodeAuthorizer, code: str,
-                progress: Progress = lambda _m: None) -> tuple[CodeOutcome, Completed | None]:
+def pay_by_code(till: Till, authorizer: CodeAuthorizer, code: str, progress: Progress = lambda _m: None,
+                cancel: threading.Event | None = None) -> tuple[CodeOutcome, Completed | None]:
     """Lock the cart, charge the code for what is due; the sale is stored only when approved or accepted offline."""
     sale = till.sale
     if sale is None or sale.state is not SaleState.TENDERING:
         sale = till.start_tender()   # raises a clear SaleError when there is nothing to pay
-    outcome = authorizer.authorize(code, sale.due, sale.id, progress)
+    outcome = authorizer.authorize(code, sale.due, sale.id, progress, cancel)
     if not outcome.paid:
         return outcome, None   # the sale stays in tender: another method, or back to the cart
     forward = None

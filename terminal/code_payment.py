@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from concurrent.futures import Future
@@ -39,6 +40,7 @@ class CodeOutcome:
     scheme: str = ""
     masked: str = ""
     trade_no: str = ""
+    reason: str = ""   # the wallet's or our own reason for a decline, a refusal or an unconfirmed reversal
 
     @property
     def paid(self) -> bool:
@@ -61,17 +63,21 @@ class CodeAuthorizer:
     def _now(self) -> str:
         return rfc3339(self.clock.now())
 
-    def authorize(self, code: str, amount: Money, sale_id: str, progress: Progress = lambda _m: None) -> CodeOutcome:
-        """Charge `amount` to the code; never raises for a refusal, the outcome says why."""
+    def authorize(self, code: str, amount: Money, sale_id: str, progress: Progress = lambda _m: None,
+                  cancel: threading.Event | None = None) -> CodeOutcome:
+        """Charge `amount` to the code; never raises for a refusal, the outcome says why.
+
+        Setting `cancel` stops the waiting: a trade without a final answer yet is reversed at once.
+        """
         paycode = classify(code)
         if not paycode.valid or paycode.scheme is None:
-            return CodeOutcome("refused", paycode.reason, masked=paycode.masked)
+            return CodeOutcome("refused", paycode.reason, masked=paycode.masked, reason=paycode.reason)
         try:
             if self.check_code is not None:
                 self.check_code(code)
         except EdgeposError as err:
-            return CodeOutcome("refused", str(err), scheme=paycode.scheme, masked=paycode.masked)
-        return self._attempt(paycode.scheme, paycode.masked, {"auth_code": code}, amount, sale_id, progress)
+            return CodeOutcome("refused", str(err), scheme=paycode.scheme, masked=paycode.masked, reason=str(err))
+        return self._attempt(paycode.scheme, paycode.masked, {"auth_code": code}, amount, sale_id, progress, cancel)
 
     def authorize_face(self, member_id: str, masked: str, amount: Money, sale_id: str,
                        progress: Progress = lambda _m: None) -> CodeOutcome:
@@ -79,16 +85,17 @@ class CodeAuthorizer:
         return self._attempt("face", masked, {"member_id": member_id}, amount, sale_id, progress)
 
     def _attempt(self, scheme: str, masked: str, payer: dict[str, str], amount: Money, sale_id: str,
-                 progress: Progress) -> CodeOutcome:
+                 progress: Progress, cancel: threading.Event | None = None) -> CodeOutcome:
         otn = f"{self.terminal}-{uuid.uuid4().hex[:20]}"
         self.attempts.begin(otn, sale_id, scheme, masked, amount, self._now())
         base = {"out_trade_no": otn, "amount": amount.amount_str(), "currency": amount.currency, "sale_id": sale_id}
-        outcome = self._run(otn, {**base, "scheme": scheme, **payer}, amount, progress)
+        outcome = self._run(otn, {**base, "scheme": scheme, **payer}, amount, progress, cancel or threading.Event())
         log.info("%s payment %s (%s) for sale %s: %s %s", scheme, otn, masked, sale_id, outcome.status,
                  outcome.message)
-        return CodeOutcome(outcome.status, outcome.message, otn, scheme, masked, outcome.trade_no)
+        return CodeOutcome(outcome.status, outcome.message, otn, scheme, masked, outcome.trade_no, outcome.reason)
 
-    def _run(self, otn: str, request: dict[str, str], amount: Money, progress: Progress) -> CodeOutcome:
+    def _run(self, otn: str, request: dict[str, str], amount: Money, progress: Progress,
+             cancel: threading.Event) -> CodeOutcome:
         progress("Sending the payment to the wallet…")
         try:
             reply = self.acquirer.call("pay", request, self.timings.request_timeout_s)
@@ -98,9 +105,11 @@ class CodeAuthorizer:
         if final is not None:
             return final
         deadline = time.monotonic() + self.timings.query_window_s
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not cancel.is_set():
             progress("Waiting for the customer to confirm in the wallet app…")
-            self.sleep(self.timings.query_interval_s)
+            self._pause(cancel)
+            if cancel.is_set():
+                break
             try:
                 reply = self.acquirer.call("query", {"out_trade_no": otn}, self.timings.request_timeout_s)
             except AcquirerUnreachable:
@@ -108,8 +117,20 @@ class CodeAuthorizer:
             final = self.settle(otn, reply)
             if final is not None:
                 return final
+        if cancel.is_set():
+            progress("Cancelled by the cashier: cancelling the payment…")
+            closed = self.reverse(otn, "cancelled by the cashier before a final answer")
+            return CodeOutcome(closed.status, f"Cancelled by the cashier. {closed.message}", reason=closed.reason)
         progress("No answer from the wallet: cancelling the payment…")
         return self.reverse(otn)
+
+    def _pause(self, cancel: threading.Event) -> None:
+        """Wait one query interval in short steps, so a cancel is acted on within about 0.1 s."""
+        left = self.timings.query_interval_s
+        while left > 0 and not cancel.is_set():
+            step = min(left, 0.1)
+            self.sleep(step)
+            left -= step
 
     def settle(self, otn: str, reply: AcquirerReply | None) -> CodeOutcome | None:
         """The outcome a final answer gives (recorded), or None while it is not final."""
@@ -120,32 +141,34 @@ class CodeAuthorizer:
             return CodeOutcome("approved", "Payment approved.", trade_no=reply.trade_no)
         reason = reply.reason or "declined by the wallet"
         self.attempts.update(otn, "declined", self._now(), reason)
-        return CodeOutcome("declined", f"Declined: {reason}. Ask for another payment method.")
+        return CodeOutcome("declined", f"Declined: {reason}. Ask for another payment method.", reason=reason)
 
-    def reverse(self, otn: str) -> CodeOutcome:
+    def reverse(self, otn: str, why: str = "no final answer within the query window") -> CodeOutcome:
         """Cancel a trade that got no final answer; says whether the acquirer confirmed it."""
         try:
             reply = self.acquirer.call("reverse", {"out_trade_no": otn}, self.timings.request_timeout_s)
         except AcquirerUnreachable:
             reply = None
         if reply is not None and reply.status == "reversed":
-            self.attempts.update(otn, "reversed", self._now(), "no final answer within the query window")
+            self.attempts.update(otn, "reversed", self._now(), why)
             return CodeOutcome("reversed", "No answer from the wallet in time: the payment was cancelled. "
                                            "Nothing was charged; ask the customer to pay again.")
         reason = reply.reason if reply is not None else "no answer to the cancellation"
         self.attempts.update(otn, "reverse_unconfirmed", self._now(), reason, needs_attention=True)
         return CodeOutcome("reverse_unconfirmed", f"The payment could not be confirmed or cancelled ({reason}). "
-                                                  "Do not hand over the goods; a late payment will be refunded.")
+                                                  "Do not hand over the goods; a late payment will be refunded.",
+                           reason=reason)
 
     def _offline(self, otn: str, amount: Money) -> CodeOutcome:
         if self.offline_gate is None:
             self.attempts.update(otn, "refused", self._now(), "acquirer unreachable")
-            return CodeOutcome("refused", "The wallet service cannot be reached. Take another payment method.")
+            return CodeOutcome("refused", "The wallet service cannot be reached. Take another payment method.",
+                               reason="acquirer unreachable")
         try:
             self.offline_gate(amount)
         except EdgeposError as err:
             self.attempts.update(otn, "refused", self._now(), str(err))
-            return CodeOutcome("refused", f"Offline and {err}. Take another payment method.")
+            return CodeOutcome("refused", f"Offline and {err}. Take another payment method.", reason=str(err))
         self.attempts.update(otn, "offline", self._now(), "accepted offline; forwarded when the link returns")
         return CodeOutcome("offline", "Accepted offline: it will be charged when the connection returns.")
 

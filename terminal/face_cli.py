@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from terminal.face_pay import FaceIdentifier
     from terminal.members import MemberService
+    from terminal.ports import FaceEngine
 
 
 class ImageError(EdgeposError):
@@ -43,14 +44,16 @@ def load_rgb(path: Path) -> npt.NDArray[np.uint8]:
         raise ImageError(f"{path}: not a readable image ({err})") from err
 
 
-def build_identifier(config: Config, members: MemberService) -> FaceIdentifier:
-    """The face engine (face_recognition) with the config's face-pay policy."""
-    from drivers.face_engine import FaceRecognitionEngine
+def build_identifier(config: Config, members: MemberService, engine: FaceEngine | None = None) -> FaceIdentifier:
+    """The face engine (face_recognition, unless another is given) with the config's face-pay policy."""
     from terminal.face.policy import FacePolicy
     from terminal.face_pay import FaceIdentifier
+    if engine is None:
+        from drivers.face_engine import FaceRecognitionEngine
+        engine = FaceRecognitionEngine()
     face = config.face
     policy = FacePolicy(face.tolerance, face.margin, float(face.blink_window_s))
-    return FaceIdentifier(FaceRecognitionEngine(), members, policy)
+    return FaceIdentifier(engine, members, policy)
 
 
 def cmd_face(args: argparse.Namespace, config: Config, data_dir: Path) -> int:

@@ -4,14 +4,16 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
+from terminal.capture import CameraFrame
 from terminal.config import Config
 
 log = logging.getLogger(__name__)
 
 
-def start_code_inputs(config: Config, on_code: Callable[[str], None],
-                      on_error: Callable[[str], None]) -> list[Any]:
-    """Start the configured scanner and camera; returns them (each has stop()). Errors go to on_error."""
+def start_code_inputs(config: Config, on_code: Callable[[str], None], on_error: Callable[[str], None],
+                      on_frame: Callable[[CameraFrame], None] | None = None) -> list[Any]:
+    """Start the configured scanner and camera; returns them (each has stop()). Errors go to on_error,
+    each camera frame to on_frame (the payment panel's preview)."""
     started: list[Any] = []
     devices = config.devices
     if devices.scanner == "serial":
@@ -30,7 +32,7 @@ def start_code_inputs(config: Config, on_code: Callable[[str], None],
         source: int | str = int(devices.camera_source) if devices.camera_source.isdigit() else devices.camera_source
         try:
             worker = CaptureWorker(OpenCvCamera(source or 0), ZbarCodeReader(), lambda d: on_code(d.text),
-                                   on_error=lambda err: on_error(f"camera: {err}"))
+                                   on_error=lambda err: on_error(f"camera: {err}"), on_frame=on_frame)
             worker.start()
             started.append(worker)
         except CameraError as err:

@@ -74,7 +74,8 @@ class Receipt:
                 out.append(" " * max(pad, 0) + line.text)
             else:
                 out.append(line.text)
-        out.append(f"[QR] {self.qr_url}")
+        if self.qr_url:   # a shift report has no e-receipt QR
+            out.append(f"[QR] {self.qr_url}")
         if self.member_card:
             out.append(f"[QR] {self.member_card}")
         return "\n".join(out) + "\n"

@@ -13,15 +13,19 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from terminal.bootstrap import Terminal
 from ui.dispatch import run_on_ui
+from ui.face_services import FaceServices
+from ui.facepay.screen import FacePayScreen
 from ui.fonts import register_default_font
 from ui.i18n import tr
 from ui.idle.screen import IdleScreen
+from ui.members.screen import MembersScreen
 from ui.sale.screen import SaleScreen
 from ui.shift.screen import ShiftScreen
 from ui.technician.screen import TechnicianScreen
 
 log = logging.getLogger(__name__)
 IDLE_TIMEOUT_S = 120.0
+FACEPAY_TIMEOUT_S = 30.0
 
 
 def apply_kiosk_window(fullscreen: bool) -> None:
@@ -39,6 +43,7 @@ class EdgeposApp(App):
     """The point-of-sale kiosk around a ready-built Terminal."""
 
     idle_timeout = NumericProperty(IDLE_TIMEOUT_S)  # seconds without a touch, key or scan before the idle screen
+    facepay_timeout = NumericProperty(FACEPAY_TIMEOUT_S)  # face-pay not confirmed by then: back to the sale
 
     def __init__(self, terminal: Terminal, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -47,6 +52,7 @@ class EdgeposApp(App):
         self.font_path: str | None = None
         self.last_activity = time.monotonic()
         self._idle_event: Any = None
+        self.face: FaceServices | None = None   # the face screens' camera and identifier (built in build)
 
     def load_kv(self, filename: str | None = None) -> bool:
         """No app-level kv: each screen loads its own."""
@@ -60,9 +66,12 @@ class EdgeposApp(App):
         tr.load(self.terminal.data_dir)
         apply_kiosk_window(self.terminal.config.fullscreen)
         manager = ScreenManager(transition=NoTransition())
-        for screen in (ShiftScreen, SaleScreen, IdleScreen, TechnicianScreen):
+        self.face = FaceServices(self.terminal)
+        for screen in (ShiftScreen, SaleScreen, IdleScreen, TechnicianScreen, FacePayScreen, MembersScreen):
             name = screen.__name__.removesuffix("Screen").lower()
             manager.add_widget(screen(self.terminal, name=name))
+        for face_screen in ("facepay", "members"):
+            manager.get_screen(face_screen).app = self
         manager.current = "sale" if self.terminal.shifts.current is not None else "shift"
         Window.bind(on_touch_down=self.note_activity, on_key_down=self.note_activity)
         self._idle_event = Clock.schedule_interval(self._check_idle, 1.0)
@@ -78,9 +87,13 @@ class EdgeposApp(App):
             self._idle_event = None
         if self.root is not None:
             self.screen("sale").stop()
+            self.screen("members").stop_enrol()
+            self.screen("facepay").stop()
+        if self.face is not None:
+            self.face.close()
 
     def screen(self, name: str) -> Any:
-        """One of the app's screens ('sale', 'shift', 'idle', 'technician')."""
+        """One of the app's screens ('sale', 'shift', 'idle', 'technician', 'facepay', 'members')."""
         return self.root.get_screen(name)
 
     def note_activity(self, *_args: Any) -> None:
@@ -118,6 +131,11 @@ class EdgeposApp(App):
         technician = self.screen("technician")
         if self.root.current == "technician" and technician.unlocked:
             technician.show_scan(code)  # the scanner test
+            return
+        if self.root.current == "facepay":
+            return  # the customer's screen: a scan must not pull the sale from under them
+        if self.root.current == "members":
+            self.screen("members").deliver_scan(code)
             return
         if self.root.current != "sale":
             self.root.current = "sale"

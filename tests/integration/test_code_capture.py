@@ -261,3 +261,19 @@ def test_vanished_port_is_reported_through_the_callback(sim_procs: list[subproce
 def test_port_that_cannot_open_raises_scanner_error(tmp_path: Path) -> None:
     with pytest.raises(ScannerError, match="cannot open scanner port"):
         SerialScanner(str(tmp_path / "ttyNONE"), on_code=lambda c: None).start()
+
+
+def test_the_worker_publishes_every_frame_for_the_preview(tmp_path: Path) -> None:
+    from terminal.frame_feed import FrameFeed
+
+    result = run_camera_sim(tmp_path / "frames", PAY_CODES[:1], repeat=3, gap=1)
+    feed, seen = FrameFeed(), []
+    feed.watch(lambda frame: seen.append((frame.index, threading.current_thread().name)))
+    worker = CaptureWorker(OpenCvCamera(str(result["source"])), ZbarCodeReader(), lambda d: None,
+                           on_frame=feed.publish)
+    worker.start()
+    assert worker.wait(60)
+    worker.stop()
+    assert [i for i, _ in seen] == list(range(result["frames"])) and {t for _, t in seen} == {"capture"}
+    latest = feed.latest()
+    assert latest is not None and latest.image.shape[2] == 3 and worker.stats().reported == 1

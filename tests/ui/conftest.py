@@ -144,12 +144,13 @@ def start_kiosk(window: Any, term: Terminal) -> Iterator[Kiosk]:
 
 @pytest.fixture
 def make_kiosk(window: Any, tmp_path: Path) -> Iterator[Callable[..., Kiosk]]:
-    """A factory: make_kiosk(printer=None, cashier=None, configure=None) starts the app on a fresh terminal."""
+    """A factory: make_kiosk(printer=None, cashier=None, configure=None, terminal=None) starts the app on a fresh
+    terminal (or on `terminal`, built by the test; it is closed at teardown all the same)."""
     started: list[tuple[Iterator[Kiosk], Terminal]] = []
 
     def make(printer: Printer | None = None, cashier: str | None = None,
-             configure: Callable[[Config], Config] | None = None) -> Kiosk:
-        term = make_terminal(tmp_path / f"t{len(started)}", printer, configure)
+             configure: Callable[[Config], Config] | None = None, terminal: Terminal | None = None) -> Kiosk:
+        term = terminal or make_terminal(tmp_path / f"t{len(started)}", printer, configure)
         if cashier is not None:
             term.shifts.open(cashier, term.till.money("200.00"))
         run = start_kiosk(window, term)

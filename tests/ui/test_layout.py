@@ -2,6 +2,7 @@
 artifacts/screens/<screen>-<size>.png, no label overflows, touch-sized buttons."""
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -111,6 +112,8 @@ def test_screens_fit_at_kiosk_sizes(make_kiosk: Callable[..., Any], size: tuple[
     check(kiosk, "shift-x-report", size)
     kiosk.type(shift.ids.counted_input, "1000")
     kiosk.tap(shift.ids.close_button)
+    check(kiosk, "shift-close-panel", size)
+    kiosk.tap(shift.close_panel.ids.confirm_close_button)
     assert shift.ids.report.text.startswith("Z REPORT")
     check(kiosk, "shift-z-report", size)
 
@@ -177,12 +180,12 @@ def technician_screens(kiosk: Any, size: tuple[int, int], suffix: str = "") -> N
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_idle_technician_and_wallet_fit(make_kiosk: Callable[..., Any], tmp_path: Path,
                                         size: tuple[int, int]) -> None:
-    from test_technician_screen import PaperPrinter
+    from support.fakes import FakePrinter
     from test_wallet_payment import wallet
 
     from terminal.acquirer import AcquirerReply
 
-    kiosk = make_kiosk(printer=PaperPrinter(), cashier="Trần Thị Lan 陈兰", configure=with_devices(frames_dir(tmp_path)))
+    kiosk = make_kiosk(printer=FakePrinter(), cashier="Trần Thị Lan 陈兰", configure=with_devices(frames_dir(tmp_path)))
     kiosk.resize(*size)
     sale = kiosk.screen("sale")
     panel = wallet(kiosk, AcquirerReply("success", trade_no="T9"))   # a tea in the cart, the wallet panel open
@@ -204,12 +207,12 @@ def test_idle_technician_and_wallet_fit(make_kiosk: Callable[..., Any], tmp_path
 @pytest.mark.parametrize("lang", ["zh", "vi"])
 def test_translated_screens_fit_at_the_small_size(make_kiosk: Callable[..., Any], tmp_path: Path,
                                                   lang: str) -> None:
-    from test_technician_screen import PaperPrinter
+    from support.fakes import FakePrinter
 
     from ui.i18n import tr
 
     size = (800, 480)
-    kiosk = make_kiosk(printer=PaperPrinter(), cashier="Trần Thị Lan 陈兰", configure=with_devices(frames_dir(tmp_path)))
+    kiosk = make_kiosk(printer=FakePrinter(), cashier="Trần Thị Lan 陈兰", configure=with_devices(frames_dir(tmp_path)))
     kiosk.resize(*size)
     try:
         tr.switch(lang)
@@ -228,5 +231,155 @@ def test_translated_screens_fit_at_the_small_size(make_kiosk: Callable[..., Any]
         check(kiosk, f"idle-{lang}", size)
         kiosk.screen("idle").wake()
         technician_screens(kiosk, size, f"-{lang}")
+    finally:
+        tr.switch("en")
+
+
+RESULTS = [("approved", "Payment approved.", ""),
+           ("offline", "Accepted offline: it will be charged when the connection returns.", ""),
+           ("declined", "Declined: card_blocked. Ask for another payment method.", "card_blocked"),
+           ("reversed", "Cancelled by the cashier. No answer from the wallet in time: the payment was cancelled. "
+                        "Nothing was charged; ask the customer to pay again.", ""),
+           ("reverse_unconfirmed", "The payment could not be confirmed or cancelled (no answer to the cancellation)."
+                                   " Do not hand over the goods; a late payment will be refunded.",
+            "no answer to the cancellation"),
+           ("refused", "Offline and the payment is over the offline cap of CNY 500.00. Take another payment method.",
+            "the payment is over the offline cap of CNY 500.00")]
+
+
+def payment_views(kiosk: Any, frames: Path, size: tuple[int, int], suffix: str = "") -> None:
+    """The wallet panel with the live preview (a frame from the capture thread), waiting, and every result view."""
+    import cv2
+
+    from terminal.acquirer import AcquirerReply
+    from terminal.capture import CameraFrame
+    from terminal.code_payment import CodeOutcome
+    from test_wallet_payment import wallet
+
+    term = kiosk.app.terminal
+    panel = wallet(kiosk, AcquirerReply("pending"))
+    assert panel.has_camera
+    image = cv2.imread(str(sorted(frames.glob("*.png"))[0]))
+    publisher = threading.Thread(target=term.camera_feed.publish, args=(CameraFrame(image, 0.0, 0),))
+    publisher.start()
+    publisher.join()
+    until(kiosk, lambda: panel.ids.preview.frames_shown > 0)
+    check(kiosk, f"wallet-preview{suffix}", size)
+    panel.busy = True                                  # as while the wallet is asked: progress and Cancel
+    check(kiosk, f"wallet-waiting{suffix}", size)
+    panel.busy = False
+    for status, message, reason in RESULTS:
+        panel.ids.result_view.show(CodeOutcome(status, message, "T-0001-x", "wechat", "1345****6789", reason=reason))
+        panel.message, panel.message_error, panel.has_result = message, status not in ("approved", "offline"), True
+        check(kiosk, f"wallet-result-{status}{suffix}", size)
+    panel.has_result = False
+    kiosk.tap(panel.ids.cancel_button)                 # back to the cart
+
+
+def shift_views(kiosk: Any, size: tuple[int, int], suffix: str) -> None:
+    """The shift screen with an X report, then the close panel (the shift stays open)."""
+    kiosk.tap(kiosk.screen("sale").ids.void_button)      # the sale left in the cart would block the close
+    kiosk.tap(kiosk.screen("sale").ids.shift_button)
+    shift = kiosk.screen("shift")
+    kiosk.type(shift.ids.move_amount, "20")
+    kiosk.type(shift.ids.move_reason, "tiền lẻ 零钱")
+    kiosk.tap(shift.ids.cash_in_button)
+    check(kiosk, f"shift-x-report{suffix}", size)
+    kiosk.type(shift.ids.counted_input, "219.50")
+    kiosk.tap(shift.ids.close_button)
+    check(kiosk, f"shift-close-panel{suffix}", size)
+    kiosk.tap(shift.close_panel.ids.back_button)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_payment_result_views_fit(make_kiosk: Callable[..., Any], tmp_path: Path, size: tuple[int, int]) -> None:
+    from support.fakes import FakePrinter
+
+    frames = frames_dir(tmp_path)
+    kiosk = make_kiosk(printer=FakePrinter(), cashier="Trần Thị Lan 陈兰", configure=with_devices(frames))
+    kiosk.resize(*size)
+    payment_views(kiosk, frames, size)
+
+
+@pytest.mark.parametrize("lang", ["zh", "vi"])
+def test_translated_payment_views_fit_at_the_small_size(make_kiosk: Callable[..., Any], tmp_path: Path,
+                                                        lang: str) -> None:
+    from support.fakes import FakePrinter
+
+    from ui.i18n import tr
+
+    frames = frames_dir(tmp_path)
+    kiosk = make_kiosk(printer=FakePrinter(), cashier="Trần Thị Lan 陈兰", configure=with_devices(frames))
+    kiosk.resize(800, 480)
+    try:
+        tr.switch(lang)
+        payment_views(kiosk, frames, (800, 480), f"-{lang}")
+        shift_views(kiosk, (800, 480), f"-{lang}")
+    finally:
+        tr.switch("en")
+
+
+def face_and_member_screens(make_kiosk: Callable[..., Any], tmp_path: Path, size: tuple[int, int],
+                            lang: str = "en") -> None:
+    """Face-pay (looking, blink, keypad, approved, not recognised) and members (find, add, enrol), each checked."""
+    from face_frames import blink_sequence, camera_frame
+    from test_facepay_screen import face_kiosk, tap_digits
+
+    from drivers.face_engine import FaceRecognitionEngine
+
+    from ui.i18n import tr
+
+    suffix = "" if lang == "en" else f"-{lang}"
+    engine = FaceRecognitionEngine()
+    kiosk = face_kiosk(make_kiosk, engine, tmp_path, blink_sequence(engine))
+    tr.switch(lang)                                   # after the app started: it loads the saved language
+    kiosk.resize(*size)
+    face = kiosk.screen("facepay")
+    kiosk.tap(kiosk.screen("sale").ids.pay_face_button)
+    until(kiosk, lambda: face.stage in ("liveness", "digits", "failed") and face.preview is not None, 30)
+    check(kiosk, f"facepay-look{suffix}", size)
+    until(kiosk, lambda: face.stage in ("digits", "failed"), 30)
+    tap_digits(kiosk, "9999")
+    assert face.stage == "digits", face.result_text
+    check(kiosk, f"facepay-digits{suffix}", size)
+    tap_digits(kiosk, "0143")
+    until(kiosk, lambda: face.stage in ("approved", "failed"), 15)
+    check(kiosk, f"facepay-approved{suffix}", size)
+    kiosk.tap(face.ids.back_button)
+    members = kiosk.screen("members")
+    kiosk.tap(kiosk.screen("sale").ids.members_button)
+    kiosk.enter(members.ids.find_input, "+12025550143")
+    kiosk.tap(members.ids.delete_button)
+    check(kiosk, f"members-find{suffix}", size)
+    kiosk.tap(members.ids.keep_button)
+    kiosk.tap(members.ids.nav_add)
+    kiosk.type(members.ids.name_input, "Trần Thị Lan 陈兰")
+    kiosk.type(members.ids.phone_input, "+84912345678")
+    check(kiosk, f"members-add{suffix}", size)
+    kiosk.tap(members.ids.nav_find)
+    kiosk.enter(members.ids.find_input, "+12025550143")
+    kiosk.tap(members.ids.enrol_button)
+    until(kiosk, lambda: not members.enrolling, 30)
+    check(kiosk, f"members-enrol{suffix}", size)
+    stranger = face_kiosk(make_kiosk, engine, tmp_path, [camera_frame("biden", close_up_y=0.17)] * 4)
+    stranger.resize(*size)
+    tr.switch(lang)
+    stranger.tap(stranger.screen("sale").ids.pay_face_button)
+    face = stranger.screen("facepay")
+    until(stranger, lambda: face.stage == "failed", 30)
+    check(stranger, f"facepay-not-recognised{suffix}", size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_face_pay_and_members_fit(make_kiosk: Callable[..., Any], tmp_path: Path, size: tuple[int, int]) -> None:
+    face_and_member_screens(make_kiosk, tmp_path, size)
+
+
+@pytest.mark.parametrize("lang", ["zh", "vi"])
+def test_face_pay_and_members_fit_translated(make_kiosk: Callable[..., Any], tmp_path: Path, lang: str) -> None:
+    from ui.i18n import tr
+
+    try:
+        face_and_member_screens(make_kiosk, tmp_path, (800, 480), lang)
     finally:
         tr.switch("en")

@@ -66,9 +66,65 @@ def test_close_shift_with_counted_cash_shows_the_z_report(selling: Any) -> None:
     assert shift.status_error and "count the cash" in shift.ids.status.text
     kiosk.type(shift.ids.counted_input, "201.50")
     kiosk.tap(shift.ids.close_button)
+    panel = shift.close_panel                      # counted vs expected, before anything is closed
+    assert panel is not None and kiosk.app.terminal.shifts.current is not None
+    assert panel.cash_expected_text == "CNY 202.00" and panel.difference_text == "CNY -0.50"
+    kiosk.tap(panel.ids.confirm_close_button)
     assert kiosk.app.terminal.shifts.current is None
     report = shift.ids.report.text
     assert report.startswith("Z REPORT") and "Closed " in report and "Sales 1" in report
     assert "counted  CNY 201.50  difference -0.50" in report
     assert not shift.status_error and "Shift closed" in shift.ids.status.text
     assert shift.ids.to_sale_button.disabled and shift.ids.open_form.opacity == 1
+
+
+def test_x_report_is_printed_from_the_report_panel(make_kiosk: Any) -> None:
+    from support.fakes import FakePrinter
+    from test_wallet_payment import until
+
+    printer = FakePrinter()
+    kiosk = make_kiosk(printer=printer, cashier="Lan")
+    kiosk.tap(kiosk.screen("sale").ids.shift_button)
+    shift = kiosk.screen("shift")
+    assert shift.ids.print_report_button.disabled                 # nothing to print before a report is shown
+    kiosk.tap(shift.ids.x_report_button)
+    kiosk.tap(shift.ids.print_report_button)
+    until(kiosk, lambda: not shift.print_busy)
+    assert printer.receipts and printer.receipts[-1].lines[1].text == "X REPORT (shift open)"
+    assert not shift.status_error and "X report printed" in shift.ids.status.text
+    assert kiosk.app.terminal.shifts.current is not None
+
+
+def test_close_needs_every_other_method_confirmed_then_prints_the_z_report(make_kiosk: Any) -> None:
+    from support.fakes import FakePrinter
+    from terminal.acquirer import AcquirerReply
+    from test_layout import check
+    from test_wallet_payment import until, wallet
+
+    printer = FakePrinter()
+    kiosk = make_kiosk(printer=printer, cashier="Lan")
+    panel = wallet(kiosk, AcquirerReply("success", trade_no="T9"))    # 18.00 by payment code
+    kiosk.enter(panel.ids.code_input, "134567890123456789")
+    until(kiosk, lambda: panel.paid)
+    kiosk.tap(panel.ids.cancel_button)                                # "New sale"
+    kiosk.tap(kiosk.screen("sale").ids.shift_button)
+    shift = kiosk.screen("shift")
+    kiosk.type(shift.ids.counted_input, "200")
+    kiosk.tap(shift.ids.close_button)
+    closing = shift.close_panel
+    assert [r.method for r in closing.rows] == ["code"] and closing.rows[0].expected_text == "CNY 18.00"
+    assert closing.difference_text == "CNY 0.00" and not closing.difference_error
+    assert closing.ids.confirm_close_button.disabled                  # the code total is not confirmed yet
+    check(kiosk, "shift-close-confirm", tuple(kiosk.window.size))
+    toggle = closing.rows[0].ids.confirm_toggle
+    toggle.state = "down"
+    kiosk.tap(toggle)
+    assert closing.all_confirmed and closing.rows[0].confirmed
+    kiosk.tap(closing.ids.confirm_close_button)
+    assert kiosk.app.terminal.shifts.current is None
+    until(kiosk, lambda: not shift.print_busy)
+    z = printer.receipts[-1]
+    text = z.as_text()
+    assert z.lines[1].text == "Z REPORT (shift closed)" and "Payment code (1)" in text and "counted" in text
+    assert "Shift closed" in shift.ids.status.text and "Z report printed" in shift.ids.status.text
+    assert shift.ids.report.text.startswith("Z REPORT") and "[code]" in shift.ids.report.text

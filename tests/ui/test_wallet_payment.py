@@ -89,7 +89,7 @@ def test_the_qr_is_shown_and_the_wallet_pays_it(selling: Any) -> None:
     selling.tap(panel.ids.qr_button)
     until(selling, lambda: panel.qr is not None)
     selling.pump(4)
-    assert panel.ids.cancel_button.text == "Cancel QR" and not panel.paid   # no button completes it
+    assert panel.ids.cancel_button.text == "Cancel" and not panel.paid   # no button completes it
     shot = save_screenshot(SCREENSHOTS / "wallet-qr-1280x800.png")
     from PIL import Image
     from pyzbar.pyzbar import ZBarSymbol, decode as zbar
@@ -116,3 +116,47 @@ def test_a_payment_code_scanned_at_the_cart_opens_the_payment(selling: Any) -> N
     selling.app.deliver_scan("1234567890128")                  # a valid EAN-13 not in the catalog
     selling.pump(6)
     assert sale.status_error and "catalog" in sale.ids.status.text
+
+
+class PendingAcquirer(ScriptedAcquirer):
+    """Pay and query stay pending (the customer never confirms); a reversal is confirmed."""
+
+    def call(self, method: str, body: dict[str, Any], timeout: float) -> AcquirerReply | None:
+        self.calls.append(method)
+        return AcquirerReply("reversed") if method == "reverse" else AcquirerReply("pending")
+
+
+def test_cancel_while_waiting_reverses_and_shows_the_cancelled_view(selling: Any) -> None:
+    panel = wallet(selling, None)
+    term = selling.app.terminal
+    acquirer = PendingAcquirer(None)
+    panel.authorizer = CodeAuthorizer(acquirer, AttemptStore(term.db), SystemClock(), term.config.terminal_id,
+                                      PaymentTimings(0.5, 0.3, 60))      # would wait a minute on its own
+    selling.enter(panel.ids.code_input, "134567890123456789")
+    until(selling, lambda: "pay" in acquirer.calls and panel.busy)
+    assert panel.ids.cancel_button.text == "Cancel" and panel.ids.progress_label.text == "Waiting for the wallet…"
+    started = time.monotonic()
+    selling.tap(panel.ids.cancel_button)
+    assert panel.cancelling or panel.has_result          # the reversal may already be done after a few frames
+    until(selling, lambda: panel.has_result, seconds=5)
+    assert time.monotonic() - started < 3
+    result = panel.ids.result_view
+    assert result.status == "reversed" and result.ids.result_headline.text == "Payment cancelled"
+    assert acquirer.calls[-1] == "reverse" and not panel.paid and term.till.sale is not None
+    assert "Cancelled by the cashier" in panel.ids.message_label.text
+    selling.tap(result.ids.result_action)                 # "Try again": back to scanning, the sale still due
+    assert not panel.has_result and not panel.ids.code_input.disabled
+
+
+def test_every_result_view_is_distinct_and_translated() -> None:
+    from terminal.code_payment import CodeOutcome
+    from ui.i18n import TEXTS
+    from ui.sale.payment_result import VIEWS
+
+    statuses = {"approved", "offline", "declined", "reversed", "reverse_unconfirmed", "refused"}
+    assert set(VIEWS) == statuses and CodeOutcome("offline", "").paid and not CodeOutcome("reversed", "").paid
+    assert len({v.colour for v in VIEWS.values()}) == len(VIEWS) and len({v.headline for v in VIEWS.values()}) == 6
+    assert [s for s, v in VIEWS.items() if v.done] == ["approved", "offline"]
+    for view in VIEWS.values():
+        for msgid in filter(None, (view.headline, view.advice, view.action)):
+            assert set(TEXTS.get(msgid, {})) == {"zh", "vi"}, msgid

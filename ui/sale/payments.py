@@ -5,6 +5,7 @@ from typing import Any
 
 from terminal.capture import route
 from terminal.paycodes import classify
+from terminal.technician import camera_configured
 from terminal.till import Completed
 from ui.sale.cash_panel import CashPanel
 from ui.sale.wallet_panel import WalletPanel
@@ -18,6 +19,7 @@ class SalePayments:
     cash_panel: CashPanel | None
     wallet_panel: WalletPanel | None
     selected_line: int
+    manager: Any
 
     def pay_cash(self) -> None:
         """Lock the cart and open the cash payment panel."""
@@ -32,8 +34,25 @@ class SalePayments:
             self.say("Wallet payments are not set up on this terminal (no broker link).", error=True)
             return
         if self.attempt(self.till.start_tender)[0]:
-            self.wallet_panel = WalletPanel(self.till, code_payments, qr_payments, self._payment_done)
+            feed = self.terminal.camera_feed if camera_configured(self.terminal.config.devices) else None
+            self.wallet_panel = WalletPanel(self.till, code_payments, qr_payments, self._payment_done, feed)
             self.wallet_panel.open()
+
+    def pay_face(self) -> None:
+        """Lock the cart and hand the customer the face-pay screen (needs the payment service's link)."""
+        if self.terminal.code_payments is None:
+            self.say("Face-pay needs the payment service (no broker link): please pay another way.", error=True)
+            return
+        if self.attempt(self.till.start_tender)[0]:
+            self.manager.get_screen("facepay").begin(self._face_done)
+            self.go("facepay")
+
+    def _face_done(self, done: Completed | None, note: str) -> None:
+        if done is not None:
+            self._payment_done(done)
+        else:
+            self.say(note, error=True)
+            self.refresh()
 
     def _payment_done(self, done: Completed | None) -> None:
         if done is None:
@@ -60,7 +79,10 @@ class SalePayments:
             if panel is not None and panel.parent is not None:
                 panel.deliver_code(where.text)
         elif where.kind == "member":
-            self.say("A member card: membership lookup is not available on this terminal yet.", error=True)
+            ok, member = self.attempt(self.terminal.members.find_by_card, where.text)
+            if ok and self.attempt(self.till.attach_member, member)[0]:
+                self.say(f"Member {member.display_name} {member.masked_phone} attached ({member.points} points).")
+                self.refresh()
         elif where.kind == "item":
             self.on_barcode(where.text)
         else:

@@ -1,27 +1,36 @@
-"""Open a shift, move cash in or out, show the X report, close with the counted cash (Z report)."""
+"""Open a shift, move cash in or out, view and print the X report, close with counted cash (Z report printed)."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
 from terminal.bootstrap import Terminal
+from terminal.money import Money
 from terminal.shift import ShiftReport
+from terminal.shift_receipt import print_shift_report
 from ui.common import PosScreen, load_common_kv, load_kv
+from ui.dispatch import run_in_background
+from ui.shift.close_panel import ClosePanel
 
 
 class ShiftScreen(PosScreen):
-    """The cashier's shift: what is open, the forms to act on it, and the last report."""
+    """The cashier's shift: what is open, the forms to act on it, and the last report (viewed and printed)."""
 
     shift_open = BooleanProperty(False)
     shift_text = StringProperty("")
     report_text = StringProperty("")
+    print_busy = BooleanProperty(False)
 
     def __init__(self, terminal: Terminal, **kwargs: Any) -> None:
         load_common_kv()
         load_kv(Path(__file__).with_name("screen.kv"))
         super().__init__(terminal, **kwargs)
+        self.report: ShiftReport | None = None
+        self.close_panel: ClosePanel | None = None
+        self._closing_note = ""
         self.refresh()
         if not self.shift_open:
             self.say("No shift is open: enter your name and the float counted into the drawer.")
@@ -40,7 +49,8 @@ class ShiftScreen(PosScreen):
             self.shift_text = f"Shift open · {shift.cashier} · since {shift.opened_at[:16].replace('T', ' ')} UTC"
 
     def show_report(self, report: ShiftReport) -> None:
-        """Put a report's lines in the report panel."""
+        """Put a report's lines in the report panel (and keep it for printing)."""
+        self.report = report
         self.report_text = "\n".join(report.as_lines())
 
     def open_shift(self) -> None:
@@ -52,16 +62,17 @@ class ShiftScreen(PosScreen):
             if ok:
                 ids.cashier_input.text = ids.float_input.text = ""
                 self.say(f"Shift opened by {shift.cashier} with a float of {shift.opening_float.format()}.")
-                self.report_text = ""
+                self.report, self.report_text = None, ""
         self.refresh()
 
     def cash_move(self, direction: str) -> None:
         """Put cash in ('in') or take it out ('out') with the typed amount and reason."""
         ids = self.ids
         ok, amount = self.attempt(self.terminal.till.money, ids.move_amount.text.strip() or "0")
-        if ok and self.attempt(self.terminal.shifts.cash_move, direction, amount, ids.move_reason.text)[0]:
+        reason = ids.move_reason.text.strip()
+        if ok and self.attempt(self.terminal.shifts.cash_move, direction, amount, reason)[0]:
             ids.move_amount.text = ids.move_reason.text = ""
-            self.say(f"Cash {direction}: {amount.format()} recorded.")
+            self.say(f"Cash {direction}: {amount.format()} recorded ({reason}).")
             self.x_report(quiet=True)
 
     def x_report(self, quiet: bool = False) -> None:
@@ -73,20 +84,52 @@ class ShiftScreen(PosScreen):
                 self.say("X report: the shift stays open.")
 
     def close_shift(self) -> None:
-        """Close the shift with the counted cash and show the Z report."""
+        """Check the counted cash, then open the close panel (cash vs expected, other methods to confirm)."""
         text = self.ids.counted_input.text.strip()
         if not text:
             self.say("count the cash in the drawer and enter it before closing", error=True)
             return
         ok, counted = self.attempt(self.terminal.till.money, text)
+        ok = ok and self.attempt(self.terminal.shifts.report)[0]
+        if ok and self.terminal.till.sale is not None and self.terminal.till.sale.lines:
+            self.say("finish or void the sale in progress before closing the shift", error=True)
+            return
         if ok:
-            ok, report = self.attempt(self.terminal.till.close_shift, counted)
-            if ok:
-                self.ids.counted_input.text = ""
-                self.show_report(report)
-                diff = report.method("cash").difference
-                self.say(f"Shift closed. Cash difference {diff.format() if diff else '0'}. Z report below.")
+            self.close_panel = ClosePanel(self.terminal.shifts.report(), counted, self._close)
+            self.close_panel.open()
+
+    def _close(self, counted: Money, counted_other: dict[str, Money]) -> None:
+        """The close panel's confirmation: close (EdgeposError goes back to the panel), show and print the Z report."""
+        report = self.terminal.till.close_shift(counted, counted_other)
+        self.ids.counted_input.text = ""
+        self.show_report(report)
+        diff = report.method("cash").difference
+        self._closing_note = f"Shift closed. Cash difference {diff.format() if diff else '0'}."
+        self.say(f"{self._closing_note} Printing the Z report…")
         self.refresh()
+        self.print_report()
+
+    def print_report(self) -> None:
+        """Print the report on show (X while open, Z after closing) in a worker thread."""
+        report = self.report
+        if report is None or self.print_busy:
+            return
+        self.print_busy = True
+        term = self.terminal
+        run_in_background(lambda: print_shift_report(term.printer, report, term.till.shop, datetime.now(timezone.utc),
+                                                     term.config.receipt_width),
+                          self._printed, self._print_failed, name="edgepos-shift-print")
+
+    def _printed(self, where: str) -> None:
+        self.print_busy = False
+        kind = self.report.kind if self.report is not None else "X"
+        self.say(f"{self._closing_note} {kind} report printed ({where}).".strip())
+        self._closing_note = ""
+
+    def _print_failed(self, err: Exception) -> None:
+        self.print_busy = False
+        self.say(f"{self._closing_note} Report not printed: {err}. Tap Print report to try again.".strip(), error=True)
+        self._closing_note = ""
 
     def to_sale(self) -> None:
         """Back to the sale screen (only with an open shift)."""

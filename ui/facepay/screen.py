@@ -1,0 +1,220 @@
+"""The customer's face-pay screen: live preview, look / blink prompts, phone-digit keypad, charge and result."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
+
+from terminal.bootstrap import Terminal
+from terminal.errors import EdgeposError
+from terminal.face.types import REASONS
+from terminal.face_pay import FacePaySession, FaceStep
+from terminal.till import Completed
+from ui.common import PosScreen, load_common_kv, load_kv
+from ui.dispatch import run_in_background, ui_callback
+from ui.facepay.worker import FacePayWorker, Pixels
+from ui.i18n import tr
+from ui.members.enrol import feedback
+
+Finish = Callable[[Completed | None, str], None]
+
+
+def failure_title(message: str) -> tuple[str, str]:
+    """A title for why face-pay stopped, and the detail safe to show (a cap never shows the member's spending)."""
+    text = message.lower()
+    if "not recognised" in text:
+        return tr._("Face not recognised"), tr._("Please pay another way, or join as a member.")
+    if "blink" in text:
+        return tr._("Liveness check failed"), tr._("No blink was seen in time. Please pay another way.")
+    if "face changed" in text:
+        return tr._("Liveness check failed"), tr._("The face changed. Please pay another way.")
+    if "wrong digits" in text:
+        return tr._("Too many wrong digits"), tr._("Please pay another way.")
+    if "limit" in text:
+        return tr._("Face-pay limit reached for today"), tr._("Please pay another way.")
+    return tr._("Face-pay stopped"), message
+
+
+def quality_hint(message: str) -> str:
+    """The engine's reason for not using a frame, as the short translated advice of the enrolment screen."""
+    status = next((name for name, text in REASONS.items() if text == message), "")
+    return feedback(status, 0, 0).split(" · ")[0] if status and status != "ok" else message
+
+
+class FacePayScreen(PosScreen):
+    """Stages: starting, identify, liveness, digits, charging, approved, failed; the sale stays in tender."""
+
+    stage = StringProperty("starting")
+    prompt = StringProperty("")
+    hint = StringProperty("")
+    due_text = StringProperty("")
+    entry = StringProperty("")
+    tries_left = NumericProperty(0)
+    progress_text = StringProperty("")
+    result_title = StringProperty("")
+    result_text = StringProperty("")
+    preview = ObjectProperty(None, allownone=True)
+
+    def __init__(self, terminal: Terminal, **kwargs: Any) -> None:
+        load_common_kv()
+        load_kv(Path(__file__).with_name("screen.kv"))
+        super().__init__(terminal, **kwargs)
+        self.app: Any = None          # the EdgeposApp: its face services and facepay_timeout
+        self.session: FacePaySession | None = None
+        self._worker: FacePayWorker | None = None
+        self._timeout: Any = None
+        self._on_finish: Finish | None = None
+        self._done: Completed | None = None
+
+    def begin(self, on_finish: Finish) -> None:
+        """Called by the sale screen before showing this one (the sale is in tender)."""
+        self._on_finish = on_finish
+
+    def on_enter(self, *_args: Any) -> None:
+        """Start the camera and the face worker, and the timeout."""
+        sale = self.terminal.till.sale
+        self.due_text = tr._("To pay: {amount}").format(amount=sale.due.format()) if sale is not None else ""
+        self.stage, self.entry, self.hint, self.preview, self._done = "starting", "", "", None, None
+        self.prompt, self.session = tr._("Starting the camera…"), None
+        self.result_title = self.result_text = self.progress_text = ""
+        services = self.app.face
+        services.camera.acquire()
+        daily_cap = self.terminal.config.face.daily_cap
+        self._worker = FacePayWorker(services, lambda ident: FacePaySession(ident, self.terminal.till, daily_cap),
+                                     self._ready, self.show_step, self._show_preview, self._worker_failed)
+        self._worker.start()
+        self._timeout = Clock.schedule_once(self._timed_out, float(self.app.facepay_timeout))
+
+    def on_leave(self, *_args: Any) -> None:
+        """Stop the worker and the camera, forget the session."""
+        self._stop_looking()
+        self.app.face.camera.release()
+        self.session = None
+
+    def stop(self) -> None:
+        """The app stops: no more face work or timeout."""
+        self._stop_looking()
+
+    def _stop_looking(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+        if self._timeout is not None:
+            self._timeout.cancel()
+            self._timeout = None
+
+    def _ready(self, session: FacePaySession) -> None:
+        self.session = session
+        self.show_step(session.step)
+
+    def _show_preview(self, pixels: Pixels) -> None:
+        width, height, data = pixels
+        texture = self.preview
+        if texture is None or tuple(texture.size) != (width, height):
+            texture = Texture.create(size=(width, height), colorfmt="rgb")
+            texture.flip_vertical()
+        texture.blit_buffer(data, colorfmt="bgr", bufferfmt="ubyte")
+        self.preview = texture
+        self.ids.preview_image.canvas.ask_update()
+
+    def show_step(self, step: FaceStep) -> None:
+        """A step from the session (worker or keypad): prompt, keypad or result."""
+        if self.stage in ("charging", "approved", "failed"):
+            return
+        if step.stage == "identify":
+            self.stage, self.prompt = "identify", tr._("Look at the camera")
+            self.hint = "" if step.message == "Look at the camera" else quality_hint(step.message)
+        elif step.stage == "liveness":
+            self.stage, self.prompt, self.hint = "liveness", tr._("Please blink"), ""
+        elif step.stage == "digits":
+            self.stage, self.tries_left = "digits", step.tries_left
+            self.prompt = tr._("Enter the last 4 digits of your phone")
+            if self._worker is not None:
+                self._worker.stop()          # no more face work: only the keypad now
+        elif step.stage == "confirmed":
+            self._charge()
+        else:
+            self._fail(*failure_title(step.message))
+
+    def press_key(self, key: str) -> None:
+        """A keypad key: a digit, 'Del' or 'OK'."""
+        if self.stage != "digits" or self.session is None:
+            return
+        if key == "Del":
+            self.entry = self.entry[:-1]
+        elif key == "OK":
+            if len(self.entry) == 4:
+                entry, self.entry = self.entry, ""
+                step = self.session.digits(entry)
+                if step.stage == "digits":
+                    self.tries_left = step.tries_left
+                    self.hint = tr._("Wrong digits: {n} tries left").format(n=step.tries_left)
+                self.show_step(step)
+        elif key.isdigit() and len(self.entry) < 4:
+            self.entry += key
+
+    def _charge(self) -> None:
+        self._stop_looking()
+        session, authorizer = self.session, self.terminal.code_payments
+        if session is None or authorizer is None:
+            self._fail(tr._("Face-pay needs the payment service"),
+                       tr._("The terminal is not linked to the payment service: please pay another way."))
+            return
+        self.stage, self.prompt, self.hint = "charging", tr._("Paying…"), ""
+        self.progress_text = tr._("Sending the payment…")
+        progress = ui_callback(lambda text: setattr(self, "progress_text", text))
+        members = self.terminal.members
+        assert members is not None
+
+        def work() -> tuple[Any, Completed | None, Any, str]:
+            outcome, done = session.charge(authorizer, progress)
+            award = members.award_for(done.sale.id) if done is not None else None
+            return outcome, done, award, members.get(session.member_id or "").display_name
+
+        run_in_background(work, self._charged, lambda err: self._fail(tr._("Not paid"), str(err)),
+                          name="edgepos-facepay-charge")
+
+    def _charged(self, result: tuple[Any, Completed | None, Any, str]) -> None:
+        outcome, done, award, first_name = result
+        if done is None:
+            self._fail(tr._("Not paid"), f"{outcome.message} " + tr._("The sale is waiting: please pay another way."))
+            return
+        self._done, self.stage = done, "approved"
+        self.prompt = tr._("Approved") if outcome.status == "approved" else tr._("Accepted offline")
+        self.result_title = tr._("Thank you, {name}!").format(name=first_name)
+        points, balance = (award.points, award.balance) if award is not None else (0, 0)
+        self.result_text = (tr._("Paid {amount}").format(amount=done.payment.amount.format()) + "\n"
+                            + tr._("+{points} points, balance {balance} points").format(points=points,
+                                                                                        balance=balance))
+
+    def _fail(self, title: str, detail: str) -> None:
+        self._stop_looking()
+        self.stage, self.prompt, self.hint = "failed", title, ""
+        self.result_title, self.result_text = title, detail
+
+    def _worker_failed(self, text: str) -> None:
+        self._fail(tr._("Face-pay is not available"), text)
+
+    def _timed_out(self, _dt: float) -> None:
+        self._timeout = None
+        if self.stage in ("starting", "identify", "liveness", "digits"):
+            self.leave(tr._("Face-pay timed out: the sale waits for another way to pay."))
+
+    def leave(self, note: str = "") -> None:
+        """Back to the sale screen: paid, or with the sale unlocked for another payment method."""
+        if self.stage == "charging":
+            return                       # the charge runs to its end (query/reverse discipline)
+        done, finish = self._done, self._on_finish
+        if done is None:
+            try:
+                self.terminal.till.resume()
+            except EdgeposError:
+                pass                     # not in tender any more: nothing to unlock
+            if not note and self.stage == "failed":
+                note = f"{tr._('Face-pay')}: {self.result_title}. {self.result_text}"
+        self.go("sale")
+        if finish is not None:
+            finish(done, note or tr._("Face-pay cancelled."))
