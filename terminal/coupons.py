@@ -100,6 +100,10 @@ class CouponService:
                                                     rfc3339(self._clock.now())))
         return coupon
 
+    def known(self, code: str) -> bool:
+        """True when a coupon has this code (used or not): the till then applies it instead of scanning it."""
+        return self._db.query_one("SELECT 1 FROM coupons WHERE code = ?", (normalize_code(code),)) is not None
+
     def get(self, code: str) -> Coupon:
         """The coupon with this code, or CouponError."""
         row = self._db.query_one("SELECT * FROM coupons WHERE code = ?", (normalize_code(code),))

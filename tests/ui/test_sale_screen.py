@@ -108,3 +108,18 @@ def test_selling_without_a_shift_says_so(kiosk: Any) -> None:
     sale = kiosk.screen("sale")
     kiosk.enter(sale.ids.barcode, WATER)
     assert sale.status_error and "no shift is open" in sale.ids.status.text
+
+
+def test_a_coupon_typed_or_scanned_goes_on_the_sale(selling: Any) -> None:
+    coupons = selling.app.terminal.coupons
+    coupons.add("TET10", percent="10")
+    coupons.add("OLD5", amount="5.00", expires="2020-01-31")
+    sale = selling.screen("sale")
+    selling.enter(sale.ids.barcode, TEA)
+    selling.app.deliver_scan("OLD5")                               # scanned from an old leaflet
+    selling.pump(3)
+    assert "expired on 2020-01-31" in sale.ids.status.text and sale.ids.total_label.text == "CNY 18.00"
+    selling.enter(sale.ids.barcode, "tet10")                     # typed, any case
+    assert sale.ids.total_label.text == "CNY 16.20" and "Coupon TET10" in sale.ids.status.text
+    selling.enter(sale.ids.barcode, "TET10")
+    assert "one coupon per sale" in sale.ids.status.text and sale.ids.total_label.text == "CNY 16.20"

@@ -85,5 +85,5 @@ class SalePayments:
                 self.refresh()
         elif where.kind == "item":
             self.on_barcode(where.text)
-        else:
+        elif not self.apply_coupon(where.text):
             self.say(f"Scanned {where.text[:24]!r}: {where.reason}", error=True)

@@ -113,12 +113,24 @@ class SaleScreen(PosScreen, SalePayments):
         field = self.ids.barcode
         field.text = ""
         code = text.strip()
-        if not code:
+        if not code or self.apply_coupon(code):
+            field.focus = True
             return
         ok, sale = self.attempt(self.till.scan, code)
         if ok:
             self._added(self.terminal.catalog.lookup(code).sku)
         field.focus = True
+
+    def apply_coupon(self, code: str) -> bool:
+        """A typed or scanned coupon code goes on the sale; False when no coupon has that code."""
+        coupons = self.terminal.coupons
+        if coupons is None or not coupons.known(code):
+            return False
+        ok, coupon = self.attempt(self.till.apply_coupon, code)
+        if ok:
+            self.say(f"Coupon {coupon.code}: {coupon.describe()}")
+            self.refresh()
+        return True
 
     def tap_item(self, sku: str) -> None:
         """An item grid button: add one of it."""
