@@ -103,8 +103,19 @@ def test_face_pay_approved_shows_points_and_keeps_the_ui_responsive(make_kiosk: 
         gaps.append(now - last[0])
         last[0] = now
 
+    # the same loop on the sale screen first: what this harness (Xvfb, software GL, 2 cores) costs on its own
+    event = Clock.schedule_interval(tick, 0)
+    baseline_until = time.monotonic() + 3
+    while time.monotonic() < baseline_until:
+        screen_texts(kiosk.screen("sale"))
+        kiosk.pump(1)
+        time.sleep(0.005)
+    event.cancel()
+    baseline_ms = max(gaps[1:]) * 1000
+    gaps.clear()
     kiosk.tap(kiosk.screen("sale").ids.pay_face_button)
     assert kiosk.current == "facepay" and "18.00" in screen.ids.due_label.text
+    last[0] = time.perf_counter()
     event = Clock.schedule_interval(tick, 0)
     try:
         shown_before_digits, deadline = [], time.monotonic() + 30
@@ -123,7 +134,9 @@ def test_face_pay_approved_shows_points_and_keeps_the_ui_responsive(make_kiosk: 
     (REPO / "artifacts").mkdir(exist_ok=True)
     (REPO / "artifacts" / "ui_stall.json").write_text(json.dumps(
         {"what": "max interval between Kivy clock frames while face-pay identified and checked the blink",
-         "max_ms": round(worst_ms, 1), "frames": len(frames_seen)}, indent=1))
+         "max_ms": round(worst_ms, 1), "frames": len(frames_seen),
+         "baseline_max_ms": round(baseline_ms, 1), "baseline": "the same test loop on the sale screen, no camera"},
+        indent=1))
     assert worst_ms < 250
     assert ["identify", "liveness", "digits"] == [s for s in stages if s in ("identify", "liveness", "digits")][:3]
     assert screen.preview is not None and tuple(screen.preview.size) == (640, 480)
