@@ -137,7 +137,9 @@ def test_face_pay_approved_shows_points_and_keeps_the_ui_responsive(make_kiosk: 
          "max_ms": round(worst_ms, 1), "frames": len(frames_seen),
          "baseline_max_ms": round(baseline_ms, 1), "baseline": "the same test loop on the sale screen, no camera"},
         indent=1))
-    assert worst_ms < 250
+    # In-process dlib held the GIL for 200-250 ms gaps; in its own process the gaps are what the harness has alone
+    # (Xvfb and software GL on 2 cores: 74-92 ms quiet). Guard that, not a number the harness cannot promise.
+    assert worst_ms < min(250.0, max(120.0, 1.5 * baseline_ms)), (worst_ms, baseline_ms)
     assert ["identify", "liveness", "digits"] == [s for s in stages if s in ("identify", "liveness", "digits")][:3]
     assert screen.preview is not None and tuple(screen.preview.size) == (640, 480)
     everything = "\n".join(shown_before_digits) + screen_texts(screen)
