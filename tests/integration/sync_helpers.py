@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import subprocess
 import sys
@@ -12,25 +11,12 @@ from typing import Any, Callable
 
 from simulators.file_printer import FilePrinter
 from sync.provision import Deployment
+from support.deploy import stop, terminal_dir  # noqa: F401  (shared with the UI tests)
 from terminal.bootstrap import Terminal, build_terminal
-from terminal.config import default_config_text, load_config
+from terminal.config import load_config
 from terminal.money import Money
 
 CLI = [sys.executable, "-m", "terminal.cli"]
-
-
-def terminal_dir(dep: Deployment, root: Path, tid: str = "T-0001") -> Path:
-    """A terminal's data dir: the default config with this deployment's [broker] and the terminal id, its key."""
-    data_dir = root / tid
-    data_dir.mkdir(parents=True)
-    creds = dep.terminals[tid]
-    broker = (f'[broker]\nurl = "mqtts://{dep.host}:{dep.port}"\nusername = "{tid}"\n'
-              f'password = "{creds.password}"\nca_file = "{dep.ca_file}"\n')
-    text = re.sub(r"\[broker\]\n(?:[^\[]*\n)", broker + "\n", default_config_text(), count=1)
-    text = text.replace('id = "T-0001"', f'id = "{tid}"', 1)
-    (data_dir / "edgepos.toml").write_text(text, encoding="utf-8")
-    dep.install_terminal(tid, data_dir)
-    return data_dir
 
 
 def open_terminal(data_dir: Path) -> Terminal:
@@ -108,12 +94,3 @@ def wait_for(what: str, check: Callable[[], Any], timeout: float = 60.0, logs: t
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}\n{tails}")
 
 
-def stop(proc: subprocess.Popen[Any]) -> None:
-    """Terminate a helper process and reap it."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)

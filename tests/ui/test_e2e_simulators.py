@@ -3,7 +3,6 @@ real Mosquitto, the virtual printer rendering PNG receipts; driven through the w
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import threading
@@ -14,10 +13,11 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from sync.broker_process import MosquittoBroker, find_mosquitto, free_port
-from sync.provision import Deployment, init_deployment
+from support.deploy import broker, deployment, stop, terminal_dir  # noqa: F401  (fixtures)
+from sync.broker_process import MosquittoBroker
+from sync.provision import Deployment
 from terminal.bootstrap import Terminal, build_payments, build_sync_link, build_terminal
-from terminal.config import default_config_text, load_config
+from terminal.config import load_config
 
 pytestmark = pytest.mark.ui
 TEA = "8930001234505"          # Trà Ô Long 乌龙茶, 18.00
@@ -35,52 +35,6 @@ def until(kiosk: Any, what: str, check: Callable[[], Any], seconds: float = STEP
         assert time.monotonic() < deadline, f"timed out after {seconds:.0f} s waiting for {what}"
         kiosk.pump(2)
         time.sleep(0.02)
-
-
-def stop(proc: subprocess.Popen[Any]) -> None:
-    """Terminate a simulator and reap it (kill when it does not go)."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-    for stream in (proc.stdin, proc.stdout):
-        if stream is not None:
-            stream.close()
-
-
-@pytest.fixture
-def deployment(tmp_path: Path) -> Deployment:
-    """A fresh deployment (CA, users, ACL) for T-0001 on a free loopback port."""
-    if find_mosquitto() is None:
-        pytest.skip("mosquitto is not installed (apt-get install mosquitto)")
-    return init_deployment(tmp_path / "deploy", ["T-0001"], port=free_port())
-
-
-@pytest.fixture
-def broker(deployment: Deployment, tmp_path: Path) -> Iterator[MosquittoBroker]:
-    """A running Mosquitto for the deployment, stopped at teardown."""
-    server = MosquittoBroker(deployment.conf_path, deployment.port, tmp_path / "mosquitto.log")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def terminal_dir(dep: Deployment, root: Path, tid: str = "T-0001") -> Path:
-    """A data dir with the default config pointed at the deployment's broker, and the terminal's key installed."""
-    data_dir = root / tid
-    data_dir.mkdir(parents=True)
-    creds = dep.terminals[tid]
-    broker = (f'[broker]\nurl = "mqtts://{dep.host}:{dep.port}"\nusername = "{tid}"\n'
-              f'password = "{creds.password}"\nca_file = "{dep.ca_file}"\n')
-    text = re.sub(r"\[broker\]\n(?:[^\[]*\n)", broker + "\n", default_config_text(), count=1)
-    (data_dir / "edgepos.toml").write_text(text, encoding="utf-8")
-    dep.install_terminal(tid, data_dir)
-    return data_dir
 
 
 class ScannerSim:
