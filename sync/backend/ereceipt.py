@@ -133,7 +133,7 @@ class ReceiptHandler(BaseHTTPRequestHandler):
         return self.server.receipts.find(route.group(1), token[0])
 
     def _page(self, sale: StoredSale, *, form: InvoiceForm | None = None, status: str = "") -> bytes:
-        view = receipt_view(sale.body, sale.terminal)
+        view = receipt_view(sale.body, sale.terminal, sale.forwarded)
         action = f"/r/{sale.sale_id}?k={sale.token}"
         invoice = invoice_form_html(action, form) if form is not None else invoice_status_html(status)
         return page(f"Receipt · {view.shop_name or view.terminal}", receipt_html(view) + invoice)

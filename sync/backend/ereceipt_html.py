@@ -37,6 +37,7 @@ class PaymentView:
     masked_code: str
     amount: Money
     offline: bool
+    declined: bool = False     # charged after an offline sale, and the wallet said no
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class ReceiptView:
     payments: tuple[PaymentView, ...]
 
 
-def receipt_view(body: Mapping[str, Any], terminal: str) -> ReceiptView:
+def receipt_view(body: Mapping[str, Any], terminal: str, forwarded: str | None = None) -> ReceiptView:
     """The view of a payment/1 body; ValueError names what is missing or malformed."""
     try:
         currency = str(body["currency"])
@@ -68,7 +69,9 @@ def receipt_view(body: Mapping[str, Any], terminal: str) -> ReceiptView:
                                money(_int(ln["unit_price"]) * _int(ln["quantity"]))) for ln in body["lines"])
         payments = tuple(PaymentView(METHOD_NAMES.get(str(p["method"]), _text(p["method"])),
                                      _masked(str(p.get("reference") or "")), money(p["amount"]),
-                                     p.get("status") == "offline") for p in body["payments"])
+                                     p.get("status") == "offline" and forwarded is None,
+                                     p.get("status") == "offline" and forwarded not in (None, "success"))
+                         for p in body["payments"])
         shop = body.get("shop") or {}
         return ReceiptView(_text(body["sale_id"]), terminal, _text(shop.get("name", "")),
                            _text(shop.get("address", "")), _when(body.get("closed_at")), lines,
@@ -176,6 +179,9 @@ def receipt_html(view: ReceiptView) -> str:
         out.append(_row(method, escape(pay.amount.amount_str())))
         if pay.offline:
             out.append('<div class="off">OFFLINE: charged when the terminal is back online</div>')
+        if pay.declined:
+            out.append('<div class="off">Not paid: the wallet declined this payment after the sale. '
+                       'Please contact the shop.</div>')
     out.append("</section>")
     return "".join(out)
 

@@ -161,3 +161,28 @@ def test_another_terminal_reusing_a_sale_id_cannot_hide_the_real_sale(tmp_path: 
         assert found is not None and found.terminal == "T-0001" and found.body["total"] == 4500
     finally:
         receipts.close()
+
+
+@pytest.mark.parametrize("outcome, shown, hidden", [
+    (None, "OFFLINE: charged when the terminal is back online", "Not paid"),
+    ("success", "CNY 45.00", "OFFLINE"),
+    ("declined", "Not paid: the wallet declined", "OFFLINE"),
+])
+def test_an_offline_payment_reads_as_the_backend_charged_it(tmp_path: Path, outcome: str | None, shown: str,
+                                                             hidden: str) -> None:
+    from sync.backend.tables import events, forwards
+    sale_id = BODY["sale_id"]
+    receipts = ReceiptStore(stored(tmp_path, BODY), {"T-0001": SECRET})
+    receipts.prepare()
+    try:
+        if outcome is not None:
+            with receipts.store.engine.begin() as conn:
+                event_id = conn.execute(sa.select(events.c.id)).scalar()
+                conn.execute(forwards.insert().values(event_id=event_id, terminal="T-0001", out_trade_no="OT-0001",
+                                                      status=outcome, reason="", at="2026-11-22T09:00:00Z"))
+        found = receipts.find(sale_id, receipt_token(SECRET, sale_id))
+        assert found is not None and found.forwarded == outcome
+        html = receipt_html(receipt_view(found.body, "T-0001", found.forwarded))
+        assert shown in html and hidden not in html
+    finally:
+        receipts.close()
