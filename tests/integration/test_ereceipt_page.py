@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import signal
 import subprocess
@@ -23,6 +22,7 @@ from urllib.request import ProxyHandler, Request, build_opener
 import pytest
 import sqlalchemy as sa
 
+from support.backend_db import backend_store_url
 from sync.backend.ereceipt import make_server
 from sync.backend.ereceipt_store import ReceiptStore
 from sync.backend.ingest import check_event
@@ -36,7 +36,6 @@ from terminal.receipts import receipt_token
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'none'")
 CHINESE, VIETNAMESE = "珍珠奶茶 Bubble milk tea", "Cà phê sữa đá"
@@ -84,20 +83,8 @@ def fetch(url: str, form: dict[str, str] | bytes | None = None, timeout: float =
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh backend store: a SQLite file, or a new schema in the local PostgreSQL (skipped if it is down)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'cloud' / 'events.db'}"
-        return
-    schema, admin = f"t_{secrets.token_hex(6)}", sa.create_engine(PG_URL)
-    try:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    except sa.exc.OperationalError as err:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432: {str(err.orig).strip()}")
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    admin.dispose()
+    with backend_store_url(request.param, tmp_path) as url:
+        yield url
 
 
 def pay_and_ingest(term: Terminal, url: str) -> PaidSale:

@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import json
-import secrets
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from support.backend_db import backend_store_url
 from sync.backend.store import KEEP_REJECTIONS, BackendError, EventStore, Rejection
 from sync.schema import Envelope, parse_envelope
 from terminal.events import make_envelope
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 KEY = {"T-0001": b"k1" * 16, "T-0002": b"k2" * 16}
 
 
@@ -28,32 +27,12 @@ def envelope(terminal: str = "T-0001", seq: int = 1, schema: str = "payment/1", 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EventStore]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'cloud' / 'events.db'}"
-        cleanup: Callable[[], None] | None = None
-    else:
-        schema = f"t_{secrets.token_hex(6)}"
-        admin = sa.create_engine(PG_URL)
-        try:
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-        except sa.exc.OperationalError as err:
-            admin.dispose()
-            pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432: {str(err.orig).strip()}")
-        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-
-        def drop() -> None:
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-            admin.dispose()
-        cleanup = drop
-    made = EventStore(url)
-    made.create()
-    made.create()    # idempotent
-    yield made
-    made.close()
-    if cleanup is not None:
-        cleanup()
+    with backend_store_url(request.param, tmp_path) as url:
+        made = EventStore(url)
+        made.create()
+        made.create()    # idempotent
+        yield made
+        made.close()
 
 
 def test_new_events_are_stored_and_replays_are_duplicates(store: EventStore) -> None:
