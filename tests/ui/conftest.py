@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -76,6 +77,14 @@ class Kiosk:
 
         for _ in range(frames):
             EventLoop.idle()
+
+    def until(self, check: Callable[[], Any], seconds: float, what: str = "timed out") -> None:
+        """Pump frames until check() is true; fail with `what` after `seconds`."""
+        deadline = time.monotonic() + seconds
+        while not check():
+            assert time.monotonic() < deadline, what
+            self.pump(2)
+            time.sleep(0.01)
 
     def screen(self, name: str) -> Any:
         """A screen of the app by name."""

@@ -41,11 +41,8 @@ def with_camera(source: str) -> Callable[[Config], Config]:
 
 
 def until(kiosk: Any, check: Callable[[], Any], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        kiosk.pump(1)
-        time.sleep(0.005)
+    """Pump frames until check() is true (Kiosk.until, with this module's wait)."""
+    kiosk.until(check, seconds)
 
 
 def face_kiosk(make_kiosk: Callable[..., Any], engine: Any, tmp_path: Path, frames: list[Any],

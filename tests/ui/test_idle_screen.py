@@ -11,12 +11,8 @@ pytestmark = pytest.mark.ui
 
 
 def until(kiosk: Any, check: Callable[[], Any], seconds: float = 5) -> None:
-    """Pump frames until check() is true."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        kiosk.pump(2)
-        time.sleep(0.05)
+    """Pump frames until check() is true (Kiosk.until, with this module's wait)."""
+    kiosk.until(check, seconds)
 
 
 def touch(kiosk: Any, x: float, y: float) -> None:

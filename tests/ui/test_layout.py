@@ -3,7 +3,6 @@ artifacts/screens/<screen>-<size>.png, no label overflows, touch-sized buttons."
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -119,12 +118,8 @@ def test_screens_fit_at_kiosk_sizes(make_kiosk: Callable[..., Any], size: tuple[
 
 
 def until(kiosk: Any, check_fn: Callable[[], Any], seconds: float = 15) -> None:
-    """Pump frames until check_fn() is true."""
-    deadline = time.monotonic() + seconds
-    while not check_fn():
-        assert time.monotonic() < deadline, "timed out"
-        kiosk.pump(2)
-        time.sleep(0.02)
+    """Pump frames until check_fn() is true (Kiosk.until, with this module's wait)."""
+    kiosk.until(check_fn, seconds)
 
 
 def with_devices(frames: Path) -> Callable[[Config], Config]:

@@ -2,7 +2,6 @@
 quality feedback (the real engine on simulator frames), find by phone and by card, attach, delete with confirm."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,11 +15,8 @@ PHONE = "+12025550143"
 
 
 def until(kiosk: Any, check: Callable[[], Any], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        kiosk.pump(1)
-        time.sleep(0.01)
+    """Pump frames until check() is true (Kiosk.until, with this module's wait)."""
+    kiosk.until(check, seconds)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -37,11 +36,8 @@ def no_broker(config: Config) -> Config:
 
 
 def until(kiosk: Any, check: Callable[[], Any], seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        kiosk.pump(2)
-        time.sleep(0.02)
+    """Pump frames until check() is true (Kiosk.until, with this module's wait)."""
+    kiosk.until(check, seconds)
 
 
 def pin(kiosk: Any, digits: str) -> None:

@@ -56,11 +56,8 @@ def wallet(kiosk: Any, pay: AcquirerReply | None) -> Any:
 
 
 def until(kiosk: Any, check: Callable[[], Any], seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the panel did not get there in time"
-        kiosk.pump(2)
-        time.sleep(0.01)
+    """Pump frames until check() is true (Kiosk.until, with this module's wait)."""
+    kiosk.until(check, seconds, "the panel did not get there in time")
 
 
 def test_a_scanned_code_is_charged_without_freezing_the_screen(selling: Any) -> None:
