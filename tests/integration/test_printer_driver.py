@@ -1,18 +1,25 @@
 """The ESC/POS driver on a real pty: the bytes it sends, and a printer that vanishes mid-receipt."""
 from __future__ import annotations
 
+import json
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 import tty
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
+from PIL import Image
+from pyzbar.pyzbar import ZBarSymbol, decode
 
 from drivers.escpos_printer import EscposSerialPrinter
 from drivers.escpos_text import encode_cp1258
 from terminal.bootstrap import Terminal
+from terminal.capture import route
 from terminal.errors import PrinterError
 from terminal.sale import SaleState
 
@@ -125,75 +132,65 @@ def test_no_such_port_is_a_clear_error(tmp_path: Path) -> None:
     assert "not answering" in printer.status()
 
 
-def test_paper_out_on_the_virtual_printer(make_terminal: Callable[..., Terminal], tmp_path: Path) -> None:
-    import json
-    import signal
-    import subprocess
-    import sys
-    paper = tmp_path / "paper"
-    sim = subprocess.Popen([sys.executable, "-m", "simulators.printer", "--out", str(paper)],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert sim.stdout is not None
-        port = sim.stdout.readline().removeprefix("pty: ").strip()
-        term = make_terminal(printer=EscposSerialPrinter(port, timeout=2.0))
-        term.shifts.open("Lan", term.till.money("0"))
-        term.till.add_item("TEA-001")
-        assert term.till.pay_cash(term.till.money("20")).printed_to == port
-        assert json.loads(sim.stdout.readline())["receipt"].endswith("receipt-0001.png")
-        assert term.printer.status() == "ready"
-
-        sim.send_signal(signal.SIGUSR1)                                      # the roll runs out
-        deadline = time.monotonic() + 5
-        while term.printer.status() == "ready" and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert "out of paper" in term.printer.status()
-        term.till.add_item("TEA-001")
-        done = term.till.pay_cash(term.till.money("20"))
-        assert done.printed_to is None and done.print_error is not None and "out of paper" in done.print_error
-        assert term.till.sales.load(done.sale.id).state is SaleState.PAID   # the sale is kept
-
-        sim.send_signal(signal.SIGUSR1)                                      # a new roll
-        deadline = time.monotonic() + 5
-        while term.printer.status() != "ready" and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert term.till.reprint_last() == port
-        reprinted = json.loads(sim.stdout.readline())
-        text = Path(reprinted["transcript"]).read_text(encoding="utf-8")
-        assert reprinted["receipt"].endswith("receipt-0002.png") and done.sale.id[:12].upper() in text
-    finally:
-        sim.terminate()
-        sim.wait(5)
-
-
-def test_a_new_members_card_prints_and_scans_back(make_terminal: Callable[..., Terminal], tmp_path: Path) -> None:
-    import json
-    import subprocess
-    import sys
-
-    from PIL import Image
-    from pyzbar.pyzbar import ZBarSymbol, decode
-
-    from terminal.capture import route
+@pytest.fixture
+def virtual_printer(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`python -m simulators.printer` on a pty: the process (its stdout gives a JSON line per receipt) and its port."""
     sim = subprocess.Popen([sys.executable, "-m", "simulators.printer", "--out", str(tmp_path / "paper")],
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert sim.stdout is not None
-        port = sim.stdout.readline().removeprefix("pty: ").strip()
-        term = make_terminal(printer=EscposSerialPrinter(port, timeout=2.0))
-        term.shifts.open("Lan", term.till.money("0"))
-        term.till.add_item("TEA-002")                                         # 68.00
-        member = term.till.join_member("Mai", "+84 912 345 678")              # one tap at payment
-        done = term.till.pay_cash(term.till.money("100"))
-        rendered = json.loads(sim.stdout.readline())
-        codes = [c.data.decode() for c in decode(Image.open(rendered["receipt"]).convert("L"),
-                                                 symbols=[ZBarSymbol.QRCODE])]
-        assert done.receipt.qr_url in codes and len(codes) == 2
-        card = next(c for c in codes if c != done.receipt.qr_url)
-        text = Path(rendered["transcript"]).read_text(encoding="utf-8")
-        assert "Points earned" in text and "+68" in text and "Member card" in text
-        assert route(card, term.catalog, lambda _c: False).kind == "member"    # scanned at the till later
-        assert term.members is not None and term.members.find_by_card(card).id == member.id
+        yield sim, sim.stdout.readline().removeprefix("pty: ").strip()
     finally:
         sim.terminate()
         sim.wait(5)
+
+
+def test_paper_out_on_the_virtual_printer(make_terminal: Callable[..., Terminal],
+                                          virtual_printer: tuple[subprocess.Popen[str], str]) -> None:
+    sim, port = virtual_printer
+    assert sim.stdout is not None
+    term = make_terminal(printer=EscposSerialPrinter(port, timeout=2.0))
+    term.shifts.open("Lan", term.till.money("0"))
+    term.till.add_item("TEA-001")
+    assert term.till.pay_cash(term.till.money("20")).printed_to == port
+    assert json.loads(sim.stdout.readline())["receipt"].endswith("receipt-0001.png")
+    assert term.printer.status() == "ready"
+
+    sim.send_signal(signal.SIGUSR1)                                      # the roll runs out
+    deadline = time.monotonic() + 5
+    while term.printer.status() == "ready" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "out of paper" in term.printer.status()
+    term.till.add_item("TEA-001")
+    done = term.till.pay_cash(term.till.money("20"))
+    assert done.printed_to is None and done.print_error is not None and "out of paper" in done.print_error
+    assert term.till.sales.load(done.sale.id).state is SaleState.PAID   # the sale is kept
+
+    sim.send_signal(signal.SIGUSR1)                                      # a new roll
+    deadline = time.monotonic() + 5
+    while term.printer.status() != "ready" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert term.till.reprint_last() == port
+    reprinted = json.loads(sim.stdout.readline())
+    text = Path(reprinted["transcript"]).read_text(encoding="utf-8")
+    assert reprinted["receipt"].endswith("receipt-0002.png") and done.sale.id[:12].upper() in text
+
+
+def test_a_new_members_card_prints_and_scans_back(make_terminal: Callable[..., Terminal],
+                                                  virtual_printer: tuple[subprocess.Popen[str], str]) -> None:
+    sim, port = virtual_printer
+    assert sim.stdout is not None
+    term = make_terminal(printer=EscposSerialPrinter(port, timeout=2.0))
+    term.shifts.open("Lan", term.till.money("0"))
+    term.till.add_item("TEA-002")                                         # 68.00
+    member = term.till.join_member("Mai", "+84 912 345 678")              # one tap at payment
+    done = term.till.pay_cash(term.till.money("100"))
+    rendered = json.loads(sim.stdout.readline())
+    codes = [c.data.decode() for c in decode(Image.open(rendered["receipt"]).convert("L"),
+                                             symbols=[ZBarSymbol.QRCODE])]
+    assert done.receipt.qr_url in codes and len(codes) == 2
+    card = next(c for c in codes if c != done.receipt.qr_url)
+    text = Path(rendered["transcript"]).read_text(encoding="utf-8")
+    assert "Points earned" in text and "+68" in text and "Member card" in text
+    assert route(card, term.catalog, lambda _c: False).kind == "member"    # scanned at the till later
+    assert term.members is not None and term.members.find_by_card(card).id == member.id
