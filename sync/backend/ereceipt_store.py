@@ -109,7 +109,8 @@ class ReceiptStore:
     def find(self, sale_id: str, token: str) -> StoredSale | None:
         """The sale if `token` is its receipt token under the secret of the terminal that sent it, else None."""
         # Every candidate is tried: another terminal storing an event with the same sale id cannot hide the sale.
-        query = (sa.select(events.c.id, events.c.terminal, events.c.body)
+        query = (sa.select(events.c.terminal, events.c.body, forwards.c.status.label("forwarded"))
+                 .select_from(events.outerjoin(forwards, forwards.c.event_id == events.c.id))
                  .where(sa.literal_column(PAYMENTS), self._key == sa.bindparam("sale_id", sale_id, sa.Text))
                  .order_by(events.c.received_at, events.c.id).limit(MAX_CANDIDATES))
         with self._begin(readonly=True) as conn:
@@ -122,14 +123,9 @@ class ReceiptStore:
             if hmac.compare_digest(expected, given) and row is not None and secret and found is None:
                 body = json.loads(row.body)
                 if isinstance(body, dict) and body.get("sale_id") == sale_id:
-                    found = StoredSale(sale_id, row.terminal, token, body, self._forwarded(row.id))
+                    found = StoredSale(sale_id, row.terminal, token, body,
+                                       None if row.forwarded is None else str(row.forwarded))
         return found
-
-    def _forwarded(self, event_id: str) -> str | None:
-        query = sa.select(forwards.c.status).where(forwards.c.event_id == event_id)
-        with self._begin(readonly=True) as conn:
-            status = conn.execute(query).scalar()
-        return None if status is None else str(status)
 
     def invoice_requested(self, sale_id: str) -> bool:
         """True once an e-invoice request is stored for the sale."""
