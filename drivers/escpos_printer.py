@@ -9,6 +9,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from drivers.escpos_text import ModeTracker, encode_line
+from terminal.config import DEFAULT_PRINTER_ENCODING
 from terminal.errors import PrinterError
 from terminal.receipts import Receipt, ReceiptLine
 from terminal.textwidth import strip_control
@@ -65,7 +66,7 @@ def _close_quietly(printer: Any) -> None:
 class EscposSerialPrinter:
     """The Printer port on an ESC/POS printer; every failure becomes a PrinterError the cashier can act on."""
 
-    def __init__(self, port: str, baud: int = 19200, *, encoding: str = "gb18030+cp1258", paper_dots: int = 576,
+    def __init__(self, port: str, baud: int = 19200, *, encoding: str = DEFAULT_PRINTER_ENCODING, paper_dots: int = 576,
                  profile: str = "default", timeout: float = 3.0) -> None:
         self.port, self.baud, self.encoding = port, baud, encoding
         self.paper_dots, self.profile, self.timeout = paper_dots, profile, timeout

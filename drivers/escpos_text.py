@@ -9,7 +9,6 @@ FS_CHINESE_OFF = b"\x1c\x2e"
 ESC_CODEPAGE = b"\x1b\x74"
 WPC1258 = 52          # Epson's table number for Windows-1258 (Vietnamese)
 PC437 = 0
-ENCODINGS = ("gb18030", "gb18030+cp1258", "raster")
 
 
 @dataclass(frozen=True)

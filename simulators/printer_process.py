@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.escpos_printer import EscposSerialPrinter
+from terminal.config import DEFAULT_PRINTER_ENCODING
 from terminal.errors import PrinterError
 from terminal.receipts import Receipt
 
@@ -22,7 +23,8 @@ RENDER_TIMEOUT_S = 15.0
 class SimulatedPrinter:
     """Starts `simulators.printer` on first use; print_receipt returns the PNG it rendered."""
 
-    def __init__(self, out_dir: Path, baud: int = 19200, encoding: str = "gb18030+cp1258", paper_dots: int = 576) -> None:
+    def __init__(self, out_dir: Path, baud: int = 19200, encoding: str = DEFAULT_PRINTER_ENCODING,
+                 paper_dots: int = 576) -> None:
         self.out_dir, self.baud, self.encoding, self.paper_dots = out_dir, baud, encoding, paper_dots
         self._proc: subprocess.Popen[str] | None = None
         self._driver: EscposSerialPrinter | None = None

@@ -12,6 +12,9 @@ from terminal.errors import ConfigError, MoneyError
 from terminal.members_config import FaceConfig, MembersConfig, parse_members
 from terminal.money import Money, exponent
 
+# Chinese in the printer's GB18030 font and Vietnamese in code page 1258 | Vietnamese rastered | everything rastered
+PRINTER_ENCODINGS = ("gb18030+cp1258", "gb18030", "raster")
+DEFAULT_PRINTER_ENCODING = PRINTER_ENCODINGS[0]
 DEVICE_KINDS = {"printer": ("sim", "serial"), "scanner": ("sim", "serial", "none"),
                 "camera": ("sim", "opencv", "none")}
 
@@ -28,7 +31,7 @@ class DeviceConfig:
     scanner_baud: int
     camera: str
     camera_source: str
-    printer_encoding: str = "gb18030+cp1258"
+    printer_encoding: str = DEFAULT_PRINTER_ENCODING
     printer_paper_dots: int = 576
 
 
@@ -186,7 +189,7 @@ def parse_config(path: Path, data: dict[str, Any]) -> Config:
         r.positive("devices.printer_baud", 19200), r.choice("devices.scanner", DEVICE_KINDS["scanner"], "sim"),
         r.text("devices.scanner_port", ""), r.positive("devices.scanner_baud", 9600),
         r.choice("devices.camera", DEVICE_KINDS["camera"], "sim"), r.text("devices.camera_source", ""),
-        r.choice("devices.printer_encoding", ("gb18030", "gb18030+cp1258", "raster"), "gb18030+cp1258"),
+        r.choice("devices.printer_encoding", PRINTER_ENCODINGS, DEFAULT_PRINTER_ENCODING),
         r.positive("devices.printer_paper_dots", 576))
     for device in ("printer", "scanner"):
         if getattr(devices, device) == "serial" and not getattr(devices, f"{device}_port"):
