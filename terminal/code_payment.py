@@ -53,9 +53,9 @@ class CodeAuthorizer:
 
     def __init__(self, acquirer: Acquirer, attempts: AttemptStore, clock: Clock, terminal_id: str,
                  timings: PaymentTimings = PaymentTimings(), *, offline_gate: Callable[[Money], None] | None = None,
-                 check_code: Callable[[str], None] | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+                 check_code: Callable[[str], None] | None = None) -> None:
         self.acquirer, self.attempts, self.clock, self.terminal = acquirer, attempts, clock, terminal_id
-        self.timings, self.offline_gate, self.check_code, self.sleep = timings, offline_gate, check_code, sleep
+        self.timings, self.offline_gate, self.check_code = timings, offline_gate, check_code
         self.waiters: dict[str, Future[AcquirerReply]] = {}   # trades whose result arrives by notification
         self.on_attention: Callable[[str], None] = lambda _text: None   # the kiosk shows these to the cashier
         acquirer.on_notify(self.late_result)
@@ -107,8 +107,7 @@ class CodeAuthorizer:
         deadline = time.monotonic() + self.timings.query_window_s
         while time.monotonic() < deadline and not cancel.is_set():
             progress("Waiting for the customer to confirm in the wallet app…")
-            self._pause(cancel)
-            if cancel.is_set():
+            if cancel.wait(self.timings.query_interval_s):   # a cashier's cancel ends the wait at once
                 break
             try:
                 reply = self.acquirer.call("query", {"out_trade_no": otn}, self.timings.request_timeout_s)
@@ -123,14 +122,6 @@ class CodeAuthorizer:
             return CodeOutcome(closed.status, f"Cancelled by the cashier. {closed.message}", reason=closed.reason)
         progress("No answer from the wallet: cancelling the payment…")
         return self.reverse(otn)
-
-    def _pause(self, cancel: threading.Event) -> None:
-        """Wait one query interval in short steps, so a cancel is acted on within about 0.1 s."""
-        left = self.timings.query_interval_s
-        while left > 0 and not cancel.is_set():
-            step = min(left, 0.1)
-            self.sleep(step)
-            left -= step
 
     def settle(self, otn: str, reply: AcquirerReply | None) -> CodeOutcome | None:
         """The outcome a final answer gives (recorded), or None while it is not final."""
