@@ -146,3 +146,60 @@ def test_section_that_is_not_a_table(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         start(path, tmp_path / "data")
     assert str(info.value) == f"{path}: [shop] must be a table"
+
+
+TYPOS = [
+    pytest.param(r'^technician_pin = "2580"', 'technician_pn = "9999"', "[kiosk] technician_pn",
+                 "did you mean technician_pin", id="technician_pn"),
+    pytest.param(r'^per_payment_cap = .*', 'per_paymnet_cap = "100.00"', "[offline] per_paymnet_cap",
+                 "did you mean per_payment_cap", id="per_paymnet_cap"),
+    pytest.param(r'^\[offline\]', "[ofline]", "[ofline] per_payment_cap", "did you mean [offline]",
+                 id="ofline section"),
+    pytest.param(r'^\[terminal\]', 'currency = "CNY"\n[terminal]', "currency", "did you mean [terminal] currency",
+                 id="key outside any section"),
+    pytest.param(r'^fullscreen = false', "fullscreen = false\ncolour = \"red\"", "[ui] colour", "unknown key",
+                 id="no close key"),
+]
+
+
+@pytest.mark.parametrize("pattern, replacement, key, hint", TYPOS)
+def test_an_unknown_section_or_key_is_refused_with_the_closest_known_one(
+        tmp_path: Path, pattern: str, replacement: str, key: str, hint: str) -> None:
+    path = write(tmp_path, edit(pattern, replacement))
+    data_dir = tmp_path / "data"
+    with pytest.raises(ConfigError) as info:
+        start(path, data_dir)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and key in message and hint in message, message
+    assert "\n" not in message
+    assert not data_dir.exists()
+
+
+def test_no_hint_when_nothing_is_close(tmp_path: Path) -> None:
+    path = write(tmp_path, edit(r'^fullscreen = false', "fullscreen = false\nzzz = 1"))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == f"{path}: [ui] zzz: unknown key (the known keys of [ui] are: fullscreen)"
+
+
+def test_a_missing_key_points_at_a_likely_typo(tmp_path: Path) -> None:
+    path = write(tmp_path, edit(r'^id = "T-0001"', 'idd = "T-0001"'))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert "[terminal] id: missing (required)" in message and "idd" in message, message
+
+
+def test_display_rate_without_display_currency_is_still_a_known_key(tmp_path: Path) -> None:
+    path = write(tmp_path, edit(r'^currency = "USD"', 'currency = ""'))
+    config = load_config(path)
+    assert (config.display_currency, config.display_rate) == (None, None)
+
+
+def test_an_unquoted_technician_pin_says_to_quote_it(tmp_path: Path) -> None:
+    path = write(tmp_path, edit(r'^technician_pin = "2580"', "technician_pin = 12"))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert "[kiosk] technician_pin" in message and "must be str" not in message, message
+    assert "quotes" in message and "4 to 8 digits" in message and 'technician_pin = "' in message, message

@@ -46,3 +46,16 @@ def test_a_bad_push_names_the_key(doc: dict[str, Any], key: str) -> None:
 def test_garbage_is_refused(payload: bytes) -> None:
     with pytest.raises(ConfigError, match="remote config"):
         parse_remote_config(payload, "CNY", applied_version=None)
+
+
+@pytest.mark.parametrize("doc, message", [
+    ({"version": 5, "offline": {"per_paymnet_cap": "1.00"}},
+     "remote config: offline.per_paymnet_cap is not a setting the terminal knows (did you mean per_payment_cap?)"),
+    ({"versoin": 5}, "remote config: versoin is not a setting the terminal knows (did you mean version?)"),
+    ({"version": 5, "reciept": {"header": "x"}},
+     "remote config: reciept.header is not a setting the terminal knows (did you mean receipt?)"),
+])
+def test_an_unknown_key_gets_the_closest_known_one_as_a_hint(doc: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_remote_config(push(doc), "CNY", applied_version=2)
+    assert str(info.value) == message
