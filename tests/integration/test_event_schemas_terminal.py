@@ -1,0 +1,95 @@
+"""Every event the terminal itself writes to its outbox validates against its schema (sync/event_schemas)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, Callable
+
+import numpy as np
+
+from terminal.acquirer import AcquirerReply, AcquirerUnreachable
+from terminal.bootstrap import Terminal
+from terminal.code_checkout import pay_by_code
+from terminal.code_payment import CodeAuthorizer
+from terminal.money import Money
+from terminal.offline import OfflineGate
+from terminal.store.attempts import AttemptStore
+
+from sync.event_schemas import KNOWN_SCHEMAS, validate_envelope
+
+ALIPAY_CODE = "28" + "1234567890123456"   # 18 digits starting 28: an Alipay code by its shape
+
+
+class WalletAcquirer:
+    """The Acquirer port: approves every payment, or is unreachable (so the terminal takes it offline)."""
+
+    def __init__(self) -> None:
+        self.online = True
+
+    def reachable(self) -> bool:
+        return self.online
+
+    def call(self, method: str, body: dict[str, Any], timeout: float) -> AcquirerReply | None:
+        if not self.online:
+            raise AcquirerUnreachable("link down")
+        return AcquirerReply("success", trade_no="T1", out_trade_no=str(body.get("out_trade_no", "")))
+
+    def on_notify(self, handler: Callable[[AcquirerReply], None]) -> None:
+        pass
+
+
+def cny(text: str) -> Money:
+    return Money.parse(text, "CNY")
+
+
+def outbox_envelopes(t: Terminal) -> list[dict[str, Any]]:
+    return [json.loads(row.envelope) for row in t.outbox.pending()]
+
+
+def test_every_event_the_terminal_emits_validates(term: Terminal, clock: Any) -> None:
+    t = term
+    assert t.members is not None and t.coupons is not None
+    t.shifts.open("Lan", cny("100"))                                   # shift/1 open
+    t.till.scan("8930001234505")                                       # TEA-001 18.00 incl 6%
+    t.till.pay_cash(cny("20"))                                         # payment/1: cash, with change
+
+    member = t.members.add("Mei Lin", "+8613812345678", face_consent=True, marketing_consent=True)
+    t.coupons.add("TEN", percent="10")
+    t.till.scan("8930001234505")
+    t.till.scan("071234502608", 2)                                     # DRK-004 8.00 excl 13%: tax on top
+    t.till.add_item("NOO-002", 3)
+    t.till.discount_line(2, cny("1.10"))
+    t.till.apply_coupon("TEN")
+    t.till.attach_member(member)
+    paid = t.till.pay_cash(cny("100"))                                 # payment/1 + member/1 points
+    assert paid.sale.totals.discount.minor > 0 and paid.sale.totals.total != paid.sale.totals.subtotal
+
+    t.till.add_item("NOO-002")
+    t.till.join_member("", "+8613900001111")                           # member/1 created at payment
+    t.till.pay_cash(cny("5.50"))
+
+    acquirer = WalletAcquirer()
+    authorizer = CodeAuthorizer(acquirer, AttemptStore(t.db), clock, t.config.terminal_id,
+                                offline_gate=OfflineGate(t.db, t.offline_caps, clock))
+    t.till.scan("071234502608")
+    outcome, done = pay_by_code(t.till, authorizer, ALIPAY_CODE)       # payment/1: code, approved
+    assert outcome.status == "approved" and done is not None
+    acquirer.online = False
+    t.till.add_item("NOO-002", 2)
+    outcome, done = pay_by_code(t.till, authorizer, ALIPAY_CODE)       # payment/1: offline, with forward
+    assert outcome.status == "offline" and done is not None
+
+    t.till.refund(paid.sale.id, cny("5"), "damaged")                   # refund/1
+    t.members.enroll_templates(member.id, [np.full(128, 0.1, np.float32)])   # member/1 enrolled
+    t.members.set_consent(member.id, face=False)                       # member/1 consent
+    t.members.delete(member.id)                                        # member/1 deleted
+    t.till.close_shift(cny("150"))                                     # shift/1 close
+
+    envelopes = outbox_envelopes(t)
+    kinds = Counter(e["schema"] for e in envelopes)
+    assert set(kinds) == KNOWN_SCHEMAS and kinds["payment/1"] == 5
+    bodies = [e["body"] for e in envelopes]
+    assert any("forward" in b for b in bodies) and any(b.get("coupon") == "TEN" for b in bodies)
+    assert {b.get("action") for b in bodies} >= {"created", "points", "enrolled", "consent", "deleted"}
+    for envelope in envelopes:
+        assert validate_envelope(envelope, now=clock.now()) == [], envelope
