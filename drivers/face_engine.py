@@ -34,6 +34,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from terminal.face.images import DEFAULT_MAX_IMAGE_PIXELS, ImageTooLarge, check_pixels
 from terminal.face.types import REASONS, Box, FaceAnalysis, FaceEngineError, FaceStatus, Landmarks
 
 _HOG_MIN_PX = 80  # dlib's HOG window: the smallest face box it reports, in pixels of the image it scans
@@ -102,12 +103,12 @@ class FaceRecognitionEngine:
 
     def __init__(self, detect_long_side: int = 320, fallback_long_side: int | None = 640, min_face_px: int = 80,
                  max_outside: float = 0.15, min_blur: float = 20.0, dominance: float = 2.0,
-                 num_jitters: int = 1) -> None:
+                 num_jitters: int = 1, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> None:
         if detect_long_side < 80 or min_face_px < 1 or not 0 <= max_outside < 1 or num_jitters < 1:
             raise ValueError("detect_long_side >= 80, min_face_px >= 1, 0 <= max_outside < 1, num_jitters >= 1")
         self.detect_long_side, self.fallback_long_side = detect_long_side, fallback_long_side
         self.min_face_px, self.max_outside, self.min_blur = min_face_px, max_outside, min_blur
-        self.dominance, self.num_jitters = dominance, num_jitters
+        self.dominance, self.num_jitters, self.max_pixels = dominance, num_jitters, max_pixels
         self.last_timings: dict[str, float] = {}
 
     def analyze(self, image: npt.NDArray[np.uint8]) -> FaceAnalysis:
@@ -147,11 +148,14 @@ class FaceRecognitionEngine:
         top, right, bottom, left = _clip(raw, *frame.shape[:2])
         return self._group(_dlib(predictor, frame, dlib.rectangle(left, top, right, bottom)))
 
-    @staticmethod
-    def _check(image: Any) -> npt.NDArray[np.uint8]:
+    def _check(self, image: Any) -> npt.NDArray[np.uint8]:
         if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
             raise FaceEngineError(f"the face engine takes an RGB uint8 image (H x W x 3), got "
                                   f"{getattr(image, 'shape', type(image).__name__)} {getattr(image, 'dtype', '')}")
+        try:
+            check_pixels(image.shape[1], image.shape[0], self.max_pixels, "the frame")
+        except ImageTooLarge as err:
+            raise FaceEngineError(str(err)) from None
         return np.ascontiguousarray(image)
 
     def _detect(self, frame: npt.NDArray[np.uint8]) -> list[_Raw]:

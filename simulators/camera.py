@@ -11,8 +11,10 @@ import cv2
 import numpy as np
 
 from simulators.symbols import render_symbol
+from terminal.face.images import DEFAULT_MAX_IMAGE_PIXELS, check_pixels, image_size
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
+MAX_PIXELS_OPTION = "--max-pixels"
 
 
 def busy_scene(size: tuple[int, int] = (640, 480), seed: int = 0) -> np.ndarray:
@@ -80,10 +82,11 @@ def empty_frame(size: tuple[int, int] = (640, 480), noise: float = 6.0, blur: fl
     return degrade(busy_scene(size, seed), noise, blur, np.random.default_rng(seed))
 
 
-def frames_from(paths: Sequence[Path]) -> Iterator[np.ndarray]:
-    """Frames read from image files and video files, in order."""
+def frames_from(paths: Sequence[Path], max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> Iterator[np.ndarray]:
+    """Frames read from image files and video files, in order; each file's size is checked before decoding."""
     for path in paths:
         if path.suffix.lower() in IMAGE_SUFFIXES:
+            image_size(path, max_pixels, MAX_PIXELS_OPTION)   # PIL reads the header only; cv2 would decode it all
             image = cv2.imread(str(path), cv2.IMREAD_COLOR)
             if image is None:
                 raise ValueError(f"cannot read image {path}")
@@ -93,6 +96,8 @@ def frames_from(paths: Sequence[Path]) -> Iterator[np.ndarray]:
         if not cap.isOpened():
             raise ValueError(f"cannot open video {path}")
         try:
+            width, height = (int(cap.get(p)) for p in (cv2.CAP_PROP_FRAME_WIDTH, cv2.CAP_PROP_FRAME_HEIGHT))
+            check_pixels(width, height, max_pixels, str(path), MAX_PIXELS_OPTION)
             ok, image = cap.read()
             while ok:
                 yield image
@@ -150,9 +155,11 @@ def camera_source(out: Path) -> str:
 
 
 def run_camera_sim(out: Path, codes: Sequence[str] = (), inputs: Sequence[Path] = (), repeat: int = 5, gap: int = 3,
-                   symbology: str = "qrcode", fps: float = 15.0, seed: int = 0) -> dict[str, object]:
+                   symbology: str = "qrcode", fps: float = 15.0, seed: int = 0,
+                   max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> dict[str, object]:
     """Write frames from `inputs` (images/videos) or synthesized code frames; returns what to configure."""
-    frames = frames_from(inputs) if inputs else synth_sequence(codes, repeat, gap, symbology=symbology, seed=seed)
+    frames = (frames_from(inputs, max_pixels) if inputs
+              else synth_sequence(codes, repeat, gap, symbology=symbology, seed=seed))
     count = write_frames(frames, out, fps)
     return {"frames": count, "source": camera_source(out)}
 
@@ -168,12 +175,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--gap", type=int, default=3, help="empty frames between codes")
     p.add_argument("--fps", type=float, default=15.0)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(MAX_PIXELS_OPTION, type=int, default=DEFAULT_MAX_IMAGE_PIXELS,
+                   help="refuse input images and videos larger than this many pixels (a frame), before decoding")
     args = p.parse_args(argv)
     if not args.code and not args.input:
         p.error("give at least one --code or --input")
     try:
         result = run_camera_sim(args.out, args.code, args.input, args.repeat, args.gap, args.symbology,
-                                args.fps, args.seed)
+                                args.fps, args.seed, args.max_pixels)
     except (OSError, ValueError) as err:
         print(f"sim camera: {err}", file=sys.stderr)
         return 1

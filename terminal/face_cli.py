@@ -7,19 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from terminal.config import Config
-from terminal.errors import EdgeposError
+from terminal.face.images import ImageError, image_size, load_rgb
+
+__all__ = ["ImageError", "add_face_parser", "build_identifier", "cmd_face", "load_rgb"]
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
-
     from terminal.face_pay import FaceIdentifier
     from terminal.members import MemberService
     from terminal.ports import FaceEngine
-
-
-class ImageError(EdgeposError):
-    """An image file that cannot be read as a picture."""
 
 
 def add_face_parser(sub: Any) -> None:
@@ -33,24 +28,13 @@ def add_face_parser(sub: Any) -> None:
     identify.add_argument("image", type=Path, help="an image file")
 
 
-def load_rgb(path: Path) -> npt.NDArray[np.uint8]:
-    """An image file as an RGB uint8 array; ImageError naming the file otherwise."""
-    import numpy as np
-    from PIL import Image, UnidentifiedImageError
-    try:
-        with Image.open(path) as image:
-            return np.asarray(image.convert("RGB"), dtype=np.uint8)
-    except (OSError, UnidentifiedImageError) as err:
-        raise ImageError(f"{path}: not a readable image ({err})") from err
-
-
 def build_identifier(config: Config, members: MemberService, engine: FaceEngine | None = None) -> FaceIdentifier:
     """The face engine (face_recognition, unless another is given) with the config's face-pay policy."""
     from terminal.face.policy import FacePolicy
     from terminal.face_pay import FaceIdentifier
     if engine is None:
         from drivers.face_engine import FaceRecognitionEngine
-        engine = FaceRecognitionEngine()
+        engine = FaceRecognitionEngine(max_pixels=config.face.max_image_pixels)
     face = config.face
     policy = FacePolicy(face.tolerance, face.margin, float(face.blink_window_s))
     return FaceIdentifier(engine, members, policy)
@@ -59,12 +43,15 @@ def build_identifier(config: Config, members: MemberService, engine: FaceEngine 
 def cmd_face(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
     """Run one `face` action; prints one JSON object; exit 1 when nothing could be enrolled."""
     from terminal.bootstrap import open_members
+    limit = config.face.max_image_pixels
+    for path in args.images if args.face_command == "enroll" else [args.image]:
+        image_size(path, limit)                 # every file's header first: a bad one before any face work
     db, members, _coupons = open_members(config, data_dir)
     try:
         identifier = build_identifier(config, members)
         if args.face_command == "enroll":
-            return _enroll(identifier, args.member_id, args.images)
-        found = identifier.identify(load_rgb(args.image))
+            return _enroll(identifier, args.member_id, args.images, limit)
+        found = identifier.identify(load_rgb(args.image, limit))
         print(json.dumps({**found.as_dict(), "liveness": "skipped",
                           "note": "identified from a file: no blink check and no phone digits, so this"
                                   " never authorises a payment"}, ensure_ascii=False))
@@ -73,12 +60,12 @@ def cmd_face(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
         db.close()
 
 
-def _enroll(identifier: FaceIdentifier, member_id: str, images: list[Path]) -> int:
+def _enroll(identifier: FaceIdentifier, member_id: str, images: list[Path], max_pixels: int) -> int:
     members = identifier.members
     member = members.get(member_id)        # unknown member: a clear error before any face work
     encodings, refused = [], []
     for path in images:
-        analysis = identifier.engine.analyze(load_rgb(path))
+        analysis = identifier.engine.analyze(load_rgb(path, max_pixels))
         if analysis.ok and analysis.encoding is not None:
             encodings.append(analysis.encoding)
         else:

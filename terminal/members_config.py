@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from terminal.face.images import DEFAULT_MAX_IMAGE_PIXELS, HIGHEST_MAX_IMAGE_PIXELS
 from terminal.money import Money
 
 if TYPE_CHECKING:
@@ -19,12 +20,14 @@ class MembersConfig:
 
 @dataclass(frozen=True)
 class FaceConfig:
-    """Face-pay: match tolerance and margin (face distances), per-member daily cap, blink time limit."""
+    """Face-pay: match tolerance and margin (face distances), per-member daily cap, blink time limit, and the
+    most pixels an image file may have (checked from its header, before it is decoded)."""
 
     tolerance: float
     margin: float
     daily_cap: Money
     blink_window_s: int
+    max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
 
 
 def _number(r: _Reader, key: str, default: float, low: float, high: float) -> float:
@@ -45,5 +48,8 @@ def parse_members(r: _Reader, currency: str) -> tuple[MembersConfig, FaceConfig]
     face = FaceConfig(tolerance=_number(r, "face.tolerance", 0.5, 0.0, 1.5),
                       margin=_number(r, "face.margin", 0.08, -1e-12, 1.0),
                       daily_cap=r.money("face.daily_cap", currency, "500.00"),
-                      blink_window_s=r.positive("face.blink_window_s", 5))
+                      blink_window_s=r.positive("face.blink_window_s", 5),
+                      max_image_pixels=r.positive("face.max_image_pixels", DEFAULT_MAX_IMAGE_PIXELS))
+    if face.max_image_pixels > HIGHEST_MAX_IMAGE_PIXELS:
+        raise r.fail("face.max_image_pixels", f"must be at most {HIGHEST_MAX_IMAGE_PIXELS}, got {face.max_image_pixels}")
     return MembersConfig(points), face
