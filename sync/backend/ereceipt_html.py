@@ -9,12 +9,14 @@ from html import escape
 from typing import Any
 
 from sync.backend.ereceipt_store import InvoiceForm
+from sync.backend.forward_rows import ForwardStatus
 from terminal.money import Money
 from terminal.paycodes import mask
 from terminal.receipts import METHOD_NAMES
 from terminal.textwidth import strip_control
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+DECLINED = (ForwardStatus.DECLINED, ForwardStatus.CLOSED)    # charged after the sale, and not paid
 FIELDS = (("buyer_name", "Buyer name", "text", "organization"), ("tax_id", "Tax ID", "text", "off"),
           ("email", "Email", "email", "email"))
 
@@ -69,8 +71,8 @@ def receipt_view(body: Mapping[str, Any], terminal: str, forwarded: str | None =
                                money(_int(ln["unit_price"]) * _int(ln["quantity"]))) for ln in body["lines"])
         payments = tuple(PaymentView(METHOD_NAMES.get(str(p["method"]), _text(p["method"])),
                                      _masked(str(p.get("reference") or "")), money(p["amount"]),
-                                     p.get("status") == "offline" and forwarded is None,
-                                     p.get("status") == "offline" and forwarded not in (None, "success"))
+                                     p.get("status") == "offline" and forwarded in (None, ForwardStatus.SET_ASIDE),
+                                     p.get("status") == "offline" and forwarded in DECLINED)
                          for p in body["payments"])
         shop = body.get("shop") or {}
         return ReceiptView(_text(body["sale_id"]), terminal, _text(shop.get("name", "")),

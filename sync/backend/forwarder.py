@@ -15,8 +15,10 @@ import paho.mqtt.client as mqtt
 import sqlalchemy as sa
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from sqlalchemy.exc import SQLAlchemyError
 
-from sync.backend.store import EventStore
+from sync.backend.forward_rows import FINAL, BadForward, ForwardRequest, ForwardStatus, forward_request
+from sync.backend.store import BackendError, EventStore, clean_text
 from sync.backend.tables import events, forwards, pending_forwards
 from sync.broker_files import CLOUD_RPC
 from sync.mqtt import BrokerSettings, make_client
@@ -24,7 +26,6 @@ from sync.rpc import reply_topic
 from terminal.paycodes import mask
 
 log = logging.getLogger(__name__)
-FINAL = ("success", "declined", "closed")
 
 
 class Forwarder:
@@ -46,14 +47,24 @@ class Forwarder:
         self._stop.set()
 
     def run(self) -> None:
-        """Forward until stopped (the broker connection reconnects by itself)."""
-        self.store.create()
+        """Forward until stopped; a row that cannot be charged is set aside, a database error is retried."""
         self.client.connect_async(self.settings.host, self.settings.port)
         self.client.loop_start()
         try:
+            created = False
             while not self._stop.wait(self.poll_s):
-                for row in self._pending():
-                    self._forward(row)
+                try:
+                    if not created:
+                        self.store.create()
+                        created = True
+                    rows = self._pending()
+                except (BackendError, SQLAlchemyError) as err:
+                    log.error("forwarder: cannot read the pending offline payments (%s); trying again", err)
+                    continue
+                for row in rows:
+                    if self._stop.is_set():
+                        break
+                    self._forward_one(row)
         finally:
             self.client.loop_stop()
             self.client.disconnect()
@@ -84,45 +95,70 @@ class Forwarder:
         future = self._waiting.pop(bytes(getattr(message.properties, "CorrelationData", b"") or b""), None)
         if future is not None:
             try:
-                future.set_result(json.loads(message.payload))
+                answer = json.loads(message.payload)
             except ValueError:
-                future.set_result({"status": "unknown"})
+                answer = None
+            future.set_result(answer if isinstance(answer, dict) else {"status": "unknown"})
 
-    def _forward(self, row: Any) -> None:
-        body = json.loads(row.body)
-        forward = body["forward"]
-        offline = next(p for p in body["payments"] if p.get("status") == "offline")
-        amount = str(offline["amount"])
-        request = {**forward, "amount": _major(int(amount), body["currency"]), "currency": body["currency"],
-                   "sale_id": body["sale_id"]}
-        answer = self._call("pay", request)
+    def _forward_one(self, row: Any) -> None:
+        """Charge one stored offline payment; any error but the database's sets the row aside with it."""
+        try:
+            request = forward_request(row.terminal, row.body)
+            self._forward(row, request)
+        except SQLAlchemyError as err:
+            log.error("forwarder: event %s of %s: database error (%s); trying again", row.id, row.terminal, err)
+        except Exception as err:  # noqa: BLE001 - one bad row must never stop the charging of the others
+            self._set_aside(row, err)
+
+    def _forward(self, row: Any, request: ForwardRequest) -> None:
+        answer = self._call("pay", request.pay)
         deadline = time.monotonic() + self.query_window_s
-        while (answer is None or answer.get("status") not in FINAL) and time.monotonic() < deadline:
+        while not _final(answer) and time.monotonic() < deadline:
             time.sleep(self.query_interval_s)
-            answer = self._call("query", {"out_trade_no": forward["out_trade_no"]})
-        if answer is None or answer.get("status") not in FINAL:
-            log.warning("offline payment %s: no final answer yet; will retry", forward["out_trade_no"])
+            answer = self._call("query", {"out_trade_no": request.out_trade_no})
+        if answer is None or not _final(answer):
+            log.warning("offline payment %s: no final answer yet; will retry", request.out_trade_no)
             return
-        self._record(row, forward, answer)
+        self._record(row, request, answer)
 
-    def _record(self, row: Any, forward: dict[str, str], answer: dict[str, Any]) -> None:
-        status, reason = str(answer["status"]), str(answer.get("reason", ""))
-        code = forward.get("auth_code", "")        # a face payment carries a member id, no code to scrub
+    def _record(self, row: Any, request: ForwardRequest, answer: dict[str, Any]) -> None:
+        status, reason = ForwardStatus(answer["status"]), clean_text(str(answer.get("reason", "")))
+        code = request.auth_code        # a face payment carries a member id, no code to scrub
         with self.store.engine.begin() as conn:
             conn.execute(pending_forwards.delete().where(pending_forwards.c.event_id == row.id))
             conn.execute(forwards.insert().values(event_id=row.id, terminal=row.terminal,
-                                                  out_trade_no=forward["out_trade_no"], status=status,
-                                                  reason=reason, at=datetime.now(timezone.utc).isoformat()))
+                                                  out_trade_no=request.out_trade_no, status=status,
+                                                  reason=reason, at=_now()))
             if code:
                 conn.execute(events.update().where(events.c.id == row.id).values(
                     body=row.body.replace(code, mask(code)),
                     envelope=sa.func.replace(events.c.envelope, code, mask(code))))
-        notice = {"out_trade_no": forward["out_trade_no"], "status": "success" if status == "success" else "declined",
+        notice = {"out_trade_no": request.out_trade_no,
+                  "status": "success" if status == ForwardStatus.SUCCESS else "declined",
                   "reason": reason, "trade_no": str(answer.get("trade_no", "")), "forwarded": True}
         self.client.publish(reply_topic(row.terminal, "notify"), json.dumps(notice), qos=1)
-        log.info("offline payment %s forwarded: %s %s", forward["out_trade_no"], status, reason)
+        log.info("offline payment %s forwarded: %s %s", request.out_trade_no, status, reason)
+
+    def _set_aside(self, row: Any, err: Exception) -> None:
+        """Out of the queue into `forwards` as set_aside with the reason: kept for a person, never retried."""
+        reason = clean_text(f"{type(err).__name__}: {err}" if not isinstance(err, BadForward) else str(err))
+        log.error("forwarder: event %s of %s set aside, not charged: %s", row.id, row.terminal, reason)
+        try:
+            with self.store.engine.begin() as conn:
+                conn.execute(pending_forwards.delete().where(pending_forwards.c.event_id == row.id))
+                conn.execute(forwards.insert().values(event_id=row.id, terminal=row.terminal, out_trade_no="",
+                                                      status=ForwardStatus.SET_ASIDE, reason=reason, at=_now()))
+        except SQLAlchemyError as db_err:
+            log.error("forwarder: event %s of %s could not be set aside (%s); trying again", row.id, row.terminal,
+                      db_err)
 
 
-def _major(minor: int, currency: str) -> str:
-    from terminal.money import Money
-    return Money(minor, currency).amount_str()
+def _final(answer: dict[str, Any] | None) -> bool:
+    status = None if answer is None else answer.get("status")
+    return isinstance(status, str) and status in FINAL
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+

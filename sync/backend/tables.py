@@ -51,7 +51,8 @@ def _pg_bulk_insert() -> Any:
 
 PG_BULK_INSERT = _pg_bulk_insert()
 
-# Offline payments the backend has charged at the acquirer, one row per event, written with the outcome.
+# Offline payments the backend has charged at the acquirer, one row per event, written with the outcome
+# (a ForwardStatus); a row the forwarder could not charge is here as 'set_aside' with the reason, never retried.
 forwards = sa.Table(
     "forwards", metadata,
     sa.Column("event_id", sa.Text, primary_key=True),

@@ -167,6 +167,7 @@ def test_another_terminal_reusing_a_sale_id_cannot_hide_the_real_sale(tmp_path: 
     (None, "OFFLINE: charged when the terminal is back online", "Not paid"),
     ("success", "CNY 45.00", "OFFLINE"),
     ("declined", "Not paid: the wallet declined", "OFFLINE"),
+    ("set_aside", "OFFLINE: charged when the terminal is back online", "Not paid"),   # not charged: a person looks
 ])
 def test_an_offline_payment_reads_as_the_backend_charged_it(tmp_path: Path, outcome: str | None, shown: str,
                                                              hidden: str) -> None:
