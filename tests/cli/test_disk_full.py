@@ -1,0 +1,63 @@
+"""A disk full at first start, on a real full filesystem (a 64 KiB tmpfs): the terminal key cannot be written.
+
+Every entry point says what happened, which file and what to do, with no traceback, and leaves no
+temporary key file behind; once space is freed the same command makes the key and works.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from test_members_cli import edgepos
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A mounted 64 KiB tmpfs, filled to the last byte by the file `filler`."""
+    if os.geteuid() != 0:
+        if os.environ.get("CI") == "true":
+            pytest.fail("the disk-full test needs root (to mount a tmpfs); CI must run it")
+        pytest.skip("needs root to mount a tmpfs")
+    mount = tmp_path / "small"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], check=True)
+    try:
+        with (mount / "filler").open("wb", buffering=0) as filler:
+            try:
+                while True:
+                    filler.write(b"\0" * 4096)
+            except OSError as err:
+                assert err.errno == errno.ENOSPC
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_first_start_on_a_full_disk_is_one_clear_error_and_leaves_no_temp_key(full_disk: Path,
+                                                                                tmp_path: Path) -> None:
+    from terminal.config import default_config_text
+    config = tmp_path / "edgepos.toml"          # the config lives elsewhere: only the key has no room
+    config.write_text(default_config_text(), encoding="utf-8")
+    data = full_disk / "var"
+    base = ("--config", str(config), "--data-dir", str(data))
+    keys = data / "keys"
+    for command in (["members", "list"], ["members", "list"], ["demo"], ["doctor"], ["kiosk", "--exit-after", "1"]):
+        result = edgepos(*base, *command, cwd=tmp_path)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr, result.stderr
+        line = result.stderr.strip().splitlines()[-1]
+        assert line.startswith("edgepos: error: "), (command, result.stderr)
+        assert str(keys / "terminal.key") in line and "no space left" in line.lower(), line
+        assert "free" in line and "space" in line, line                          # what to do
+        assert sorted(p.name for p in keys.iterdir()) == [], (command, list(keys.iterdir()))
+
+    (full_disk / "filler").unlink()                                               # the technician frees space
+    fixed = edgepos(*base, "members", "list", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stderr
+    assert [p.name for p in keys.iterdir()] == ["terminal.key"]
+    assert len(bytes.fromhex((keys / "terminal.key").read_text())) == 32
