@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from terminal.config_keys import ConfigReader
 from terminal.errors import ConfigError, MoneyError
 from terminal.members_config import FaceConfig, MembersConfig, parse_members
 from terminal.money import Money, exponent
@@ -94,68 +95,21 @@ class Config:
     technician_pin: str = "2580"
 
 
-class _Reader:
-    """Reads typed keys from the parsed file, naming file and key in every error."""
-
-    def __init__(self, path: Path, data: dict[str, Any]) -> None:
-        self.path, self.data = path, data
-
-    def fail(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{self.path}: [{key.rsplit('.', 1)[0]}] {key.rsplit('.', 1)[-1]}: {problem}")
-
-    def get(self, key: str, kind: type, default: Any = ...) -> Any:
-        section, name = key.split(".")
-        table = self.data.get(section, {})
-        if not isinstance(table, dict):
-            raise ConfigError(f"{self.path}: [{section}] must be a table")
-        if name not in table:
-            if default is ...:
-                raise self.fail(key, "missing (required)")
-            return default
-        value = table[name]
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            names = " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
-            raise self.fail(key, f"must be {names}, got {type(value).__name__} {value!r}")
-        return value
-
-    def text(self, key: str, default: Any = ...) -> str:
-        value: str = self.get(key, str, default)
-        if default is ... and not value.strip():
-            raise self.fail(key, "must not be empty")
-        return value
-
-    def choice(self, key: str, options: tuple[str, ...], default: str) -> str:
-        value = self.text(key, default)
-        if value not in options:
-            raise self.fail(key, f"must be one of {', '.join(options)}, got {value!r}")
-        return value
-
-    def money(self, key: str, currency: str, default: str) -> Money:
-        raw = self.get(key, (str, int), default)  # type: ignore[arg-type]
-        try:
-            amount = Money.parse(str(raw), currency)
-        except MoneyError as err:
-            raise self.fail(key, str(err)) from err
-        if amount.minor < 0:
-            raise self.fail(key, "must not be negative")
-        return amount
-
-    def positive(self, key: str, default: int) -> int:
-        value: int = self.get(key, int, default)
-        if value <= 0:
-            raise self.fail(key, f"must be positive, got {value}")
-        return value
+# members_config annotates with this name
+_Reader = ConfigReader
 
 
 def _display(r: _Reader) -> tuple[str | None, Decimal | None]:
     currency = r.get("display.currency", str, "") or None
+    raw = r.get("display.rate", str, "")  # read even when unused, so that it stays a known key
     if currency is None:
         return None, None
     try:
         exponent(currency)
     except MoneyError as err:
         raise r.fail("display.currency", str(err)) from err
-    raw = r.get("display.rate", str)
+    if not raw:
+        raise r.fail("display.rate", "missing (required when [display] currency is set)")
     try:
         rate = Decimal(raw)
     except InvalidOperation:
@@ -166,9 +120,12 @@ def _display(r: _Reader) -> tuple[str | None, Decimal | None]:
 
 
 def _pin(r: _Reader) -> str:
-    pin = r.text("kiosk.technician_pin", "2580")
-    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
-        raise r.fail("kiosk.technician_pin", "must be 4 to 8 digits, as a string (e.g. \"2580\")")
+    pin = r.get("kiosk.technician_pin", object, "2580")
+    if not (isinstance(pin, str) and pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
+        # TOML reads 2580 unquoted as a number, and a PIN such as 0123 is not even valid TOML unquoted
+        quote = " in quotes" if not isinstance(pin, str) else ""
+        raise r.fail("kiosk.technician_pin", f"must be 4 to 8 digits{quote}, e.g. technician_pin = \"2580\" "
+                                             f"(got {pin!r})")
     return pin
 
 
@@ -200,7 +157,7 @@ def parse_config(path: Path, data: dict[str, Any]) -> Config:
         raise r.fail("broker.url", f"must start with mqtt:// or mqtts:// (got {broker.url!r})")
     display_currency, display_rate = _display(r)
     members, face = parse_members(r, currency)
-    return Config(
+    config = Config(
         path=path, terminal_id=r.text("terminal.id"), currency=currency,
         shop_name=r.text("shop.name"), shop_address=r.text("shop.address"),
         receipt_base_url=url, receipt_header=r.text("receipt.header", ""),
@@ -220,6 +177,10 @@ def parse_config(path: Path, data: dict[str, Any]) -> Config:
         members=members, face=face,
         technician_pin=_pin(r),
     )
+    unknown = r.unknown()  # after every read: whatever was never read is a typo or a key from elsewhere
+    if unknown:
+        raise unknown
+    return config
 
 
 def load_config(path: Path) -> Config:

@@ -5,12 +5,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from terminal.config_keys import Schema, find_unknown
 from terminal.errors import ConfigError, MoneyError
 from terminal.money import Money
 
-ALLOWED = {"version", "offline", "receipt", "catalog_version"}
-OFFLINE_KEYS = {"per_payment_cap", "total_cap", "max_age_hours"}
-RECEIPT_KEYS = {"header", "footer"}
+OFFLINE_KEYS = ("per_payment_cap", "total_cap", "max_age_hours")
+RECEIPT_KEYS = ("header", "footer")
+SCHEMA: Schema = {"version": None, "offline": OFFLINE_KEYS, "receipt": RECEIPT_KEYS, "catalog_version": None}
 MAX_TEXT = 200
 
 
@@ -31,13 +32,10 @@ def _fail(key: str, problem: str) -> ConfigError:
     return ConfigError(f"remote config: {key} {problem}")
 
 
-def _section(doc: dict[str, Any], name: str, keys: set[str]) -> dict[str, Any]:
+def _section(doc: dict[str, Any], name: str) -> dict[str, Any]:
     section = doc.get(name, {})
     if not isinstance(section, dict):
         raise _fail(name, "must be a table")
-    unknown = set(section) - keys
-    if unknown:
-        raise _fail(f"{name}.{sorted(unknown)[0]}", "is not a setting the terminal knows")
     return section
 
 
@@ -73,16 +71,16 @@ def parse_remote_config(payload: bytes, currency: str, applied_version: int | No
         raise ConfigError(f"remote config: not JSON ({err})") from err
     if not isinstance(doc, dict):
         raise ConfigError("remote config: must be a JSON object")
-    unknown = set(doc) - ALLOWED
+    unknown = find_unknown(doc, SCHEMA)  # the same check, and hint, as the terminal's own config file
     if unknown:
-        raise _fail(sorted(unknown)[0], "is not a setting the terminal knows")
+        raise ConfigError(f"remote config: {unknown.dotted('is not a setting the terminal knows')}")
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise _fail("version", "must be a positive integer")
     if applied_version is not None and version <= applied_version:
         raise _fail("version", f"{version} is not newer than the applied version {applied_version}")
-    offline = _section(doc, "offline", OFFLINE_KEYS)
-    receipt = _section(doc, "receipt", RECEIPT_KEYS)
+    offline = _section(doc, "offline")
+    receipt = _section(doc, "receipt")
     hours = offline.get("max_age_hours")
     if hours is not None and (not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 168):
         raise _fail("offline.max_age_hours", "must be a whole number of hours from 1 to 168")
