@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from terminal.catalog import Catalog, load_catalog
 from terminal.config import Config, OfflineConfig
 from terminal.coupons import CouponService
-from terminal.errors import ConfigError
+from terminal.errors import ConfigError, StoreError
 from terminal.face_vault import FaceVault
 from terminal.frame_feed import FrameFeed
 from terminal.members import MemberService
@@ -81,20 +81,7 @@ def load_secret(data_dir: Path) -> bytes:
     keys = data_dir / "keys"
     path = keys / "terminal.key"
     if not path.exists():
-        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Written aside and renamed so a crash never leaves a half-written key behind.
-        tmp = keys / f".terminal.key.{os.getpid()}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)  # unlike rename, never replaces a key another process made meanwhile
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
+        _write_new_secret(keys, path)
     try:
         secret = bytes.fromhex(path.read_text().strip())
     except (OSError, ValueError) as err:
@@ -102,6 +89,27 @@ def load_secret(data_dir: Path) -> bytes:
     if len(secret) < 16:
         raise ConfigError(f"{path}: the terminal key is too short; delete it to make a new one")
     return secret
+
+
+def _write_new_secret(keys: Path, path: Path) -> None:
+    """A fresh key, written aside and linked into place; on any failure the aside file goes too."""
+    tmp = keys / f".terminal.key.{os.getpid()}"   # so a crash never leaves a half-written key behind
+    try:
+        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(tmp, path)  # unlike rename, never replaces a key another process made meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as err:
+        raise StoreError(f"{path}: the terminal key cannot be created ({err.strerror or err}): free space on the"
+                         f" disk holding {keys} (or make it writable for this user), then start again") from None
 
 
 def build_printer(config: Config, data_dir: Path) -> Printer:

@@ -1,4 +1,4 @@
-"""A disk full at first start, on a real full filesystem (a 64 KiB tmpfs): the terminal key cannot be written.
+"""A disk full at first start, on a real full filesystem (a 2 MiB tmpfs): the terminal key cannot be written.
 
 Every entry point says what happened, which file and what to do, with no traceback, and leaves no
 temporary key file behind; once space is freed the same command makes the key and works.
@@ -18,19 +18,19 @@ from test_members_cli import edgepos
 
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A mounted 64 KiB tmpfs, filled to the last byte by the file `filler`."""
+    """A mounted 2 MiB tmpfs, filled to the last byte by the file `filler`."""
     if os.geteuid() != 0:
         if os.environ.get("CI") == "true":
             pytest.fail("the disk-full test needs root (to mount a tmpfs); CI must run it")
         pytest.skip("needs root to mount a tmpfs")
     mount = tmp_path / "small"
     mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], check=True)
     try:
         with (mount / "filler").open("wb", buffering=0) as filler:
             try:
                 while True:
-                    filler.write(b"\0" * 4096)
+                    filler.write(b"\0" * 65536)
             except OSError as err:
                 assert err.errno == errno.ENOSPC
         yield mount
