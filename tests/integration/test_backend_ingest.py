@@ -6,7 +6,6 @@ f (tampered event), g (malformed payloads).
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import signal
 import sys
@@ -20,87 +19,15 @@ from typing import Any
 import paho.mqtt.client as mqtt
 import pytest
 
+from backend_clients import CREATED, SPAWN, TerminalClient, terminals  # noqa: F401  (fixture)
 from sync.backend.ingest import IngestWorker
 from sync.backend.service import cloud_stats, push_config, run_cloud, start_worker, worker_settings
 from sync.backend.store import BackendError, EventStore
 from sync.mqtt import make_client
-from sync.schema import Ack, acks_topic, config_topic, decode_acks, events_topic
+from sync.schema import config_topic
 from terminal.events import make_envelope
 
 pytestmark = pytest.mark.integration
-CREATED = "2026-11-22T08:30:00.000000Z"
-SPAWN = multiprocessing.get_context("spawn")
-
-
-class TerminalClient:
-    """A terminal's MQTT session: publishes on its events topic, collects what arrives on its acks topic."""
-
-    def __init__(self, deployment: Any, tid: str) -> None:
-        self.tid, self.secret, self.seq = tid, deployment.secrets()[tid], 0
-        self.acks: dict[str, list[Ack]] = {}
-        self.changed = threading.Condition()
-        subscribed = threading.Event()
-        settings = deployment.terminal_settings(tid)
-        self.client = make_client(settings, tid)
-        self.client.max_inflight_messages_set(1000)
-        self.client.on_connect = lambda c, *_: c.subscribe(acks_topic(tid), qos=1)
-        self.client.on_subscribe = lambda *_: subscribed.set()
-        self.client.on_message = self._on_message
-        self.client.connect(settings.host, settings.port, 30)
-        self.client.loop_start()
-        assert subscribed.wait(20), f"{tid} could not subscribe to its acks"
-
-    def _on_message(self, _c: Any, _u: Any, msg: mqtt.MQTTMessage) -> None:
-        with self.changed:
-            for ack in decode_acks(msg.payload):
-                self.acks.setdefault(ack.id, []).append(ack)
-            self.changed.notify_all()
-
-    def envelope(self, schema: str = "payment/1", body: dict[str, Any] | None = None) -> dict[str, Any]:
-        self.seq += 1
-        return make_envelope(schema, body or {"amount": 1250, "currency": "CNY"}, self.tid, self.seq, CREATED,
-                             self.secret)
-
-    def publish(self, *payloads: dict[str, Any] | bytes) -> None:
-        infos = [self.client.publish(events_topic(self.tid), p if isinstance(p, bytes) else json.dumps(p), qos=1)
-                 for p in payloads]
-        for info in infos:
-            info.wait_for_publish(20)
-
-    def wait_acks(self, ids: list[str], timeout: float = 20.0) -> dict[str, Ack]:
-        """The first ack of each id; fails if one is missing after `timeout`."""
-        with self.changed:
-            self.changed.wait_for(lambda: all(i in self.acks for i in ids), timeout)
-            missing = [i for i in ids if i not in self.acks]
-            assert not missing, f"{len(missing)} of {len(ids)} events got no ack within {timeout:.0f} s"
-            return {i: self.acks[i][0] for i in ids}
-
-    def send_until_acked(self, envelopes: list[dict[str, Any]], timeout: float = 60.0) -> dict[str, Ack]:
-        """What the real terminal does: re-send whatever is still unacked every few seconds."""
-        deadline = time.monotonic() + timeout
-        pending = envelopes
-        while pending and time.monotonic() < deadline:
-            self.publish(*pending)
-            with self.changed:
-                self.changed.wait_for(lambda: all(e["id"] in self.acks for e in pending), 3.0)
-                pending = [e for e in pending if e["id"] not in self.acks]
-        return self.wait_acks([e["id"] for e in envelopes], 0.1)
-
-    def no_ack_for(self, event_id: str, window: float = 1.0) -> bool:
-        with self.changed:
-            return not self.changed.wait_for(lambda: event_id in self.acks, window)
-
-    def close(self) -> None:
-        self.client.disconnect()
-        self.client.loop_stop()
-
-
-@pytest.fixture
-def terminals(deployment: Any, broker: Any) -> Iterator[dict[str, TerminalClient]]:
-    made = {tid: TerminalClient(deployment, tid) for tid in ("T-0001", "T-0002")}
-    yield made
-    for client in made.values():
-        client.close()
 
 
 @pytest.fixture
