@@ -53,6 +53,17 @@ def test_encode_with_an_invalid_field_exits_1(capsys: pytest.CaptureFixture[str]
     assert "amount must be a positive decimal" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("amount, currency, words", [
+    ("12.345", "CNY", "12.345 has 3 decimals, CNY has 2"), ("1500.5", "JPY", "JPY has no decimals"),
+    ("45000.00", "VND", "VND has no decimals")])
+def test_encode_refuses_more_decimals_than_the_currency_has(amount: str, currency: str, words: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["emv", "encode", "--name", "N", "--city", "C", "--amount", amount, "--currency", currency,
+                 "--country", "CN"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and words in captured.err
+
+
 @pytest.mark.parametrize("code, scheme", [
     ("2812345678901234", "alipay"), ("134567890123456789", "wechat"), ("6212345678901234567", "unionpay")])
 def test_classify_valid(code: str, scheme: str, capsys: pytest.CaptureFixture[str]) -> None:

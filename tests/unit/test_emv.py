@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from terminal.emv import (CURRENCY_NUMERIC, EDGEPOS_GUI, EmvError, MerchantQR, crc16, decode, decode_template,
                           edgepos_account, encode, to_amount_str)
 from terminal.errors import EdgeposError
-from terminal.money import Money
+from terminal.money import EXPONENTS, Money
 
 VECTOR = ("00020101021252044131153137210116372101160123456789ABCDE6016Banteay Meanchey5913Kuntheas Shop"
           "5802KH540510.005303840621201081234567863041FF2")
@@ -107,6 +107,26 @@ def test_encode_refuses_invalid_fields(change: dict[str, object], words: str) ->
                                  "currency": "CNY", **change}
     with pytest.raises(EmvError, match=words):
         MerchantQR(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("currency, amount, words", [
+    ("CNY", "12.345", "12.345 has 3 decimals, CNY has 2"),
+    ("156", "12.345", "12.345 has 3 decimals, CNY has 2"),
+    ("JPY", "1500.5", "JPY has no decimals"),
+    ("JPY", "1500.00", "JPY has no decimals"),
+    ("392", "10.0", "JPY has no decimals"),
+    ("VND", "45000.50", "VND has no decimals"),
+    ("KWD", "1.2500", "1.2500 has 4 decimals, KWD has 3"),
+])
+def test_an_amount_with_more_decimals_than_the_currency_is_refused(currency: str, amount: str, words: str) -> None:
+    with pytest.raises(EmvError, match=words):
+        MerchantQR("Shop", "City", "CN", currency, amount=amount)
+
+
+@pytest.mark.parametrize("currency, amount", [("CNY", "12.34"), ("CNY", "12.3"), ("CNY", "12"), ("JPY", "1500"),
+                                              ("VND", "45000"), ("KWD", "1.250")])
+def test_an_amount_within_the_currency_decimals_goes_into_tag_54_as_given(currency: str, amount: str) -> None:
+    assert decode(encode(MerchantQR("Shop", "City", "CN", currency, amount=amount)))["54"] == amount
 
 
 def test_to_amount_str_uses_the_currency_decimals() -> None:
@@ -212,17 +232,26 @@ CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 VIETNAMESE = st.sampled_from(list("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵĐƯ"))
 LATIN = st.sampled_from(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 &'-.,"))
 WORDS = st.one_of(CJK, VIETNAMESE, LATIN)
-AMOUNTS = st.builds(lambda whole, frac: f"{whole}{frac}", st.integers(1, 10**9),
-                    st.sampled_from(["", ".", ".5", ".05", ".50", ".123"]))
+FRACTIONS = {0: ["", "."], 2: ["", ".", ".5", ".05", ".50"], 3: ["", ".", ".5", ".05", ".50", ".123"]}
+
+
+def amounts(currency: str) -> st.SearchStrategy[str | None]:
+    """Amounts with at most the currency's decimals, as a wallet would accept them."""
+    return st.none() | st.builds(lambda whole, frac: f"{whole}{frac}", st.integers(1, 10**9),
+                                 st.sampled_from(FRACTIONS[EXPONENTS[currency]]))
+
+
+CURRENCY_AMOUNTS = st.sampled_from(sorted(CURRENCY_NUMERIC)).flatmap(lambda c: st.tuples(st.just(c), amounts(c)))
 BILLS = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max_size=25)
 
 
 @given(name=st.text(WORDS, min_size=1, max_size=25), city=st.text(WORDS, min_size=1, max_size=15),
-       currency=st.sampled_from(sorted(CURRENCY_NUMERIC)), amount=st.none() | AMOUNTS,
+       currency_amount=CURRENCY_AMOUNTS,
        bill=st.none() | BILLS, merchant_id=st.none() | BILLS, dynamic=st.booleans(),
        mcc=st.from_regex(r"\A[0-9]{4}\Z"), country=st.from_regex(r"\A[A-Z]{2}\Z"))
-def test_round_trip(name: str, city: str, currency: str, amount: str | None, bill: str | None,
+def test_round_trip(name: str, city: str, currency_amount: tuple[str, str | None], bill: str | None,
                     merchant_id: str | None, dynamic: bool, mcc: str, country: str) -> None:
+    currency, amount = currency_amount
     qr = MerchantQR(name, city, country, currency, amount=amount, bill_number=bill, mcc=mcc,
                     merchant_account=(edgepos_account(merchant_id),), dynamic=dynamic)
     payload = encode(qr)
