@@ -88,3 +88,13 @@ def test_a_corrupted_key_file_is_a_clear_error(tmp_path: Path) -> None:
     result = run(tmp_path, "face", "identify", str(FACES / "obama2.jpg"))
     assert result.returncode == 1 and str(key) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_enrol_without_consent_names_the_command_that_records_it(tmp_path: Path) -> None:
+    member = str(out(run(tmp_path, "members", "add", "--name", "Joe", "--phone", "+12025550188"))["member_id"])
+    refused = run(tmp_path, "face", "enroll", member, str(FACES / "obama.jpg"))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    hint = f"edgepos members consent {member} --face"
+    assert hint in refused.stderr, refused.stderr
+    assert out(run(tmp_path, *hint.split()[1:]))["consent_face_at"]            # the hint, as printed, works
+    assert out(run(tmp_path, "face", "enroll", member, str(FACES / "obama.jpg")))["enrolled"] == 1

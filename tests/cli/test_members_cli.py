@@ -85,3 +85,52 @@ def test_coupon_add(tmp_path: Path) -> None:
     assert both.returncode == 2       # argparse: --percent and --amount exclude each other
     nobody = members(tmp_path, "coupon-add", "--code", "XX2", "--amount", "5", "--member", "a" * 32)
     assert nobody.returncode == 1 and "no member" in nobody.stderr
+
+
+def test_consent_is_recorded_for_an_existing_member_and_withdrawal_deletes_the_templates(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from terminal.bootstrap import open_members
+    from terminal.config import load_config
+    from terminal.errors import ConsentError
+    minh = json.loads(members(tmp_path, "add", "--name", "Minh", "--phone", "+84901234567").stdout)["member_id"]
+    db, svc, _coupons = open_members(load_config(tmp_path / "var" / "edgepos.toml"), tmp_path / "var")
+    try:
+        try:
+            svc.enroll_templates(minh, [np.full(128, 0.5, np.float32)])
+            raise AssertionError("enrolled without face consent")
+        except ConsentError as err:                        # the hint names the command that records it
+            assert f"edgepos members consent {minh} --face" in str(err) and "members add" not in str(err)
+    finally:
+        db.close()
+
+    given = members(tmp_path, "consent", minh, "--face", "--marketing")
+    assert given.returncode == 0, given.stderr
+    first = json.loads(given.stdout)
+    assert first["member_id"] == minh and first["face_pay_opt_in"] is True and first["templates_removed"] == 0
+    assert datetime.fromisoformat(first["consent_face_at"]) and first["consent_marketing_at"]   # with its time
+    again = json.loads(members(tmp_path, "consent", minh, "--face").stdout)
+    assert again["consent_face_at"] == first["consent_face_at"]                 # consent given first stays
+
+    db, svc, _coupons = open_members(load_config(tmp_path / "var" / "edgepos.toml"), tmp_path / "var")
+    svc.enroll_templates(minh, [np.full(128, 0.01 * i, np.float32) for i in range(2)])
+    db.close()
+    conn = sqlite3.connect(str(tmp_path / "var" / "terminal.db"))
+    cipher = [bytes(r[0]) for r in conn.execute("SELECT ciphertext FROM face_templates")]
+    conn.close()
+
+    withdrawn = members(tmp_path, "consent", minh, "--no-face")
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    after = json.loads(withdrawn.stdout)
+    assert after["face_pay_opt_in"] is False and after["consent_face_at"] is None and after["templates_removed"] == 2
+    assert after["consent_marketing_at"] == first["consent_marketing_at"]       # untouched when not named
+    on_disk = b"".join(p.read_bytes() for p in (tmp_path / "var").glob("terminal.db*"))
+    assert cipher and not any(c in on_disk for c in cipher)                     # gone from the file, not just hidden
+    assert json.loads(members(tmp_path, "list", "--json").stdout)[0]["templates"] == 0
+    no_marketing = json.loads(members(tmp_path, "consent", minh, "--no-marketing").stdout)
+    assert no_marketing["consent_marketing_at"] is None
+
+    nothing = members(tmp_path, "consent", minh)
+    assert nothing.returncode == 1 and "--face" in nothing.stderr and "--no-face" in nothing.stderr
+    nobody = members(tmp_path, "consent", "f" * 32, "--face")
+    assert nobody.returncode == 1 and "no member" in nobody.stderr
