@@ -46,6 +46,13 @@ def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
+def _digits(value: int) -> str:
+    try:
+        return str(len(str(abs(value))))
+    except ValueError:   # beyond Python's int-to-text limit (4300 digits)
+        return "4300+"
+
+
 def _plain_text(value: str, path: str) -> None:
     if "\x00" in value:
         raise SchemaViolation(path, "contains a NUL character")
@@ -75,7 +82,7 @@ def integer(low: int, high: int = MAX_INT64) -> Check:
         if not isinstance(value, int) or isinstance(value, bool):
             raise SchemaViolation(path, f"must be an integer, got {_kind(value)} {str(value)[:40]}")
         if not low <= value <= high:
-            shown = str(value) if len(str(value)) <= 24 else f"a {len(str(abs(value)))}-digit number"
+            shown = str(value) if abs(value) < 10**24 else f"a {_digits(value)}-digit number"
             raise SchemaViolation(path, f"must be between {low} and {high}, got {shown}")
         return value
     return check
