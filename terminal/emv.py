@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from terminal.errors import EdgeposError
-from terminal.money import Money
+from terminal.money import EXPONENTS, Money
 
 
 class EmvError(EdgeposError, ValueError):
@@ -24,6 +24,7 @@ CURRENCY_NUMERIC: dict[str, str] = {
     "SGD": "702", "HKD": "344", "EUR": "978", "MOP": "446", "TWD": "901", "MYR": "458", "PHP": "608",
     "IDR": "360", "LAK": "418", "KRW": "410", "GBP": "826", "AUD": "036", "INR": "356",
 }
+CURRENCY_ALPHA: dict[str, str] = {numeric: alpha for alpha, numeric in CURRENCY_NUMERIC.items()}
 EDGEPOS_GUI = "com.edgepos"  # our globally unique identifier: sub-tag 00 of our account template 26
 MANDATORY: tuple[str, ...] = ("00", "52", "53", "58", "59", "60", "63")
 NAMES: dict[str, str] = {
@@ -169,6 +170,19 @@ def _text(what: str, value: str, limit: int) -> None:
         raise EmvError(f"{what} {value!r} has control or invalid characters")
 
 
+def _check_decimals(amount: str, currency: str) -> None:
+    """Tag 54 goes out as given, so it may not have more decimals than the currency (a wallet would misread it)."""
+    decimals = len(amount.partition(".")[2])
+    places = EXPONENTS.get(currency)
+    if places is None or decimals <= places:
+        return  # a numeric code we have no exponent for is passed through as given
+    if places == 0:
+        raise EmvError(f"the amount {amount} has decimals, but {currency} has no decimals: "
+                       f"write a whole number such as {amount.partition('.')[0]}")
+    raise EmvError(f"the amount {amount} has {decimals} decimals, {currency} has {places}: "
+                   f"write it with at most {places}, e.g. {Decimal(1).scaleb(-places) * 1234}")
+
+
 @dataclass(frozen=True)
 class MerchantQR:
     """What a merchant-presented QR says; invalid fields are refused when it is made."""
@@ -195,6 +209,7 @@ class MerchantQR:
             if len(self.amount) > MAX_AMOUNT or not _AMOUNT.fullmatch(self.amount) or not Decimal(self.amount):
                 raise EmvError(f"the amount must be a positive decimal such as 12.34 of at most {MAX_AMOUNT} "
                                f"characters, not {self.amount!r}")
+            _check_decimals(self.amount, CURRENCY_ALPHA.get(self.currency_numeric, ""))
         if self.bill_number is not None:
             _text("the bill number", self.bill_number, MAX_BILL)
         if not self.merchant_account:
