@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from sync.backend.service import push_config
 from sync.mqtt import make_client
-from sync.schema import status_topic
+from sync.schema import config_topic, status_topic
 from sync_helpers import CLI, open_terminal, start_link, stop, sync_status, take_sales, terminal_dir, wait_for
 
 pytestmark = pytest.mark.integration
@@ -54,8 +55,8 @@ def test_push_applies_and_a_bad_push_changes_nothing(deployment: Any, broker: An
                     '[offline]\nper_payment_cap = "300.00"\n[receipt]\nheader = "Khai trương 开业大吉"\n')
         assert good.returncode == 0, good.stderr
         wait_for("version 7 applied", lambda: sync_status(data_dir)["config_version"] == 7, logs=logs)
-        bad = push(deployment, tmp_path, "bad.toml", 'version = 8\n[offline]\nper_payment_cap = "lots"\n')
-        assert bad.returncode == 0, bad.stderr   # the broker took it; the terminal judges it
+        # `cloud push-config` now checks a file before publishing; another tool may still publish a bad one.
+        push_config(deployment.backend_settings(), "T-0001", {"version": 8, "offline": {"per_payment_cap": "lots"}})
         status = wait_for("the refusal", lambda: (s := sync_status(data_dir))["config_error"] and s, logs=logs)
         assert "offline.per_payment_cap" in status["config_error"] and status["config_version"] == 7
         seen = wait_for("the retained status to report it",
@@ -78,3 +79,54 @@ def test_push_to_an_unknown_terminal_is_refused(deployment: Any, broker: Any, tm
     out = subprocess.run(CLI + ["--data-dir", str(tmp_path), "cloud", "--deploy", str(deployment.directory),
                                 "push-config", "T-9999", str(path)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 1 and "T-9999" in out.stderr
+
+
+def retained_config(deployment: Any) -> bytes | None:
+    """The retained settings of T-0001, or None: a later plain message on the topic is the barrier."""
+    client = make_client(deployment.backend_settings(), "config-reader")
+    first: list[bytes] = []
+    done, subscribed = threading.Event(), threading.Event()
+
+    def on_message(_c: Any, _u: Any, message: Any) -> None:
+        first.append(bytes(message.payload))
+        done.set()
+
+    client.on_message = on_message
+    client.on_subscribe = lambda *_: subscribed.set()
+    client.on_connect = lambda c, *_: c.subscribe(config_topic("T-0001"), qos=1)
+    client.connect(deployment.host, deployment.port)
+    client.loop_start()
+    try:
+        assert subscribed.wait(10)
+        client.publish(config_topic("T-0001"), b"barrier", qos=1).wait_for_publish(10)
+        assert done.wait(10)
+    finally:
+        client.loop_stop()
+        client.disconnect()
+    return None if first[0] == b"barrier" else first[0]
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ('catalog_version = "2026-11"\n[offline]\nper_payment_cap = "300.00"\n', "version"),
+    ('version = 0\n', "version"),
+    ('version = 3\n[offline]\nper_paymnet_cap = "300.00"\n', "offline.per_paymnet_cap"),
+    ('version = 3\n[offline]\nper_payment_cap = "lots"\n', "offline.per_payment_cap"),
+])
+def test_push_config_refuses_what_the_terminal_would_refuse_and_publishes_nothing(
+        deployment: Any, broker: Any, tmp_path: Path, text: str, named: str) -> None:
+    out = push(deployment, tmp_path, "shop.toml", text)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert named in out.stderr and "not pushed" in out.stderr
+    assert retained_config(deployment) is None
+
+
+def test_push_config_checks_amounts_for_the_terminals_currency(deployment: Any, broker: Any, tmp_path: Path) -> None:
+    path = tmp_path / "jpy.toml"
+    path.write_text('version = 2\n[offline]\nper_payment_cap = "300.50"\n')
+    base = CLI + ["--data-dir", str(tmp_path / "cloud"), "cloud", "--deploy", str(deployment.directory), "push-config"]
+    out = subprocess.run(base + ["--currency", "JPY", "T-0001", str(path)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1 and "JPY" in out.stderr and "offline.per_payment_cap" in out.stderr
+    assert retained_config(deployment) is None
+    out = subprocess.run(base + ["T-0001", str(path)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(retained_config(deployment) or b"{}")["version"] == 2
