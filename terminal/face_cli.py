@@ -62,7 +62,8 @@ def cmd_face(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
 
 def _enroll(identifier: FaceIdentifier, member_id: str, images: list[Path], max_pixels: int) -> int:
     members = identifier.members
-    member = members.get(member_id)        # unknown member: a clear error before any face work
+    member = members.get(member_id)        # unknown member, or no consent: a clear error before any face work
+    members.require_face_consent(member)
     encodings, refused = [], []
     for path in images:
         analysis = identifier.engine.analyze(load_rgb(path, max_pixels))

@@ -108,6 +108,14 @@ class MemberService:
 
     def set_consent(self, member_id: str, face: bool | None = None, marketing: bool | None = None) -> Member:
         """Give or withdraw consents (None = unchanged); withdrawing face consent deletes every template."""
+        return self.change_consent(member_id, face, marketing)[0]
+
+    def change_consent(self, member_id: str, face: bool | None = None, marketing: bool | None = None
+                       ) -> tuple[Member, int]:
+        """As set_consent; also returns how many face templates the withdrawal deleted.
+
+        A consent given again keeps the time it was first given; a withdrawn one is cleared.
+        """
         member = self.get(member_id)
         now = rfc3339(self._clock.now())
         face_at = member.consent_face_at if face is None else (member.consent_face_at or now) if face else None
@@ -120,14 +128,20 @@ class MemberService:
             changed = self.store.get(member_id, tx)
             assert changed is not None
             self._event(tx, "consent", changed, templates_removed=removed, **self._consents(changed))
-        return changed
+        return changed, removed
+
+    @staticmethod
+    def require_face_consent(member: Member) -> None:
+        """ConsentError, naming the command that records consent, unless face consent is recorded."""
+        if not member.face_consent:
+            raise ConsentError(f"member {member.display_name} has not consented to face data: once they have read"
+                               f" and accepted the face-data consent, record it with"
+                               f" `edgepos members consent {member.id} --face`, then enrol again")
 
     def enroll_templates(self, member_id: str, encodings: Sequence[npt.ArrayLike]) -> int:
         """Store encrypted templates (>= 1; the camera path checks MIN_CAMERA_FRAMES); needs face consent."""
         member = self.get(member_id)
-        if not member.face_consent:
-            raise ConsentError(f"member {member.display_name} has not consented to face data: record their"
-                               " consent first (`edgepos members add --face-consent`, or the kiosk's members screen)")
+        self.require_face_consent(member)
         if len(encodings) < 1:
             raise MemberError("enrolment needs at least one face encoding")
         tokens = [self.vault.encrypt(e, may_create=self.store.template_count() == 0) for e in encodings]

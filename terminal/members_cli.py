@@ -1,24 +1,35 @@
-"""`edgepos members`: add, list and delete members, add coupons. Phones are shown masked, templates never."""
+"""`edgepos members`: add, list and delete members, record consents, add coupons. Phones are shown masked, templates never."""
 from __future__ import annotations
 
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from terminal.config import Config
+from terminal.errors import MemberError
 from terminal.store.members import Member
+
+if TYPE_CHECKING:
+    from terminal.members import MemberService
+    from terminal.store.db import Database
 
 
 def add_members_parser(sub: Any) -> None:
     """The `members` subcommands."""
-    members = sub.add_parser("members", help="membership: add, list, delete members; add coupons")
+    members = sub.add_parser("members", help="membership: add, list, delete members; consents; add coupons")
     actions = members.add_subparsers(dest="members_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a member; prints JSON with member_id")
     add.add_argument("--name", required=True, help="the member's name")
     add.add_argument("--phone", required=True, help="phone in international format, e.g. +8613812345678")
     add.add_argument("--face-consent", action="store_true", help="the member consented to face-pay (face data)")
     add.add_argument("--marketing-consent", action="store_true", help="the member agreed to marketing messages")
+    consent = actions.add_parser("consent", help="record or withdraw an existing member's consents (with the time)")
+    consent.add_argument("member_id", help="the member's id")
+    consent.add_argument("--face", action=argparse.BooleanOptionalAction, default=None,
+                         help="consent to face-pay (face data); --no-face withdraws it and deletes the face templates")
+    consent.add_argument("--marketing", action=argparse.BooleanOptionalAction, default=None,
+                         help="agreement to marketing messages; --no-marketing withdraws it")
     listing = actions.add_parser("list", help="list members (phones masked)")
     listing.add_argument("--json", action="store_true", help="print JSON")
     delete = actions.add_parser("delete", help="delete a member with every face template, then compact the DB")
@@ -62,6 +73,8 @@ def cmd_members(args: argparse.Namespace, config: Config, data_dir: Path) -> int
                     face = "face-pay" if m.face_pay_opt_in else "-"
                     print(f"{m.id}  {m.masked_phone:<10} {m.points:>7} pts  {face:<8} {m.name}")
                 print(f"{len(everyone)} member(s)")
+        elif action == "consent":
+            _consent(args, members, db)
         elif action == "delete":
             removed = members.delete(args.member_id)
             db.vacuum()  # the freed pages are zeroed (secure_delete); this also empties the WAL
@@ -75,6 +88,15 @@ def cmd_members(args: argparse.Namespace, config: Config, data_dir: Path) -> int
         return 0
     finally:
         db.close()
+
+
+def _consent(args: argparse.Namespace, members: MemberService, db: Database) -> None:
+    if args.face is None and args.marketing is None:
+        raise MemberError("say which consent to record: --face or --no-face, --marketing or --no-marketing")
+    member, removed = members.change_consent(args.member_id, face=args.face, marketing=args.marketing)
+    if removed:
+        db.vacuum()  # withdrawn consent: the templates' freed pages leave the file too, as on delete
+    _print({**member_json(member), "templates_removed": removed})
 
 
 def _print(data: object) -> None:
