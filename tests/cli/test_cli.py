@@ -107,3 +107,32 @@ def test_sync_status_agrees_with_the_db(tmp_path: Path) -> None:
 def test_cloud_without_a_deployment_says_how_to_make_one(tmp_path: Path) -> None:
     result = edgepos("--data-dir", "cloud", "cloud", "stats", cwd=tmp_path)
     assert result.returncode == 1 and "deployment" in result.stderr.lower()
+
+
+def test_demo_prints_on_the_configured_serial_printer_and_its_summary_adds_up(tmp_path: Path) -> None:
+    from decimal import Decimal
+    paper = tmp_path / "paper"          # a printer of the shop's own (here the virtual one, on its own pty)
+    printer = subprocess.Popen([sys.executable, "-m", "simulators.printer", "--out", str(paper)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert printer.stdout is not None
+        port = printer.stdout.readline().removeprefix("pty: ").strip()
+        assert edgepos("--data-dir", "var", "members", "list", cwd=tmp_path).returncode == 0   # writes the config
+        config = tmp_path / "var" / "edgepos.toml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace('printer = "sim"', 'printer = "serial"')
+                          .replace('printer_port = ""', f'printer_port = "{port}"'), encoding="utf-8")
+        result = edgepos("--data-dir", "var", "demo", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        summary = json.loads(result.stdout.strip().splitlines()[-1])
+        assert summary["receipt"] == port                               # printed where the config says
+        rendered = json.loads(printer.stdout.readline())
+        assert Path(rendered["receipt"]).parent == paper
+        assert not list((tmp_path / "var").glob("receipts/*.png"))     # not on a virtual printer of its own
+    finally:
+        printer.terminate()
+        printer.wait(5)
+    subtotal, discount, total = (Decimal(summary[k]) for k in ("subtotal", "discount", "total"))
+    assert discount > 0 and subtotal - discount + Decimal(summary["tax_added"]) == total
+    said = "\n".join(result.stdout.strip().splitlines()[:-1])
+    assert f"discount -{summary['currency']} {summary['discount']}" in said and f"subtotal {summary['currency']}" in said
