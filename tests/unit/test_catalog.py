@@ -136,7 +136,7 @@ def test_bad_row_names_file_and_row(tmp_path: Path, row: str, problem: str) -> N
     path = write_csv(tmp_path, "OK1,,Fine,1.00,0,true", row)
     with pytest.raises(CatalogError, match=problem) as info:
         load_catalog(path, "CNY")
-    assert str(info.value).startswith(f"{path} row 3: ")
+    assert str(info.value).startswith(f"{path} row 3, ")
 
 
 def test_missing_column_names_file_and_column(tmp_path: Path) -> None:
@@ -190,7 +190,8 @@ def test_json_errors_name_the_item_position(tmp_path: Path) -> None:
     path.write_text(json.dumps([good, dict(good, sku="J2", unit_price="4.5")]), encoding="utf-8")
     with pytest.raises(CatalogError) as info:
         load_catalog(path, "VND")
-    assert str(info.value).startswith(f"{path} item 2: item J2: ") and "more decimals than VND" in str(info.value)
+    assert str(info.value).startswith(f"{path} item 2, sku J2, field unit_price: ") and "more decimals than VND" in str(
+        info.value)
     path.write_text(json.dumps([good, good]), encoding="utf-8")
     with pytest.raises(CatalogError) as info:
         load_catalog(path, "VND")
