@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--size", type=_size, default=None, help="window size, e.g. 800x480 or 1280x800")
     kiosk.add_argument("--screenshot", type=Path, default=None, help="where to save the start-up screenshot")
     kiosk.add_argument("--exit-after", type=float, default=None, help="quit after this many seconds")
-    demo = sub.add_parser("demo", help="a scripted cash sale end to end on simulated hardware")
+    demo = sub.add_parser("demo", help="a scripted cash sale end to end, printed on the configured printer")
     demo.add_argument("--ui", action="store_true", help="drive the sale through the kiosk UI")
     demo.add_argument("--out", type=Path, default=None, help="with --ui: where to write the screenshots")
     bench = sub.add_parser("bench", help="run a benchmark and print JSON figures")

@@ -1,4 +1,4 @@
-"""`edgepos demo`: a scripted cash sale end to end on simulated hardware."""
+"""`edgepos demo`: a scripted cash sale end to end, printed on the configured printer (the virtual one for sim)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,11 +16,7 @@ def _round_up(amount: Money, step: int) -> Money:
 
 def run_demo(config: Config, data_dir: Path, say: Callable[[str], Any]) -> dict[str, Any]:
     """Open a shift if needed, ring up four items, take cash, print; returns the sale summary."""
-    from simulators.printer_process import SimulatedPrinter  # the demo always prints to the virtual printer
-    devices = config.devices
-    printer = SimulatedPrinter(data_dir / "receipts", devices.printer_baud, devices.printer_encoding,
-                               devices.printer_paper_dots)
-    terminal = build_terminal(config, data_dir, printer=printer)
+    terminal = build_terminal(config, data_dir)   # the configured printer: the virtual one only for "sim"
     try:
         till = terminal.till
         shift = terminal.shifts.current
@@ -39,11 +35,17 @@ def run_demo(config: Config, data_dir: Path, say: Callable[[str], Any]) -> dict[
         sale = till.start_tender()
         totals = sale.totals
         tendered = _round_up(totals.total, 10 ** 3 if till.currency in ("JPY", "VND", "KRW") else 1000)
-        say(f"total {totals.total} (tax {totals.tax}); customer pays {tendered} in cash")
+        # the tax of tax-exclusive items comes on top; the tax included in prices is shown, not added
+        added = totals.total - (totals.subtotal - totals.discount)
+        say(f"subtotal {totals.subtotal}, discount -{totals.discount}"
+            + (f", tax added {added}" if added.minor else "")
+            + f", total {totals.total} (tax {totals.tax}); customer pays {tendered} in cash")
         done = till.pay_cash(tendered)
         say(f"change {done.change}; receipt: {done.printed_to or done.print_error}")
-        return {"sale_id": done.sale.id, "total": done.sale.totals.total.amount_str(),
-                "currency": done.sale.currency, "tax": totals.tax.amount_str(),
+        return {"sale_id": done.sale.id, "subtotal": totals.subtotal.amount_str(),
+                "discount": totals.discount.amount_str(), "tax_added": added.amount_str(),
+                "total": done.sale.totals.total.amount_str(), "currency": done.sale.currency,
+                "tax": totals.tax.amount_str(),
                 "tendered": tendered.amount_str(), "change": done.change.amount_str(),
                 "receipt": done.printed_to, "receipt_url": done.receipt.qr_url,
                 "outbox_pending": terminal.outbox.pending_count(), "shift_id": shift.id}
