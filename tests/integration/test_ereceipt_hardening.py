@@ -18,7 +18,7 @@ from support.backend_db import backend_store_url
 from sync.backend.ereceipt import ReceiptServer, make_server
 from sync.backend.ingest import check_event
 from sync.backend.store import EventStore
-from sync.schema import parse_envelope
+from sync.schema import Envelope
 from terminal.bootstrap import Terminal, load_secret
 from terminal.events import make_envelope
 from terminal.money import Money
@@ -44,8 +44,8 @@ def serve(url: str, secrets: dict[str, bytes], **limits: Any) -> Iterator[Receip
 
 def store(url: str, terminal: str, secret: bytes, bodies: list[dict[str, Any]]) -> None:
     """Signed payment/1 events stored as they are (as a backend that did not check bodies stored them)."""
-    envelopes = [parse_envelope(json.dumps(make_envelope("payment/1", body, terminal, seq, NOW, secret)).encode(),
-                                terminal) for seq, body in enumerate(bodies, 1)]
+    raw = [make_envelope("payment/1", body, terminal, seq, NOW, secret) for seq, body in enumerate(bodies, 1)]
+    envelopes = [Envelope("payment/1", r["id"], terminal, r["seq"], NOW, r["body"], r) for r in raw]
     events = EventStore(url)
     events.create()
     try:

@@ -1,7 +1,6 @@
 """Offline payments: accepted within caps, forwarded through the outbox, charged by the backend, outcome reported."""
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -9,7 +8,7 @@ from typing import Any
 import pytest
 
 from sync.backend.store import EventStore
-from sync.schema import parse_envelope
+from sync.schema import Envelope
 from sync_helpers import outbox_ids, start_cloud, stop, wait_for
 from test_code_payments import WECHAT, Acquirer, shop  # noqa: F401  (shop is a fixture)
 from terminal.code_checkout import pay_by_code
@@ -56,12 +55,13 @@ def test_forwarded_offline_payments_report_back(shop: Any, deployment: Any, brok
 
 
 def stored_payment(url: str, terminal: str, secret: bytes, body: dict[str, Any]) -> str:
-    """A payment/1 event stored the way ingest stores it (queued for the forwarder when it has `forward`); its id."""
+    """A payment/1 event stored unchecked, as an older backend stored it (queued for the forwarder); its id."""
     envelope = make_envelope("payment/1", body, terminal, 1, "2026-11-22T08:30:00Z", secret)
     store = EventStore(url)
     store.create()
     try:
-        store.store_batch([parse_envelope(json.dumps(envelope).encode(), terminal)], "w1")
+        store.store_batch([Envelope("payment/1", envelope["id"], terminal, 1, envelope["created_at"], body,
+                                    envelope)], "w1")
     finally:
         store.close()
     return str(envelope["id"])
