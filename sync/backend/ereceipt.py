@@ -8,13 +8,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sync.backend.ereceipt_html import (invoice_form_html, invoice_status_html, message_page, page, receipt_html,
                                         receipt_view)
 from sync.backend.ereceipt_store import InvoiceForm, ReceiptStore, StoredSale, check_invoice_form
+from sync.backend.http_limits import DEADLINE_S, MAX_CONNECTIONS, LimitedHandler, LimitedServer
 from sync.backend.store import BackendError
 
 log = logging.getLogger(__name__)
@@ -27,19 +27,18 @@ HEADERS = {"Content-Type": "text/html; charset=utf-8",
            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 NOT_FOUND = message_page("Receipt not found", "Check the link on your paper receipt.")
 ALREADY = "An e-invoice was already requested for this sale."
+DIGITS = re.compile(r"[0-9]{1,20}")
 _TOKEN = re.compile(r"([?&]k=)[^&\s\"']*")
 
 
-class ReceiptServer(ThreadingHTTPServer):
+class ReceiptServer(LimitedServer):
     """A threading HTTP server of the e-receipt pages; `receipts` is the store they read."""
 
-    daemon_threads = True
-    request_queue_size = 64
-
-    def __init__(self, host: str, port: int, receipts: ReceiptStore) -> None:
+    def __init__(self, host: str, port: int, receipts: ReceiptStore, *, deadline_s: float = DEADLINE_S,
+                 max_connections: int = MAX_CONNECTIONS) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.receipts = receipts
-        super().__init__((host, port), ReceiptHandler)
+        super().__init__((host, port), ReceiptHandler, deadline_s=deadline_s, max_connections=max_connections)
 
     @property
     def url(self) -> str:
@@ -53,11 +52,10 @@ class ReceiptServer(ThreadingHTTPServer):
         self.receipts.close()
 
 
-class ReceiptHandler(BaseHTTPRequestHandler):
+class ReceiptHandler(LimitedHandler):
     """One request: every answer is a whole HTML page with the security headers; errors never say why."""
 
     server: ReceiptServer
-    timeout = 15                  # seconds a client may idle mid-request
     _sent = False                 # the response is out: nothing else may be written
 
     def do_GET(self) -> None:
@@ -76,7 +74,10 @@ class ReceiptHandler(BaseHTTPRequestHandler):
         self._sent = False
         try:
             action()
-        except (ConnectionError, TimeoutError) as err:
+        except TimeoutError as err:
+            log.info("e-receipt client %s too slow: %s", self.address_string(), err)
+            self._fail(408, "The request took too long. Send it again.")
+        except ConnectionError as err:
             self.close_connection = True
             log.info("e-receipt client %s went away: %s", self.address_string(), err)
         except BackendError as err:
@@ -144,8 +145,9 @@ class ReceiptHandler(BaseHTTPRequestHandler):
         if length is None or self.headers.get("Transfer-Encoding"):
             self._fail(411, "Send the form with a Content-Length.")
             return None
-        if not length.isdigit():
-            self._fail(400, "The form could not be read.")
+        if not DIGITS.fullmatch(length):       # str.isdigit() takes '²', which int() then refuses
+            self._fail(400, "The form could not be read: its Content-Length must be its size in bytes, "
+                            "in the digits 0-9.")
             return None
         size = int(length)
         if size > MAX_BODY:
@@ -166,6 +168,7 @@ class ReceiptHandler(BaseHTTPRequestHandler):
         if self._sent:
             return
         self._sent = True
+        self.answering()
         self.send_response(status)
         for name, value in HEADERS.items():
             self.send_header(name, value)
@@ -194,13 +197,16 @@ class ReceiptHandler(BaseHTTPRequestHandler):
         log.info("%s %s", self.address_string(), _TOKEN.sub(r"\1…", format % args))
 
 
-def make_server(store_url: str, secrets: Mapping[str, bytes], host: str = "127.0.0.1",
-                port: int = 8080) -> ReceiptServer:
-    """A bound server over the store (tables and index made); serve_forever(), then shutdown() and server_close()."""
+def make_server(store_url: str, secrets: Mapping[str, bytes], host: str = "127.0.0.1", port: int = 8080, *,
+                deadline_s: float = DEADLINE_S, max_connections: int = MAX_CONNECTIONS) -> ReceiptServer:
+    """A bound server over the store (tables and index made); serve_forever(), then shutdown() and server_close().
+
+    Each request must arrive whole within `deadline_s`; past `max_connections` at once, clients get 503.
+    """
     receipts = ReceiptStore(store_url, secrets)
     try:
         receipts.prepare()
-        return ReceiptServer(host, port, receipts)
+        return ReceiptServer(host, port, receipts, deadline_s=deadline_s, max_connections=max_connections)
     except OSError as err:
         receipts.close()
         raise BackendError(f"e-receipts: cannot listen on {host}:{port}: {err.strerror or err}") from err
