@@ -157,3 +157,12 @@ def test_a_row_with_too_few_fields_is_named(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as info:
         load_catalog(path, "CNY")
     assert str(info.value) == f"{path} row 2: 4 fields where the header has 6 (missing: tax_rate, tax_inclusive)"
+
+
+def test_an_unclosed_quote_is_named_with_its_row_and_line(tmp_path: Path) -> None:
+    path = write_bytes(tmp_path, text("A1,,Tea,1.00,0,true", 'A2,,"Pizza 12 inch,9.00,0,true', "A3,,Rice,2.00,0,true"
+                                      ).encode())
+    with pytest.raises(CatalogError) as info:
+        load_catalog(path, "CNY")
+    message = str(info.value)
+    assert message.startswith(f"{path} row 3 (line 3): ") and "double quote" in message, message
