@@ -6,6 +6,7 @@ temporary key file behind; once space is freed the same command makes the key an
 from __future__ import annotations
 
 import errno
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -61,3 +62,32 @@ def test_first_start_on_a_full_disk_is_one_clear_error_and_leaves_no_temp_key(fu
     assert fixed.returncode == 0, fixed.stderr
     assert [p.name for p in keys.iterdir()] == ["terminal.key"]
     assert len(bytes.fromhex((keys / "terminal.key").read_text())) == 32
+
+
+def test_first_enrolment_on_a_full_disk_is_a_clear_error_and_leaves_no_temp_key(full_disk: Path,
+                                                                               tmp_path: Path) -> None:
+    import numpy as np
+
+    from terminal.bootstrap import open_members
+    from terminal.config import load_config
+    from terminal.errors import EdgeposError
+    (full_disk / "filler").unlink()
+    data = full_disk / "var"
+    added = edgepos("--data-dir", str(data), "members", "add", "--name", "Lan", "--phone", "+8613812345678",
+                    "--face-consent", cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    member = json.loads(added.stdout)["member_id"]
+    db, svc, _coupons = open_members(load_config(data / "edgepos.toml"), data)
+    try:
+        with (full_disk / "filler").open("wb", buffering=0) as filler:     # full again, the face key not made yet
+            with pytest.raises(OSError):
+                while True:
+                    filler.write(b"\0" * 65536)
+        with pytest.raises(EdgeposError) as caught:
+            svc.enroll_templates(member, [np.full(128, 0.5, np.float32)])
+    finally:
+        db.close()
+    message = str(caught.value)
+    assert str(data / "keys" / "face.key") in message and "no space left" in message.lower(), message
+    assert "free" in message and "space" in message, message
+    assert sorted(p.name for p in (data / "keys").iterdir()) == ["terminal.key"]
