@@ -75,16 +75,21 @@ class FaceVault:
 
 def _write_new_key(path: Path) -> None:
     """A fresh key, written aside and linked into place: never half-written, never replacing another one."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.parent / f".{path.name}.{os.getpid()}.{threading.get_ident()}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(Fernet.generate_key() + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(tmp, path)
-    except FileExistsError:
-        pass  # another process made one meanwhile: use theirs
-    finally:
-        tmp.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(Fernet.generate_key() + b"\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made one meanwhile: use theirs
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as err:
+        raise FaceKeyError(f"{path}: the face key cannot be created ({err.strerror or err}): free space on the disk"
+                           f" holding {path.parent} (or make it writable for this user), then enrol again;"
+                           " nothing was enrolled") from None
