@@ -1,17 +1,16 @@
 """The shop's catalog: items loaded from CSV or JSON, looked up by barcode or sku."""
 from __future__ import annotations
 
-import csv
-import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from terminal.barcodes import looks_like_gtin, validate_gtin
-from terminal.errors import BarcodeError, CatalogError, MoneyError, UnknownItem
-from terminal.money import Money
+from terminal.catalog_files import read_records
+from terminal.errors import CatalogError, MoneyError, UnknownItem
+from terminal.money import Money, is_plain_decimal
 
 FIELDS = ("sku", "barcode", "name", "unit_price", "tax_rate", "tax_inclusive")
 _TRUE = {"1", "true", "yes", "y"}
@@ -30,16 +29,36 @@ class Item:
     tax_inclusive: bool
 
 
+class FieldError(CatalogError):
+    """One value of an item is wrong; `column` names its column (CSV) or field (JSON)."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
 def parse_tax_rate(text: str) -> int:
     """Tax rate given in percent ('13', '6.5') to basis points."""
-    try:
-        percent = Decimal(str(text).strip() or "0")
-    except InvalidOperation:
-        raise CatalogError(f"tax rate {text!r} is not a percentage") from None
-    bp = percent * 100
+    text = str(text).strip() or "0"
+    if not is_plain_decimal(text):
+        raise CatalogError(f"tax rate {text!r} is not a percentage (write a plain decimal such as 13 or 6.5)")
+    bp = Decimal(text) * 100
     if bp != bp.to_integral_value() or not 0 <= bp <= 10000:
         raise CatalogError(f"tax rate {text!r} must be 0-100 percent with at most 2 decimals")
     return int(bp)
+
+
+def parse_price(text: str, currency: str) -> Money:
+    """A unit price written as a plain decimal ('12.50', '45000'), within the currency's decimals."""
+    if text.startswith("-") and is_plain_decimal(text[1:]):
+        raise CatalogError("unit_price must not be negative")
+    if not is_plain_decimal(text):
+        raise CatalogError(f"not an amount: {text!r} (write a plain decimal such as 12.50: digits 0-9 and at "
+                           "most one '.', no sign, exponent or thousands separator)")
+    try:
+        return Money.parse(text, currency)
+    except MoneyError as err:
+        raise CatalogError(str(err)) from err
 
 
 def _parse_bool(value: Any) -> bool:
@@ -53,28 +72,31 @@ def _parse_bool(value: Any) -> bool:
     raise CatalogError(f"tax_inclusive must be true or false, got {value!r}")
 
 
+def _text(row: Mapping[str, Any], column: str) -> str:
+    value = row.get(column)
+    return "" if value is None else str(value).strip()
+
+
 def make_item(row: Mapping[str, Any], currency: str) -> Item:
-    """Build an Item from a raw row, validating every field."""
-    sku = str(row.get("sku") or "").strip()
-    name = str(row.get("name") or "").strip()
+    """Build an Item from a raw row, validating every field; a FieldError names the column."""
+    sku, name, barcode_text = _text(row, "sku"), _text(row, "name"), _text(row, "barcode")
     if not sku:
-        raise CatalogError("sku is empty")
+        raise FieldError("sku", "sku is empty")
     if not name:
-        raise CatalogError(f"item {sku}: name is empty")
-    barcode_text = str(row.get("barcode") or "").strip()
-    try:
-        barcode = validate_gtin(barcode_text) if barcode_text else None
-        price = Money.parse(str(row.get("unit_price", "")), currency)
-    except (BarcodeError, MoneyError) as err:
-        raise CatalogError(f"item {sku}: {err}") from err
-    if price.minor < 0:
-        raise CatalogError(f"item {sku}: unit_price must not be negative")
-    try:
-        rate = parse_tax_rate(str(row.get("tax_rate", "0")))
-        inclusive = _parse_bool(row.get("tax_inclusive", True))
-    except CatalogError as err:
-        raise CatalogError(f"item {sku}: {err}") from err
-    return Item(sku, barcode, name, price, rate, inclusive)
+        raise FieldError("name", "name is empty")
+    parsers: dict[str, Callable[[], Any]] = {
+        "barcode": lambda: validate_gtin(barcode_text) if barcode_text else None,
+        "unit_price": lambda: parse_price(_text(row, "unit_price"), currency),
+        "tax_rate": lambda: parse_tax_rate(_text(row, "tax_rate")),
+        "tax_inclusive": lambda: _parse_bool(row.get("tax_inclusive", True)),
+    }
+    values: dict[str, Any] = {}
+    for column, parse in parsers.items():
+        try:
+            values[column] = parse()
+        except CatalogError as err:
+            raise FieldError(column, str(err)) from err
+    return Item(sku, values["barcode"], name, values["unit_price"], values["tax_rate"], values["tax_inclusive"])
 
 
 class Catalog:
@@ -129,27 +151,6 @@ class Catalog:
         return [i for i in self if needle in i.name.casefold() or needle in i.sku.casefold()]
 
 
-def _rows(path: Path) -> list[dict[str, Any]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as err:
-        raise CatalogError(f"cannot read catalog {path}: {err.strerror}") from err
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise CatalogError(f"{path}: not valid JSON ({err.msg} at line {err.lineno})") from err
-        rows = data.get("items") if isinstance(data, dict) else data
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise CatalogError(f"{path}: expected a list of items or {{\"items\": [...]}}")
-        return rows
-    reader = csv.DictReader(text.splitlines())
-    missing = [f for f in FIELDS if f not in (reader.fieldnames or [])]
-    if missing:
-        raise CatalogError(f"{path}: missing column(s) {', '.join(missing)}")
-    return list(reader)
-
-
 def load_catalog(path: Path | None, currency: str) -> Catalog:
     """Load a catalog file (CSV or JSON); None loads the shipped sample catalog."""
     if path is None:
@@ -157,17 +158,19 @@ def load_catalog(path: Path | None, currency: str) -> Catalog:
             return load_catalog(sample, currency)
     items = []
     seen: dict[str, int] = {}
-    # a CSV row is named by its line (the header is line 1), a JSON item by its position from 1
-    unit, first = ("item", 1) if path.suffix.lower() == ".json" else ("row", 2)
-    for number, row in enumerate(_rows(path), start=first):
+    # a CSV row is numbered as in a spreadsheet (the header is row 1), a JSON item by its position from 1
+    unit, column = ("item", "field") if path.suffix.lower() == ".json" else ("row", "column")
+    for record in read_records(path, FIELDS):
+        where = f"{path} {unit} {record.number}" + (f" (line {record.line})" if record.line != record.number else "")
         try:
-            item = make_item(row, currency)
-        except CatalogError as err:
-            raise CatalogError(f"{path} {unit} {number}: {err}") from err
+            item = make_item(record.values, currency)
+        except FieldError as err:
+            sku = _text(record.values, "sku")
+            raise CatalogError(f"{where}{f', sku {sku}' if sku else ''}, {column} {err.column}: {err}") from err
         for key in [f"sku {item.sku}"] + ([f"barcode {item.barcode}"] if item.barcode else []):
             if key in seen:
-                raise CatalogError(f"{path} {unit} {number}: duplicate {key} (already {unit} {seen[key]})")
-            seen[key] = number
+                raise CatalogError(f"{where}: duplicate {key} (already {unit} {seen[key]})")
+            seen[key] = record.number
         items.append(item)
     if not items:
         raise CatalogError(f"{path}: the catalog has no items")

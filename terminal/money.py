@@ -1,6 +1,7 @@
 """Money in integer minor units of an ISO 4217 currency; no floats anywhere."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Iterable
@@ -19,6 +20,14 @@ EXPONENTS: dict[str, int] = {
 
 # Amounts parsed from text have fewer whole digits than this (so minor units fit SQLite's 64-bit INTEGER).
 MAX_DIGITS = 15
+
+
+_PLAIN_DECIMAL = re.compile(r"[0-9]+\.?[0-9]*|\.[0-9]+", re.ASCII)
+
+
+def is_plain_decimal(text: str) -> bool:
+    """True for ASCII digits with at most one '.': no sign, exponent, separators or other scripts' digits."""
+    return _PLAIN_DECIMAL.fullmatch(text) is not None
 
 
 def exponent(currency: str) -> int:
