@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
+from typing import Any, NoReturn
 
 from terminal.errors import EdgeposError
 from terminal.events import verify_envelope
@@ -15,7 +16,18 @@ SHARED_EVENTS = f"$share/{SHARED_GROUP}/{ROOT}/+/events"
 ALL_EVENTS = f"{ROOT}/+/events"
 MAX_PAYLOAD = 64 * 1024          # an event is a few hundred bytes; anything this big is not one
 KNOWN_SCHEMAS = frozenset({"payment/1", "refund/1", "member/1", "shift/1"})
-ACK_STATUSES = frozenset({"stored", "duplicate", "rejected"})
+MAX_SEQ = 2**63 - 1              # seq goes into a signed 64-bit column
+
+
+class AckStatus(StrEnum):
+    """The backend's answer for one event."""
+
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
+ACK_STATUSES = frozenset(AckStatus)
 TERMINAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ENVELOPE_FIELDS = {"schema": str, "id": str, "terminal": str, "seq": int, "created_at": str, "body": dict, "mac": str}
 
@@ -67,6 +79,11 @@ class Envelope:
     created_at: str
     body: dict[str, Any]
     raw: dict[str, Any]
+    flags: tuple[str, ...] = ()        # clock flags the schema check raised (stored with the event)
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def parse_envelope(payload: bytes, topic_terminal: str) -> Envelope:
@@ -74,9 +91,11 @@ def parse_envelope(payload: bytes, topic_terminal: str) -> Envelope:
     if len(payload) > MAX_PAYLOAD:
         raise EnvelopeError(f"payload of {len(payload)} bytes is over the {MAX_PAYLOAD} byte limit")
     try:
-        data = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        data = json.loads(payload.decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError) as err:        # ValueError: JSONDecodeError, NaN, over 4300 digits
         raise EnvelopeError(f"not JSON: {err}") from err
+    except RecursionError as err:
+        raise EnvelopeError("not JSON: nested too deeply") from err
     if not isinstance(data, dict):
         raise EnvelopeError("an envelope must be a JSON object")
     event_id = data.get("id") if isinstance(data.get("id"), str) and 0 < len(data["id"]) <= 64 else None
@@ -90,8 +109,10 @@ def parse_envelope(payload: bytes, topic_terminal: str) -> Envelope:
         raise EnvelopeError(f"unknown schema {data['schema']!r}", event_id)
     if data["terminal"] != topic_terminal:
         raise EnvelopeError(f"terminal {data['terminal']!r} published on {topic_terminal!r}'s topic", event_id)
-    if data["seq"] < 1:
-        raise EnvelopeError("seq must be positive", event_id)
+    if not 1 <= data["seq"] <= MAX_SEQ:
+        digits = len(str(abs(data["seq"])))
+        shown = str(data["seq"]) if digits <= 20 else f"a {digits}-digit number"
+        raise EnvelopeError(f"field 'seq' must be between 1 and {MAX_SEQ}, got {shown}", event_id)
     return Envelope(data["schema"], event_id, data["terminal"], data["seq"], data["created_at"], data["body"], data)
 
 

@@ -7,14 +7,16 @@ import queue
 import threading
 import time
 from collections import Counter
+from datetime import timedelta
 from typing import Any, Protocol
 
 import paho.mqtt.client as mqtt
 
-from sync.backend.store import BackendError, EventStore, Rejection, clean_text, storable
+from sync.backend.keeper import BatchKeeper
+from sync.backend.store import BackendError, EventStore, Received, storable
 from sync.mqtt import BrokerSettings, make_client, reason_text, session_properties
-from sync.schema import (SHARED_EVENTS, Ack, Envelope, EnvelopeError, acks_topic, check_mac, encode_acks,
-                         parse_envelope, terminal_of)
+from sync.schema import (SHARED_EVENTS, MAX_PAYLOAD, Ack, Envelope, EnvelopeError, acks_topic, check_mac,
+                         encode_acks, parse_envelope, terminal_of)
 
 log = logging.getLogger(__name__)
 SESSION_EXPIRY_S = 300     # the broker keeps our subscription and queued events this long while we restart
@@ -53,17 +55,24 @@ def check_event(payload: bytes, terminal: str | None, secret: bytes | None) -> E
         raise EnvelopeError(f"unreadable event ({type(err).__name__}: {err})", event_id) from err
 
 
+def as_text(payload: bytes) -> str:
+    """A payload as text to keep: verbatim when it is UTF-8 (every valid event is), escaped where it is not."""
+    return payload[:2 * MAX_PAYLOAD].decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+
+
 class IngestWorker:
     """Receives `SHARED_EVENTS` at QoS 1; PUBACKs and acks an event only after the commit that stored it."""
 
     def __init__(self, settings: BrokerSettings, store_url: str, secrets: dict[str, bytes], name: str, *,
                  batch_max: int = 500, die_after_commit: int | None = None,
-                 session_expiry_s: int = SESSION_EXPIRY_S, ready: Flag | None = None) -> None:
+                 session_expiry_s: int = SESSION_EXPIRY_S, ready: Flag | None = None,
+                 clock_window: timedelta | None = None) -> None:
         self.settings, self.secrets, self.name = settings, dict(secrets), name
         self.client_id = settings.username   # Mosquitto's use_username_as_clientid forces this anyway
         self.store = EventStore(store_url)
         self.batch_max, self.die_after_commit, self.session_expiry_s = batch_max, die_after_commit, session_expiry_s
         self.ready: Flag = ready or threading.Event()
+        self.clock_window = clock_window
         self.commits = 0
         self.connections = 0                 # successful CONNACKs: 1 unless the link dropped
         self._tally: Counter[str] = Counter()
@@ -71,6 +80,7 @@ class IngestWorker:
         self._inbox: queue.SimpleQueue[tuple[str, bytes, int]] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._refused = ""
+        self.keeper = BatchKeeper(self.store, name, self._stop)
 
     def stop(self) -> None:
         """Ask run() to finish its current batch and return (safe from a signal handler)."""
@@ -124,7 +134,7 @@ class IngestWorker:
                 if self._refused:
                     raise BackendError(f"{self.name}: {self._refused}")
                 if batch:
-                    self._process(client, batch)
+                    self._process_safely(client, batch)
         finally:
             client.disconnect()
             client.loop_stop()
@@ -152,33 +162,40 @@ class IngestWorker:
                 batch.append(item)
         return batch
 
+    def _judge(self, topic: str, payload: bytes) -> Received:
+        terminal, text = terminal_of(topic), as_text(payload)
+        try:
+            return Received(terminal or "?", text, check_event(payload, terminal, self.secrets.get(terminal or "")))
+        except EnvelopeError as err:
+            log.info("%s rejected an event from %s: %s", self.name, terminal or topic, err.reason)
+            return Received(terminal or "?", text, reason=err.reason, event_id=err.event_id if terminal else None)
+
+    def _process_safely(self, client: mqtt.Client, batch: list[tuple[str, bytes, int]]) -> None:
+        try:
+            self._process(client, batch)
+        except Exception as err:  # noqa: BLE001 - a bug must cost one batch (kept as dead letters), not the worker
+            log.exception("%s: unexpected error on a batch of %d: keeping its messages in dead_letters", self.name,
+                          len(batch))
+            self.keeper.bury([Received(terminal_of(topic) or "?", as_text(payload)) for topic, payload, _m in batch],
+                             err)
+            for _topic, _payload, mid in batch:
+                client.ack(mid, 1)
+
     def _process(self, client: mqtt.Client, batch: list[tuple[str, bytes, int]]) -> None:
-        good: list[Envelope] = []
-        texts: list[str] = []
-        refused: list[Rejection] = []
-        answers: list[tuple[str, int | Ack]] = []    # (terminal, index into good or a rejected ack), in order
-        for topic, payload, _mid in batch:
-            terminal = terminal_of(topic)
-            try:
-                good.append(check_event(payload, terminal, self.secrets.get(terminal or "")))
-                texts.append(payload.decode("utf-8"))
-                answers.append((good[-1].terminal, len(good) - 1))
-            except EnvelopeError as err:
-                refused.append(Rejection(terminal or "?", err.event_id, err.reason))
-                if terminal and err.event_id:
-                    answers.append((terminal, Ack(err.event_id, "rejected", clean_text(err.reason, 300))))
-                log.info("%s rejected an event from %s: %s", self.name, terminal or topic, err.reason)
-        stored = self._commit(good, refused, texts)
-        if stored is None:
+        items = [self._judge(topic, payload) for topic, payload, _mid in batch]
+        answers = self.keeper.keep(items)
+        if answers is None:
             return                           # stopping: nothing PUBACKed, the broker redelivers
         self.commits += 1
         if self.die_after_commit is not None and self.commits >= self.die_after_commit:
             log.error("%s: die_after_commit=%d reached, exiting before acking", self.name, self.die_after_commit)
             os._exit(137)
-        self._report(stored, len(refused))
+        self._report([a for i, a in zip(items, answers) if a is not None and i.envelope is not None],
+                     sum(1 for i in items if i.envelope is None))
         per_terminal: dict[str, list[Ack]] = {}
-        for terminal, answer in answers:
-            per_terminal.setdefault(terminal, []).append(stored[answer] if isinstance(answer, int) else answer)
+        for item, answer in zip(items, answers):
+            if answer is not None:
+                per_terminal.setdefault(item.terminal, []).append(answer)
         for terminal, acks in per_terminal.items():
             client.publish(acks_topic(terminal), encode_acks(acks), qos=1)
         for _topic, _payload, mid in batch:
@@ -192,15 +209,3 @@ class IngestWorker:
             log.info("%s: %d stored, %d duplicate, %d rejected in %d batches over the last %.0f s", self.name,
                      tally["stored"], tally["duplicate"], tally["rejected"], tally["batches"], REPORT_EVERY_S)
             self._report_at = time.monotonic() + REPORT_EVERY_S
-
-    def _commit(self, good: list[Envelope], refused: list[Rejection], texts: list[str]) -> list[Ack] | None:
-        delay = 0.5
-        while True:
-            try:
-                return self.store.store_batch(good, self.name, refused, texts)
-            except BackendError as err:
-                log.error("%s: batch of %d not stored, retrying in %.1f s: %s", self.name,
-                          len(good) + len(refused), delay, err)
-            if self._stop.wait(delay):
-                return None
-            delay = min(delay * 2, 10.0)

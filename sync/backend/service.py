@@ -9,7 +9,10 @@ import os
 import signal
 import sys
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from multiprocessing.connection import wait
 from typing import Any
 
@@ -21,6 +24,10 @@ from sync.schema import config_topic
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
 STOP_TIMEOUT_S = 15.0
+WATCH_S = 0.5              # how often the service looks for a worker to restart (a death wakes it at once)
+RESTART_FIRST_S = 1.0      # a dead worker is restarted after this long...
+RESTART_MAX_S = 60.0       # ...doubling while it keeps dying young, up to this
+HEALTHY_AFTER_S = 60.0     # a worker that ran this long before dying starts again from RESTART_FIRST_S
 PUBLISH_TIMEOUT_S = 15.0
 
 
@@ -46,12 +53,14 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _worker_main(settings: BrokerSettings, store_url: str, secrets: dict[str, bytes], name: str,
-                 die_after_commit: int | None, parent: int, ready: Flag | None = None) -> None:
+                 die_after_commit: int | None, parent: int, ready: Flag | None = None,
+                 clock_window: timedelta | None = None) -> None:
     """Entry point of a worker process: run one IngestWorker until SIGTERM/SIGINT."""
     _die_with_parent(parent)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format=f"%(asctime)s {name} %(levelname)s %(name)s: %(message)s")
-    worker = IngestWorker(settings, store_url, secrets, name, die_after_commit=die_after_commit, ready=ready)
+    worker = IngestWorker(settings, store_url, secrets, name, die_after_commit=die_after_commit, ready=ready,
+                          clock_window=clock_window)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: worker.stop())
     try:
@@ -62,11 +71,13 @@ def _worker_main(settings: BrokerSettings, store_url: str, secrets: dict[str, by
 
 
 def start_worker(settings: BrokerSettings, store_url: str, secrets: dict[str, bytes], name: str, *,
-                 die_after_commit: int | None = None, ready: Flag | None = None) -> multiprocessing.process.BaseProcess:
+                 die_after_commit: int | None = None, ready: Flag | None = None,
+                 clock_window: timedelta | None = None) -> multiprocessing.process.BaseProcess:
     """Start one ingest worker in its own (spawned) process that dies with this one; `ready` is set on SUBACK."""
     context = multiprocessing.get_context("spawn")
     process = context.Process(target=_worker_main, name=name, daemon=False,
-                              args=(settings, store_url, secrets, name, die_after_commit, os.getpid(), ready))
+                              args=(settings, store_url, secrets, name, die_after_commit, os.getpid(), ready,
+                                    clock_window))
     process.start()
     return process
 
@@ -76,19 +87,58 @@ def _exit_code(process: multiprocessing.process.BaseProcess) -> int:
     return 128 - code if code < 0 else code
 
 
+class _Slot:
+    """One worker position: its current process, when it started, and the wait before its next restart."""
+
+    def __init__(self, index: int, start: Callable[[int, bool], multiprocessing.process.BaseProcess]) -> None:
+        self.index, self._start = index, start
+        self.backoff = RESTART_FIRST_S
+        self.restart_at: float | None = None
+        self.process = self._spawn(first=True)
+
+    def _spawn(self, first: bool = False) -> multiprocessing.process.BaseProcess:
+        self.started = time.monotonic()
+        process = self._start(self.index, first)
+        log.info("worker %s started (pid %s)", process.name, process.pid)
+        return process
+
+    def ended(self) -> None:
+        """The process exited on its own: schedule its restart, later each time it dies young."""
+        if time.monotonic() - self.started >= HEALTHY_AFTER_S:
+            self.backoff = RESTART_FIRST_S
+        log.error("worker %s (pid %s) exited with status %d: restarting it in %.0f s", self.process.name,
+                  self.process.pid, _exit_code(self.process), self.backoff)
+        self.restart_at = time.monotonic() + self.backoff
+        self.backoff = min(self.backoff * 2, RESTART_MAX_S)
+
+    def restart_if_due(self) -> None:
+        """Start the replacement once its backoff has passed."""
+        if self.restart_at is not None and time.monotonic() >= self.restart_at:
+            self.restart_at = None
+            self.process = self._spawn()
+
+
 def run_cloud(settings: BrokerSettings, store_url: str, secrets: dict[str, bytes], workers: int = 1,
-              die_after_commit: int | None = None, forwarder: BrokerSettings | None = None) -> int:
-    """Run `workers` ingest processes until SIGTERM/SIGINT or until one exits; the exit code to return."""
+              die_after_commit: int | None = None, forwarder: BrokerSettings | None = None,
+              clock_window: timedelta | None = None) -> int:
+    """Run `workers` ingest processes until SIGTERM/SIGINT, restarting any that dies; the exit code to return.
+
+    `die_after_commit` (a fault for tests) applies to each worker's first process only, not to its replacements.
+    """
     if workers < 1:
         raise BackendError("workers must be at least 1")
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     store = EventStore(store_url)
     try:
         store.create()
     finally:
         store.close()
-    processes = [start_worker(worker_settings(settings, i), store_url, secrets,
-                              f"{settings.username}-{i}", die_after_commit=die_after_commit)
-                 for i in range(1, workers + 1)]
+
+    def start(index: int, first: bool) -> multiprocessing.process.BaseProcess:
+        return start_worker(worker_settings(settings, index), store_url, secrets, f"{settings.username}-{index}",
+                            die_after_commit=die_after_commit if first else None, clock_window=clock_window)
+
+    slots = [_Slot(i, start) for i in range(1, workers + 1)]
     asked = threading.Event()                                  # a signal asked us to stop
     forwarding = None
     if forwarder is not None:                                  # offline payments to the acquirer
@@ -97,9 +147,9 @@ def run_cloud(settings: BrokerSettings, store_url: str, secrets: dict[str, bytes
         threading.Thread(target=forwarding.run, name="forwarder", daemon=True).start()
 
     def signal_all(signum: int) -> None:
-        for process in processes:
-            if process.pid is not None and process.exitcode is None:
-                os.kill(process.pid, signum)
+        for slot in slots:
+            if slot.process.pid is not None and slot.process.exitcode is None:
+                os.kill(slot.process.pid, signum)
 
     def on_signal(signum: int, _frame: Any) -> None:
         asked.set()
@@ -107,26 +157,30 @@ def run_cloud(settings: BrokerSettings, store_url: str, secrets: dict[str, bytes
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        first = wait([p.sentinel for p in processes])          # until one ends: asked to, or crashed
-        ended = next(p for p in processes if p.sentinel in first)
-        ended.join()
-        if not asked.is_set():
-            log.error("worker %s exited with status %d: stopping the others", ended.name, _exit_code(ended))
-            signal_all(signal.SIGTERM)
-        for process in processes:
-            process.join(STOP_TIMEOUT_S)
-            if process.exitcode is None:
-                log.error("worker %s did not stop within %.0f s: killing it", process.name, STOP_TIMEOUT_S)
-                process.kill()
-                process.join()
+        while not asked.is_set():
+            running = [s for s in slots if s.restart_at is None]
+            wait([s.process.sentinel for s in running], timeout=WATCH_S)
+            for slot in running:
+                if slot.process.exitcode is not None and not asked.is_set():
+                    slot.ended()
+            for slot in slots:
+                if not asked.is_set():
+                    slot.restart_if_due()
+        for slot in slots:
+            slot.process.join(STOP_TIMEOUT_S)
+            if slot.process.exitcode is None:
+                log.error("worker %s did not stop within %.0f s: killing it", slot.process.name, STOP_TIMEOUT_S)
+                slot.process.kill()
+                slot.process.join()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if forwarding is not None:
             forwarding.stop()
-    if asked.is_set():
-        return max(_exit_code(p) for p in processes)           # 0 when every worker stopped cleanly
-    return _exit_code(ended) or 1                                # a worker ending on its own is a failure
+    # A worker ended by the signal we relayed (one still starting up has no handler yet) stopped as asked.
+    codes = [0 if s.process.exitcode in (-signal.SIGTERM, -signal.SIGINT) else _exit_code(s.process)
+             for s in slots if s.restart_at is None]
+    return max(codes, default=0)                                 # 0 when every worker stopped cleanly
 
 
 def cloud_stats(store_url: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ events = sa.Table(
     sa.Column("envelope", sa.Text, nullable=False),
     sa.Column("received_at", sa.Text, nullable=False),
     sa.Column("worker", sa.Text, nullable=False),
+    sa.Column("flags", sa.Text),                          # clock flags, a JSON list (e.g. ["clock_ahead"]), or NULL
     sa.Index("events_by_terminal", "terminal", "schema", "seq"),
 )
 ingest_counts = sa.Table(
@@ -35,6 +36,19 @@ rejections = sa.Table(
     sa.Column("event_id", sa.Text),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("at", sa.Text, nullable=False),
+)
+# Messages the store could not take and nobody could judge (an unexpected error): kept with the error and the payload
+# as received, PUBACKed so the broker stops redelivering them; the terminal, never answered, sends its event again.
+dead_letters = sa.Table(
+    "dead_letters", metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("terminal", sa.Text, nullable=False),
+    sa.Column("event_id", sa.Text),
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("attempts", sa.BigInteger, nullable=False),
+    sa.Column("at", sa.Text, nullable=False),
+    sa.Index("dead_letters_by_event", "event_id", "terminal", unique=True),   # a resent event: one row, counted
 )
 
 COLUMNS = [column.name for column in events.columns]
