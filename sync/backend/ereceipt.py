@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sync.backend.ereceipt_html import (invoice_form_html, invoice_status_html, message_page, page, receipt_html,
-                                        receipt_view)
+from sync.backend.ereceipt_html import (ReceiptView, invoice_form_html, invoice_status_html, message_page, page,
+                                        receipt_html, receipt_view)
 from sync.backend.ereceipt_store import InvoiceForm, ReceiptStore, StoredSale, check_invoice_form
 from sync.backend.http_limits import DEADLINE_S, MAX_CONNECTIONS, LimitedHandler, LimitedServer
 from sync.backend.store import BackendError
@@ -89,24 +89,26 @@ class ReceiptHandler(LimitedHandler):
 
     def _show(self) -> None:
         sale = self._sale()
-        if sale is None:
+        view = self._view(sale)
+        if sale is None or view is None:
             self._send(404, NOT_FOUND)
-        elif self.server.receipts.invoice_requested(sale.sale_id):
-            self._send(200, self._page(sale, status="An e-invoice has been requested for this sale."))
+        elif self.server.receipts.invoice_requested(sale.terminal, sale.sale_id):
+            self._send(200, self._page(sale, view, status="An e-invoice has been requested for this sale."))
         else:
-            self._send(200, self._page(sale, form=InvoiceForm()))
+            self._send(200, self._page(sale, view, form=InvoiceForm()))
 
     def _request_invoice(self) -> None:
         body = self._read_body()
         if body is None:
             return
         sale = self._sale()
-        if sale is None:
+        view = self._view(sale)
+        if sale is None or view is None:
             self._send(404, NOT_FOUND)
             return
         receipts = self.server.receipts
-        if receipts.invoice_requested(sale.sale_id):
-            self._send(200, self._page(sale, status=ALREADY))
+        if receipts.invoice_requested(sale.terminal, sale.sale_id):
+            self._send(200, self._page(sale, view, status=ALREADY))
             return
         try:
             fields = parse_qs(body.decode("ascii"), keep_blank_values=True, errors="strict", max_num_fields=20)
@@ -115,11 +117,11 @@ class ReceiptHandler(LimitedHandler):
             return
         form = check_invoice_form(fields)
         if not form.valid:
-            self._send(400, self._page(sale, form=form))
+            self._send(400, self._page(sale, view, form=form))
         elif receipts.request_invoice(sale, form):
-            self._send(200, self._page(sale, status=f"E-invoice requested: it will be sent to {form.email}."))
+            self._send(200, self._page(sale, view, status=f"E-invoice requested: it will be sent to {form.email}."))
         else:
-            self._send(200, self._page(sale, status=ALREADY))
+            self._send(200, self._page(sale, view, status=ALREADY))
 
     def _sale(self) -> StoredSale | None:
         """The sale the URL names, if its `k` is right; None for any other URL (all answered the same 404)."""
@@ -133,8 +135,20 @@ class ReceiptHandler(LimitedHandler):
             return None
         return self.server.receipts.find(route.group(1), token[0])
 
-    def _page(self, sale: StoredSale, *, form: InvoiceForm | None = None, status: str = "") -> bytes:
-        view = receipt_view(sale.body, sale.terminal, sale.forwarded)
+    @staticmethod
+    def _view(sale: StoredSale | None) -> ReceiptView | None:
+        """What the page shows of the sale; None (answered as not found, and logged) for a body it cannot show."""
+        if sale is None:
+            return None
+        try:
+            return receipt_view(sale.body, sale.terminal, sale.forwarded)
+        except ValueError as err:
+            log.warning("e-receipt: sale %s of %s is stored but cannot be shown (answered 404): %s",
+                        sale.sale_id, sale.terminal, err)
+            return None
+
+    def _page(self, sale: StoredSale, view: ReceiptView, *, form: InvoiceForm | None = None,
+              status: str = "") -> bytes:
         action = f"/r/{sale.sale_id}?k={sale.token}"
         invoice = invoice_form_html(action, form) if form is not None else invoice_status_html(status)
         return page(f"Receipt · {view.shop_name or view.terminal}", receipt_html(view) + invoice)

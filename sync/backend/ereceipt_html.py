@@ -9,13 +9,14 @@ from html import escape
 from typing import Any
 
 from sync.backend.ereceipt_store import InvoiceForm
-from sync.backend.forward_rows import ForwardStatus
+from sync.backend.forward_rows import MAX_MINOR, ForwardStatus
 from terminal.money import Money
 from terminal.paycodes import mask
 from terminal.receipts import METHOD_NAMES
 from terminal.textwidth import strip_control
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+MAX_QUANTITY = 1_000_000          # of one line: a body with more is not shown as a receipt
 DECLINED = (ForwardStatus.DECLINED, ForwardStatus.CLOSED)    # charged after the sale, and not paid
 FIELDS = (("buyer_name", "Buyer name", "text", "organization"), ("tax_id", "Tax ID", "text", "off"),
           ("email", "Email", "email", "email"))
@@ -65,10 +66,11 @@ def receipt_view(body: Mapping[str, Any], terminal: str, forwarded: str | None =
         currency = str(body["currency"])
 
         def money(value: Any) -> Money:
-            return Money(_int(value), currency)
+            return Money(_int(value, MAX_MINOR), currency)
 
-        lines = tuple(LineView(_text(ln["name"]), _int(ln["quantity"]), money(ln["unit_price"]),
-                               money(_int(ln["unit_price"]) * _int(ln["quantity"]))) for ln in body["lines"])
+        lines = tuple(LineView(_text(ln["name"]), _int(ln["quantity"], MAX_QUANTITY), money(ln["unit_price"]),
+                               money(_int(ln["unit_price"], MAX_MINOR) * _int(ln["quantity"], MAX_QUANTITY)))
+                      for ln in body["lines"])
         payments = tuple(PaymentView(METHOD_NAMES.get(str(p["method"]), _text(p["method"])),
                                      _masked(str(p.get("reference") or "")), money(p["amount"]),
                                      p.get("status") == "offline" and forwarded in (None, ForwardStatus.SET_ASIDE),
@@ -79,13 +81,16 @@ def receipt_view(body: Mapping[str, Any], terminal: str, forwarded: str | None =
                            _text(shop.get("address", "")), _when(body.get("closed_at")), lines,
                            money(body["subtotal"]), money(body["discount"]), money(body["tax"]),
                            money(body["total"]), payments)
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as err:
         raise ValueError(f"not a payment/1 body ({type(err).__name__}: {err})") from err
 
 
-def _int(value: Any) -> int:
+def _int(value: Any, most: int) -> int:
+    """A whole number from 0 to `most` (amounts in minor units, quantities); anything else is a ValueError."""
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError(f"{value!r} is not an integer")
+        raise ValueError(f"{str(value)[:40]} is not an integer")
+    if not 0 <= value <= most:
+        raise ValueError(f"{str(value)[:40]} is not between 0 and {most}")
     return value
 
 
@@ -106,7 +111,7 @@ def _masked(reference: str) -> str:
 def _when(closed_at: Any) -> str:
     try:
         moment = datetime.fromisoformat(str(closed_at)).astimezone(timezone.utc)
-    except ValueError:
+    except (ValueError, OverflowError):         # not a time, or one astimezone() cannot move (year 1, 9999)
         return ""
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 

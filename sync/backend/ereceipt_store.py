@@ -26,7 +26,8 @@ SALE_KEY = {"sqlite": "CASE WHEN json_valid(body) THEN json_extract(body, '$.sal
             "postgresql": "substring(body, '\"sale_id\":\"([0-9A-Za-z_-]{1,64})\"')"}
 PAYMENTS = "schema = 'payment/1'"       # a literal, so both databases match the partial index
 LOCK_ID = 7012104                        # the store's DDL advisory lock (EventStore.create)
-MAX_CANDIDATES = 10                      # payment/1 events claiming one sale id that are tried
+MAX_TERMINALS = 1000                     # terminals claiming one sale id whose secrets are tried
+MAX_CANDIDATES = 10                      # one terminal's payment/1 events of one sale id that are read
 TAX_ID = re.compile(r"[0-9A-Z]{15,20}")
 ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -101,6 +102,7 @@ class ReceiptStore:
                 conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({LOCK_ID})"))
             conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS events_by_sale ON events (({SALE_KEY[self.dialect]}))"
                                  f" WHERE {PAYMENTS}")
+            _scope_invoice_requests(conn)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -108,28 +110,38 @@ class ReceiptStore:
 
     def find(self, sale_id: str, token: str) -> StoredSale | None:
         """The sale if `token` is its receipt token under the secret of the terminal that sent it, else None."""
-        # Every candidate is tried: another terminal storing an event with the same sale id cannot hide the sale.
-        query = (sa.select(events.c.terminal, events.c.body, forwards.c.status.label("forwarded"))
-                 .select_from(events.outerjoin(forwards, forwards.c.event_id == events.c.id))
-                 .where(sa.literal_column(PAYMENTS), self._key == sa.bindparam("sale_id", sale_id, sa.Text))
+        # Sale ids are scoped by terminal: the token names the terminal (its secret signed it), and only that
+        # terminal's events are read, so no other terminal's copies of the id can hide or stand in for the sale.
+        terminals = (sa.select(events.c.terminal).where(sa.literal_column(PAYMENTS), self._sale_is(sale_id))
+                     .group_by(events.c.terminal).limit(MAX_TERMINALS))
+        with self._begin(readonly=True) as conn:
+            claimed: list[str] = [str(t) for t in conn.scalars(terminals)]
+        given = token.encode("utf-8", "replace")
+        terminal: str | None = None
+        for candidate in claimed or [""]:          # an unknown sale costs one HMAC as well
+            secret = self.secrets.get(candidate)
+            expected = receipt_token(secret or bytes(32), sale_id).encode()
+            if hmac.compare_digest(expected, given) and secret and terminal is None:
+                terminal = candidate
+        if terminal is None:
+            return None
+        query = (sa.select(events.c.body, forwards.c.status.label("forwarded"))
+                 .select_from(events.outerjoin(forwards, sa.and_(forwards.c.event_id == events.c.id,
+                                                                 forwards.c.terminal == events.c.terminal)))
+                 .where(sa.literal_column(PAYMENTS), self._sale_is(sale_id), events.c.terminal == terminal)
                  .order_by(events.c.received_at, events.c.id).limit(MAX_CANDIDATES))
         with self._begin(readonly=True) as conn:
             rows: list[Any] = list(conn.execute(query))
-        given = token.encode("utf-8", "replace")
-        found: StoredSale | None = None
-        for row in rows or [None]:          # an unknown sale costs one HMAC as well
-            secret = self.secrets.get(row.terminal) if row is not None else None
-            expected = receipt_token(secret or bytes(32), sale_id).encode()
-            if hmac.compare_digest(expected, given) and row is not None and secret and found is None:
-                body = json.loads(row.body)
-                if isinstance(body, dict) and body.get("sale_id") == sale_id:
-                    found = StoredSale(sale_id, row.terminal, token, body,
-                                       None if row.forwarded is None else str(row.forwarded))
-        return found
+        for row in rows:                   # the index may hold a nested "sale_id": the body says which is right
+            body = json.loads(row.body)
+            if isinstance(body, dict) and body.get("sale_id") == sale_id:
+                return StoredSale(sale_id, terminal, token, body, None if row.forwarded is None else str(row.forwarded))
+        return None
 
-    def invoice_requested(self, sale_id: str) -> bool:
-        """True once an e-invoice request is stored for the sale."""
-        query = sa.select(invoice_requests.c.sale_id).where(invoice_requests.c.sale_id == sale_id)
+    def invoice_requested(self, terminal: str, sale_id: str) -> bool:
+        """True once an e-invoice request is stored for the terminal's sale."""
+        query = sa.select(invoice_requests.c.sale_id).where(invoice_requests.c.terminal == terminal,
+                                                            invoice_requests.c.sale_id == sale_id)
         with self._begin(readonly=True) as conn:
             return conn.execute(query).first() is not None
 
@@ -141,9 +153,12 @@ class ReceiptStore:
         stmt = (insert(invoice_requests).values(
             sale_id=sale.sale_id, terminal=sale.terminal, buyer_name=form.buyer_name, tax_id=form.tax_id,
             email=form.email, requested_at=rfc3339(datetime.now(timezone.utc)))
-            .on_conflict_do_nothing(index_elements=["sale_id"]).returning(invoice_requests.c.sale_id))
+            .on_conflict_do_nothing(index_elements=["terminal", "sale_id"]).returning(invoice_requests.c.sale_id))
         with self._begin() as conn:
             return conn.execute(stmt).first() is not None
+
+    def _sale_is(self, sale_id: str) -> sa.ColumnElement[bool]:
+        return self._key == sa.bindparam("sale_id", sale_id, sa.Text)
 
     @contextmanager
     def _begin(self, readonly: bool = False) -> Iterator[sa.Connection]:
@@ -156,3 +171,17 @@ class ReceiptStore:
         except SQLAlchemyError as err:
             detail = str(getattr(err, "orig", None) or err).strip().splitlines()
             raise BackendError(f"e-receipt store {self.url}: {detail[0] if detail else type(err).__name__}") from err
+
+
+def _scope_invoice_requests(conn: sa.Connection) -> None:
+    """A store made before sale ids were scoped by terminal keeps its requests under (terminal, sale_id)."""
+    if sa.inspect(conn).get_pk_constraint("invoice_requests").get("constrained_columns") != ["sale_id"]:
+        return
+    conn.exec_driver_sql("ALTER TABLE invoice_requests RENAME TO invoice_requests_by_sale")
+    if conn.dialect.name == "postgresql":       # index names are per schema: free the primary key's name
+        conn.exec_driver_sql("ALTER INDEX invoice_requests_pkey RENAME TO invoice_requests_by_sale_pkey")
+    invoice_requests.create(conn)
+    names = [c.name for c in invoice_requests.columns]
+    old = sa.table("invoice_requests_by_sale", *(sa.column(n) for n in names))
+    conn.execute(invoice_requests.insert().from_select(names, sa.select(*old.c)))
+    conn.exec_driver_sql("DROP TABLE invoice_requests_by_sale")

@@ -81,11 +81,12 @@ pending_forwards = sa.Table(
     "pending_forwards", metadata,
     sa.Column("event_id", sa.Text, primary_key=True),
 )
-# E-invoice requests made on the e-receipt page: one per sale (the primary key turns a second one into a no-op).
+# E-invoice requests made on the e-receipt page: one per sale of a terminal (the primary key turns a second one
+# into a no-op; sale ids are the terminals' own, so another terminal reusing one cannot block the real sale's).
 invoice_requests = sa.Table(
     "invoice_requests", metadata,
+    sa.Column("terminal", sa.Text, primary_key=True),
     sa.Column("sale_id", sa.Text, primary_key=True),
-    sa.Column("terminal", sa.Text, nullable=False),
     sa.Column("buyer_name", sa.Text, nullable=False),
     sa.Column("tax_id", sa.Text, nullable=False),
     sa.Column("email", sa.Text, nullable=False),

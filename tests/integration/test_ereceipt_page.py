@@ -2,7 +2,6 @@
 stores them, served over real HTTP (urllib, a headless Chromium, and `edgepos cloud web` as a process)."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -29,6 +28,7 @@ from sync.backend.ingest import check_event
 from sync.backend.store import EventStore
 from sync.backend.tables import invoice_requests
 from sync.provision import Deployment
+from sync.schema import Envelope
 from terminal.bootstrap import Terminal, load_secret
 from terminal.events import make_envelope
 from terminal.money import Money
@@ -226,7 +226,8 @@ def test_the_sale_index_never_makes_ingest_fail(store_url: str) -> None:
            {"sale_id": "x" * 200}, {"total": float("inf")}, {"sale_id": "ok", "nested": {"sale_id": "no"}}]
     raw = [make_envelope("payment/1", body, "T-0001", seq, "2026-11-22T08:30:00Z", b"k" * 32)
            for seq, body in enumerate(odd, 1)]
-    envelopes = [check_event(json.dumps(r).encode(), "T-0001", b"k" * 32) for r in raw]
+    # Built directly: ingest now refuses some of these bodies, but a store may hold them from before it did.
+    envelopes = [Envelope("payment/1", r["id"], "T-0001", r["seq"], r["created_at"], r["body"], r) for r in raw]
     try:
         assert {a.status for a in receipts.store.store_batch(envelopes, "w1")} == {"stored"}
         assert receipts.find("no", receipt_token(b"k" * 32, "no")) is None

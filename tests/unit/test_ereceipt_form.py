@@ -187,3 +187,31 @@ def test_an_offline_payment_reads_as_the_backend_charged_it(tmp_path: Path, outc
         assert shown in html and hidden not in html
     finally:
         receipts.close()
+
+
+def test_a_store_keyed_by_sale_id_alone_is_rekeyed_by_terminal_keeping_its_requests(tmp_path: Path) -> None:
+    from sync.backend.tables import invoice_requests
+    url = stored(tmp_path, BODY)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:          # the table as it was before sale ids were scoped by terminal
+        conn.exec_driver_sql("DROP TABLE invoice_requests")
+        conn.exec_driver_sql("CREATE TABLE invoice_requests (sale_id TEXT PRIMARY KEY, terminal TEXT NOT NULL, "
+                             "buyer_name TEXT NOT NULL, tax_id TEXT NOT NULL, email TEXT NOT NULL, "
+                             "requested_at TEXT NOT NULL)")
+        conn.exec_driver_sql("INSERT INTO invoice_requests VALUES ('s-1', 'T-0002', 'Lan', '91310000MA1FL8XQ3B', "
+                             "'a@b.example', '2026-11-22T09:00:00Z')")
+    engine.dispose()
+    receipts = ReceiptStore(url, {"T-0001": SECRET})
+    receipts.prepare()
+    receipts.prepare()
+    try:
+        assert receipts.invoice_requested("T-0002", "s-1") and not receipts.invoice_requested("T-0001", "s-1")
+        found = receipts.find(BODY["sale_id"], receipt_token(SECRET, BODY["sale_id"]))
+        assert found is not None and receipts.request_invoice(found, form())
+        assert not receipts.request_invoice(found, form())
+        with receipts.store.engine.connect() as conn:
+            assert sa.inspect(conn).get_pk_constraint("invoice_requests")["constrained_columns"] == [
+                "terminal", "sale_id"]
+            assert len(conn.execute(sa.select(invoice_requests)).all()) == 2
+    finally:
+        receipts.close()
