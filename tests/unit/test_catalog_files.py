@@ -166,3 +166,9 @@ def test_an_unclosed_quote_is_named_with_its_row_and_line(tmp_path: Path) -> Non
         load_catalog(path, "CNY")
     message = str(info.value)
     assert message.startswith(f"{path} row 3 (line 3): ") and "double quote" in message, message
+
+
+def test_excel_unicode_text_is_utf16_with_tabs_and_loads(tmp_path: Path) -> None:
+    rows = [row.replace(",", "\t") for row in ROWS]
+    data = codecs.BOM_UTF16_LE + ("\r\n".join([HEADER.replace(",", "\t"), *rows]) + "\r\n").encode("utf-16-le")
+    assert names(write_bytes(tmp_path, data, "catalog.txt")) == NAMES
