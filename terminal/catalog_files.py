@@ -67,8 +67,10 @@ def decode(path: Path, raw: bytes) -> str:
 
 
 def csv_records(path: Path, text: str, fields: tuple[str, ...]) -> Iterator[Record]:
-    """The data rows of a CSV text, by the csv module (quoted commas and newlines kept; blank rows skipped)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # strict: an unclosed quote is an error
+    """The data rows of a CSV (or tab-separated) text, by the csv module; quoted newlines kept, blank rows skipped."""
+    first = text.partition("\n")[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","  # Excel's "Unicode Text" is tab-separated
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)  # strict: unclosed quotes
     header = [name.strip() for name in next(reader, [])]
     missing = [f for f in fields if f not in header]
     if missing:
