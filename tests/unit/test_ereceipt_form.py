@@ -215,3 +215,19 @@ def test_a_store_keyed_by_sale_id_alone_is_rekeyed_by_terminal_keeping_its_reque
             assert len(conn.execute(sa.select(invoice_requests)).all()) == 2
     finally:
         receipts.close()
+
+
+def test_a_stored_body_python_cannot_parse_is_not_found_and_logged(tmp_path: Path,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    from sync.backend.tables import events
+    url = stored(tmp_path, BODY)
+    receipts = ReceiptStore(url, {"T-0001": SECRET})
+    receipts.prepare()
+    try:
+        with receipts.store.engine.begin() as conn:     # as a backend that did not check bodies may have stored it
+            conn.execute(events.update().values(body=sa.func.replace(events.c.body, '"total":4500',
+                                                                     '"total":' + "9" * 5000)))
+        assert receipts.find(BODY["sale_id"], receipt_token(SECRET, BODY["sale_id"])) is None
+        assert f"sale {BODY['sale_id']} of T-0001 is not readable JSON" in caplog.text
+    finally:
+        receipts.close()
