@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,6 +20,8 @@ from sync.backend.store import BackendError, EventStore
 from sync.backend.tables import events, forwards, invoice_requests
 from terminal.events import rfc3339
 from terminal.receipts import receipt_token
+
+log = logging.getLogger(__name__)
 
 # The sale id of a payment/1 event, as indexed. Neither expression raises on any stored body (json_extract would on
 # NaN, a jsonb cast on \u0000), so the index can never make an ingest insert fail; found rows are checked again.
@@ -133,7 +136,12 @@ class ReceiptStore:
         with self._begin(readonly=True) as conn:
             rows: list[Any] = list(conn.execute(query))
         for row in rows:                   # the index may hold a nested "sale_id": the body says which is right
-            body = json.loads(row.body)
+            try:
+                body = json.loads(row.body)
+            except (ValueError, RecursionError) as err:      # stored before bodies were checked
+                log.warning("e-receipt: a stored body of sale %s of %s is not readable JSON (%s)", sale_id,
+                            terminal, str(err)[:200])
+                continue
             if isinstance(body, dict) and body.get("sale_id") == sale_id:
                 return StoredSale(sale_id, terminal, token, body, None if row.forwarded is None else str(row.forwarded))
         return None

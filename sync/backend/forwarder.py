@@ -57,14 +57,14 @@ class Forwarder:
                     if not created:
                         self.store.create()
                         created = True
-                    rows = self._pending()
+                    for row in self._pending():
+                        if self._stop.is_set():
+                            break
+                        self._forward_one(row)
                 except (BackendError, SQLAlchemyError) as err:
                     log.error("forwarder: cannot read the pending offline payments (%s); trying again", err)
-                    continue
-                for row in rows:
-                    if self._stop.is_set():
-                        break
-                    self._forward_one(row)
+                except Exception:  # noqa: BLE001 - the loop outlives anything one pass meets
+                    log.exception("forwarder: this pass failed; trying again in %.1f s", self.poll_s)
         finally:
             self.client.loop_stop()
             self.client.disconnect()
