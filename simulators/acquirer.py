@@ -173,7 +173,8 @@ def main(argv: list[str] | None = None, settings: BrokerSettings | None = None) 
     """Run the simulator until SIGTERM/Ctrl-C."""
     parser = argparse.ArgumentParser(prog="edgepos sim acquirer", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--deploy", required=settings is None, help="deployment directory (edgepos cloud init)")
+    parser.add_argument("--deploy", required=settings is None,
+                        help="the deployment directory `cloud init` printed, or the --data-dir it was given")
     parser.add_argument("--script", default="approve", help="the default script")
     parser.add_argument("--by-amount", action="append", default=[], help="AMOUNT=SCRIPT, e.g. 13.00=decline")
     args = parser.parse_args(argv)

@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
-from sync.schema import ROOT
+from sync.schema import ALL_EVENTS, ROOT
 from terminal.errors import ConfigError
+
+INSTALL_HINT = "install the broker with `sudo apt-get install mosquitto` (Debian/Ubuntu)"
+# A share name is one topic level without wildcards; cloud init makes it a random secret (see shared_events_topic).
+SHARE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 BACKEND_USER = "edgepos-backend"
 # With use_username_as_clientid, two clients of one user take each other's session over: each ingest
@@ -34,6 +39,19 @@ TERMINAL_WRITE = (f"{ROOT}/%u/events", f"{ROOT}/%u/status", f"{ROOT}/%u/rpc/#")
 TERMINAL_READ = (f"{ROOT}/%u/acks", f"{ROOT}/%u/config", f"{ROOT}/%u/rpc/+/reply")
 
 
+def shared_events_topic(group: str) -> str:
+    """The ingest workers' shared subscription to every terminal's events, in share group `group`.
+
+    Mosquitto 2.0 grants any client's SUBSCRIBE to `$share/<group>/...` and checks "read" only on delivery, so
+    a terminal that joined the backend's group would take a round-robin share of every terminal's events and
+    drop them (its read check fails): those events wait for a resend. The group name is therefore a random
+    secret of the deployment, kept with the backend's credentials and never given to a terminal.
+    """
+    if not SHARE_NAME.fullmatch(group):
+        raise ConfigError(f"shared subscription group {group!r} must be 1 to 64 letters, digits, '_' or '-'")
+    return f"$share/{group}/{ALL_EVENTS}"
+
+
 def acl_text(backend_user: str = BACKEND_USER) -> str:
     """The ACL file: the backend's user rules, then pattern rules confining each terminal to its own id."""
     lines = ["# edgepos broker ACL, written by sync.provision. Anything not granted here is denied.",
@@ -48,8 +66,8 @@ def acl_text(backend_user: str = BACKEND_USER) -> str:
     return "\n".join(lines) + "\n"
 
 
-def mosquitto_conf_text(directory: Path, host: str, port: int, run_as: str) -> str:
-    """mosquitto.conf for one TLS listener with the deployment's password file, ACL and certificates."""
+def mosquitto_conf_text(directory: Path, bind: str, port: int, run_as: str) -> str:
+    """mosquitto.conf for one TLS listener on `bind` (a local address, 0.0.0.0 for all) with the deployment's files."""
     d = directory.resolve()
     return f"""# edgepos broker, written by sync.provision. Start with: mosquitto -c {d / "mosquitto.conf"}
 per_listener_settings false
@@ -81,7 +99,7 @@ connection_messages true
 
 # Listener options go below their `listener` line: above it, Mosquitto would open a default
 # plain-text listener on port 1883 for them.
-listener {port} {host}
+listener {port} {bind}
 use_username_as_clientid true
 cafile {d / "ca.crt"}
 certfile {d / "server.crt"}
@@ -95,7 +113,7 @@ def find_mosquitto_passwd() -> str:
     found = shutil.which("mosquitto_passwd") or next(
         (p for p in ("/usr/bin/mosquitto_passwd", "/usr/local/bin/mosquitto_passwd") if os.access(p, os.X_OK)), None)
     if found is None:
-        raise ConfigError("mosquitto_passwd not found: install the broker with `apt-get install mosquitto`")
+        raise ConfigError(f"mosquitto_passwd not found (on PATH or in /usr/bin, /usr/local/bin): {INSTALL_HINT}")
     return found
 
 

@@ -12,6 +12,9 @@ from types import TracebackType
 
 START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 5.0
+ALL_ADDRESSES = "0.0.0.0"
+INSTALL_HINT = "install it with `sudo apt-get install mosquitto` (Debian/Ubuntu)"
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
 def free_port() -> int:
@@ -25,6 +28,39 @@ def find_mosquitto() -> str | None:
     """The mosquitto executable on PATH (or in the sbin directories a non-root PATH lacks), else None."""
     return shutil.which("mosquitto") or next(
         (p for p in ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto") if os.access(p, os.X_OK)), None)
+
+
+def is_local_address(host: str) -> bool:
+    """True when a socket can be bound to `host` here: an address (or a name resolving to one) of this machine."""
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return False
+    for family, kind, proto, _name, address in infos:
+        try:
+            with socket.socket(family, kind, proto) as sock:
+                sock.bind((address[0], 0))
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def not_local_advice(bind: str, conf: Path) -> str:
+    """What to do when the broker is configured to listen on an address this machine does not have."""
+    return (f"{bind} is not an address of this machine, so Mosquitto cannot listen on it (\"Cannot assign "
+            f"requested address\"). --host is the name terminals connect to; the broker listens on --bind "
+            f"(default: the host when it is local, else {ALL_ADDRESSES} = every address). Make the deployment "
+            f"again with `edgepos --data-dir DIR cloud init ... --host {bind} --bind {ALL_ADDRESSES} --force` (new "
+            f"terminal passwords) or change the `listener` line of {conf} to one of this machine's addresses")
+
+
+def mosquitto_or_advice() -> str:
+    """The mosquitto executable's path, or RuntimeError saying how to install it."""
+    exe = find_mosquitto()
+    if exe is None:
+        raise RuntimeError(f"mosquitto not found (on PATH or in /usr/sbin, /usr/local/sbin): {INSTALL_HINT}")
+    return exe
 
 
 def _accepts(host: str, port: int) -> bool:
@@ -63,9 +99,7 @@ class MosquittoBroker:
         """Spawn the broker and wait until its port accepts TCP connections; raise with the log tail otherwise."""
         if self.running:
             raise RuntimeError(f"mosquitto is already running (pid {self.pid})")
-        exe = find_mosquitto()
-        if exe is None:
-            raise RuntimeError("mosquitto not found: apt-get install mosquitto")
+        exe = mosquitto_or_advice()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
             self._process = subprocess.Popen([exe, "-c", str(self.conf_path)], stdin=subprocess.DEVNULL,
@@ -75,7 +109,11 @@ class MosquittoBroker:
             code = self._process.poll()
             if code is not None:
                 self._process = None
-                raise RuntimeError(f"mosquitto exited with status {code} at start; log:\n{self.log_tail()}")
+                tail = self.log_tail()
+                advice = ("\nThe listener address is not one of this machine's: --host is what terminals connect "
+                          "to, --bind what the broker listens on (see `edgepos cloud init --help`)."
+                          if "Cannot assign requested address" in tail else "")
+                raise RuntimeError(f"mosquitto exited with status {code} at start; log:\n{tail}{advice}")
             if time.monotonic() > deadline:
                 self.kill()
                 raise RuntimeError(f"mosquitto did not listen on {self.host}:{self.port} within "

@@ -6,7 +6,6 @@ import json
 import logging
 import signal
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +25,16 @@ def add_cloud_parser(sub: Any) -> None:
     """The `cloud` subcommands: the reference backend and its deployment."""
     cloud = sub.add_parser("cloud", help="the reference cloud backend: init, run, stats, push-config, web")
     cloud.add_argument("--deploy", type=Path, default=None,
-                       help="deployment directory (default DATA_DIR/cloud/deploy)")
-    cloud.add_argument("--db", default=None, help="SQLAlchemy URL (default sqlite:///DATA_DIR/cloud/events.db)")
+                       help="deployment directory (default DATA_DIR/deploy)")
+    cloud.add_argument("--db", default=None, help="SQLAlchemy URL (default sqlite:///DATA_DIR/events.db)")
     actions = cloud.add_subparsers(dest="cloud_command", metavar="ACTION")
     init = actions.add_parser("init", help="make certificates, passwords, ACL and mosquitto.conf for terminals")
     init.add_argument("--terminal", action="append", required=True, help="a terminal id (repeat for each)")
-    init.add_argument("--host", default="127.0.0.1", help="the address the broker listens on")
+    init.add_argument("--host", default="127.0.0.1",
+                      help="the name or address terminals connect to (in their URL and the certificate)")
+    init.add_argument("--bind", default=None,
+                      help="the local address the broker listens on (default: --host if it is an address of "
+                           "this machine, else 0.0.0.0 = every address)")
     init.add_argument("--port", type=int, default=8883, help="the broker's TLS port")
     init.add_argument("--extra-host", action="append", default=[], help="another name in the server certificate")
     init.add_argument("--force", action="store_true", help="replace an existing deployment (new passwords)")
@@ -42,7 +45,9 @@ def add_cloud_parser(sub: Any) -> None:
     actions.add_parser("stats", help="events stored per terminal and schema")
     push = actions.add_parser("push-config", help="publish retained settings to a terminal")
     push.add_argument("terminal", help="terminal id")
-    push.add_argument("file", type=Path, help="a TOML or JSON file of settings")
+    push.add_argument("file", type=Path, help="a TOML or JSON file of settings (with `version`, a whole number)")
+    push.add_argument("--currency", default=None,
+                      help="the terminal's currency (e.g. CNY, JPY): amounts are checked for its decimals")
     actions.add_parser("broker", help="run Mosquitto with the deployment's config")
     web = actions.add_parser("web", help="serve the e-receipt pages (/r/SALE?k=TOKEN) from the event store")
     web.add_argument("--host", default="127.0.0.1", help="the address to listen on")
@@ -77,43 +82,21 @@ def cmd_sync(args: argparse.Namespace, data_dir: Path, load: Any) -> int:
     return 0
 
 
-def _cloud_paths(args: argparse.Namespace, data_dir: Path) -> tuple[Path, str]:
-    deploy = args.deploy or data_dir / "cloud" / "deploy"
-    db = args.db or f"sqlite:///{(data_dir / 'cloud' / 'events.db').resolve()}"
-    if db.startswith("sqlite:///"):
-        Path(db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return deploy, db
-
-
-def _read_settings_file(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-        data: Any = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (OSError, ValueError) as err:
-        raise ConfigError(f"{path}: cannot read settings: {err}") from err
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: settings must be a table/object")
-    return data
-
-
 def cmd_cloud(args: argparse.Namespace, data_dir: Path) -> int:
     """The backend's actions; without one, run the ingest workers."""
+    from sync.cloud_setup import (check_settings, cloud_paths, command_prefix, exec_broker, init_report,
+                                  read_settings_file)
     from sync.provision import init_deployment, load_deployment
-    deploy, db = _cloud_paths(args, data_dir)
+    deploy, db = cloud_paths(data_dir, args.deploy, args.db)
     action = args.cloud_command or "run"
     if action == "init":
         dep = init_deployment(deploy, args.terminal, host=args.host, port=args.port, extra_hosts=args.extra_host,
-                              force=args.force)
-        print(f"edgepos cloud: deployment written to {dep.directory}")
-        print(f"  broker:   mosquitto -c {dep.conf_path}   (or: edgepos cloud broker)")
-        for tid in dep.terminals:
-            print(f"  terminal {tid}: copy {dep.directory / 'terminals' / tid / 'terminal.key'} to its DATA_DIR/keys/"
-                  f" and paste {dep.directory / 'terminals' / tid / 'broker.toml'} into its config")
+                              force=args.force, bind=args.bind)
+        print("\n".join(init_report(dep, command_prefix(data_dir, args.deploy))))
         return 0
     dep = load_deployment(deploy)
     if action == "broker":
-        import os
-        os.execvp("mosquitto", ["mosquitto", "-c", str(dep.conf_path)])
+        exec_broker(dep)
     if action == "stats":
         from sync.backend.service import cloud_stats
         print(json.dumps(cloud_stats(db), ensure_ascii=False, indent=2))
@@ -122,7 +105,9 @@ def cmd_cloud(args: argparse.Namespace, data_dir: Path) -> int:
         from sync.backend.service import push_config
         if args.terminal not in dep.terminals:
             raise ConfigError(f"terminal {args.terminal!r} is not in the deployment {deploy}")
-        push_config(dep.backend_settings(), args.terminal, _read_settings_file(args.file))
+        document = read_settings_file(args.file)
+        check_settings(args.file, document, args.currency)
+        push_config(dep.backend_settings(), args.terminal, document)
         print(f"edgepos cloud: settings from {args.file} pushed to {args.terminal} (retained)")
         return 0
     if action == "web":

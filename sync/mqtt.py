@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
@@ -10,18 +10,29 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.properties import Properties
 from paho.mqtt.packettypes import PacketTypes
 
+from sync.broker_files import shared_events_topic
+from sync.schema import SHARED_GROUP
 from terminal.errors import ConfigError
 
 
 @dataclass(frozen=True)
 class BrokerSettings:
-    """Where and as whom to connect; `ca_file` set means TLS verified against that CA."""
+    """Where and as whom to connect; `ca_file` set means TLS verified against that CA.
+
+    `shared_group` is the cloud side's secret share name (the deployment's); terminals never need it.
+    """
 
     host: str
     port: int
     username: str
-    password: str
+    password: str = field(repr=False)
     ca_file: str = ""
+    shared_group: str = field(default=SHARED_GROUP, repr=False)
+
+    @property
+    def shared_events(self) -> str:
+        """The ingest workers' shared subscription to every terminal's events, in this deployment's group."""
+        return shared_events_topic(self.shared_group)
 
     @property
     def tls(self) -> bool:

@@ -7,100 +7,22 @@ import pwd
 import secrets
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sync.broker_files import (ACQUIRER_USER, BACKEND_USER, FORWARDER_USER, acl_text, backend_users,
+from sync.broker_files import (ACQUIRER_USER, BACKEND_USER, FORWARDER_USER, SHARE_NAME, acl_text, backend_users,
                                find_mosquitto_passwd, mosquitto_conf_text, write_passwd)
+from sync.broker_process import ALL_ADDRESSES, is_local_address
 from sync.certs import write_certificates
-from sync.mqtt import BrokerSettings
+from sync.deployment import Deployment, TerminalCredentials, write_private
 from sync.schema import TERMINAL_ID
 from terminal.errors import ConfigError
 
+__all__ = ["DEPLOYMENT_FILE", "Deployment", "TerminalCredentials", "init_deployment", "load_deployment",
+           "find_deployment"]
 DEPLOYMENT_FILE = "deployment.json"
 FORMAT_VERSION = 1
-
-
-@dataclass(frozen=True)
-class TerminalCredentials:
-    """What one terminal needs: its broker password and its HMAC signing secret."""
-
-    password: str = field(repr=False)
-    secret: bytes = field(repr=False)
-
-
-@dataclass(frozen=True)
-class Deployment:
-    """A provisioned deployment directory: broker address, CA, backend and terminal credentials."""
-
-    directory: Path
-    host: str
-    port: int
-    ca_file: Path
-    backend_username: str
-    backend_password: str = field(repr=False)
-    terminals: dict[str, TerminalCredentials] = field(hash=False)
-
-    @property
-    def conf_path(self) -> Path:
-        """The mosquitto.conf to start the broker with."""
-        return self.directory / "mosquitto.conf"
-
-    @property
-    def url(self) -> str:
-        """The broker URL terminals are given (`mqtts://host:port`)."""
-        return f"mqtts://{f'[{self.host}]' if ':' in self.host else self.host}:{self.port}"
-
-    def backend_settings(self) -> BrokerSettings:
-        """Broker settings for the cloud backend's user."""
-        return BrokerSettings(self.host, self.port, self.backend_username, self.backend_password, str(self.ca_file))
-
-    def acquirer_settings(self) -> BrokerSettings:
-        """Broker settings for the acquirer gateway (or its simulator): answers the terminals' rpc requests."""
-        return BrokerSettings(self.host, self.port, ACQUIRER_USER, self.backend_password, str(self.ca_file))
-
-    def forwarder_settings(self) -> BrokerSettings:
-        """Broker settings for the backend's forwarder of offline payments."""
-        return BrokerSettings(self.host, self.port, FORWARDER_USER, self.backend_password, str(self.ca_file))
-
-    def terminal_settings(self, tid: str) -> BrokerSettings:
-        """Broker settings for one terminal (its username is its id)."""
-        return BrokerSettings(self.host, self.port, tid, self._terminal(tid).password, str(self.ca_file))
-
-    def secrets(self) -> dict[str, bytes]:
-        """Every terminal's HMAC secret by terminal id (what the backend verifies MACs with)."""
-        return {tid: creds.secret for tid, creds in self.terminals.items()}
-
-    def install_terminal(self, tid: str, data_dir: Path) -> None:
-        """Write the terminal's secret to `data_dir/keys/terminal.key` (0600, keys dir 0700), where it loads it."""
-        keys = data_dir / "keys"
-        keys.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(keys, 0o700)
-        _write_private(keys / "terminal.key", self._terminal(tid).secret.hex())
-
-    def _terminal(self, tid: str) -> TerminalCredentials:
-        try:
-            return self.terminals[tid]
-        except KeyError:
-            raise ConfigError(f"terminal {tid!r} is not in the deployment at {self.directory}; "
-                              f"known: {', '.join(sorted(self.terminals)) or 'none'}") from None
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write a file readable by its owner only, replacing it atomically (never briefly world-readable)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+WILDCARDS = (ALL_ADDRESSES, "::")
 
 
 def _check_terminals(terminals: Sequence[str]) -> list[str]:
@@ -124,9 +46,24 @@ def _toml_str(value: str) -> str:
     return json.dumps(value)  # a JSON string with ASCII escapes is a valid TOML basic string
 
 
+def choose_bind(host: str, bind: str | None) -> str:
+    """Where the broker listens: `bind` if given (checked), else `host` when it is local, else every address."""
+    if bind is None:
+        return host if is_local_address(host) else ALL_ADDRESSES
+    if bind not in WILDCARDS and not is_local_address(bind):
+        raise ConfigError(f"--bind {bind}: not an address of this machine, so the broker could not listen on it; "
+                          f"give one of this machine's addresses, or --bind {ALL_ADDRESSES} to listen on every "
+                          f"address (terminals still connect to --host {host})")
+    return bind
+
+
 def init_deployment(directory: Path, terminals: Sequence[str], host: str = "127.0.0.1", port: int = 8883,
-                    extra_hosts: Sequence[str] = (), *, force: bool = False) -> Deployment:
-    """Create a deployment directory (0700) with certificates, broker files and credentials for each terminal."""
+                    extra_hosts: Sequence[str] = (), *, force: bool = False, bind: str | None = None) -> Deployment:
+    """Create a deployment directory (0700) with certificates, broker files and credentials for each terminal.
+
+    `host` is the name or address terminals connect to (in their URL and the server certificate); the broker
+    listens on `bind`, by default `host` when it is an address of this machine and every address otherwise.
+    """
     tids = _check_terminals(terminals)
     hosts = [host, *([extra_hosts] if isinstance(extra_hosts, str) else extra_hosts)]
     for name in hosts:
@@ -134,12 +71,14 @@ def init_deployment(directory: Path, terminals: Sequence[str], host: str = "127.
             raise ConfigError(f"broker host {name!r} must be a host name or IP address")
     if not 1 <= port <= 65535:
         raise ConfigError(f"broker port {port} must be between 1 and 65535")
+    listen = choose_bind(host, bind)
     directory = Path(directory).resolve()
     if directory.exists() and not directory.is_dir():
         raise ConfigError(f"{directory} exists and is not a directory")
     if directory.exists() and any(directory.iterdir()) and not force:
         raise ConfigError(f"{directory} already holds a deployment: making a new one would invalidate the keys and "
-                          "passwords of every installed terminal; choose another directory or pass force=True")
+                          "passwords of every installed terminal; choose another directory, or re-run `cloud init` with --force "
+                          "to replace it")
     find_mosquitto_passwd()  # fail before writing anything
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(directory, 0o700)
@@ -152,11 +91,12 @@ def init_deployment(directory: Path, terminals: Sequence[str], host: str = "127.
                                         **{t: c.password for t, c in creds.items()}})
     (directory / "acl").write_text(acl_text(BACKEND_USER))
     run_as = pwd.getpwuid(os.geteuid()).pw_name
-    (directory / "mosquitto.conf").write_text(mosquitto_conf_text(directory, host, port, run_as))
+    (directory / "mosquitto.conf").write_text(mosquitto_conf_text(directory, listen, port, run_as))
     for name in ("acl", "mosquitto.conf"):
         os.chmod(directory / name, 0o600)
 
-    deployment = Deployment(directory, host, port, certs.ca_cert, BACKEND_USER, backend_password, creds)
+    group = secrets.token_urlsafe(24)   # the backend's share name: see broker_files.shared_events_topic
+    deployment = Deployment(directory, host, port, certs.ca_cert, BACKEND_USER, backend_password, creds, listen, group)
     terminals_dir = directory / "terminals"
     if terminals_dir.exists():
         shutil.rmtree(terminals_dir)  # only with force: the old terminals' files are void now
@@ -164,26 +104,37 @@ def init_deployment(directory: Path, terminals: Sequence[str], host: str = "127.
     for tid, cred in creds.items():
         tdir = terminals_dir / tid
         tdir.mkdir(mode=0o700)
-        _write_private(tdir / "terminal.key", cred.secret.hex() + "\n")
-        _write_private(tdir / "broker.toml", "\n".join([
+        write_private(tdir / "terminal.key", cred.secret.hex() + "\n")
+        write_private(tdir / "broker.toml", "\n".join([
             f"# Broker settings of terminal {tid}: paste into its edgepos config file.",
             "[broker]", f"url = {_toml_str(deployment.url)}", f"username = {_toml_str(tid)}",
             f"password = {_toml_str(cred.password)}", f"ca_file = {_toml_str(str(certs.ca_cert))}", ""]))
-    document = {"format": FORMAT_VERSION, "host": host, "port": port, "ca_file": str(certs.ca_cert),
-                "backend": {"username": BACKEND_USER, "password": backend_password},
+    document = {"format": FORMAT_VERSION, "host": host, "bind": listen, "port": port, "ca_file": str(certs.ca_cert),
+                "backend": {"username": BACKEND_USER, "password": backend_password, "shared_group": group},
                 "terminals": {tid: {"password": c.password, "secret": c.secret.hex()} for tid, c in creds.items()}}
-    _write_private(directory / DEPLOYMENT_FILE, json.dumps(document, indent=2) + "\n")  # last: marks it complete
+    write_private(directory / DEPLOYMENT_FILE, json.dumps(document, indent=2) + "\n")  # last: marks it complete
     return deployment
 
 
-def load_deployment(directory: Path) -> Deployment:
-    """Read a deployment made by init_deployment; a ConfigError names the file if it is missing or corrupt."""
+def find_deployment(directory: Path) -> Path:
+    """The deployment directory given itself or the cloud data dir above it; a ConfigError naming both otherwise."""
     directory = Path(directory).resolve()
+    candidates = [directory, directory / "deploy", directory / "cloud" / "deploy"]
+    found = next((c for c in candidates if (c / DEPLOYMENT_FILE).is_file()), None)
+    if found is None:
+        raise ConfigError(f"no deployment at {directory}: neither {directory / DEPLOYMENT_FILE} nor "
+                          f"{directory / 'deploy' / DEPLOYMENT_FILE} exists; pass the directory `cloud init` printed "
+                          "(\"deployment written to ...\") or its --data-dir, or create one with "
+                          "`edgepos --data-dir DIR cloud init --terminal ID`")
+    return found
+
+
+def load_deployment(directory: Path) -> Deployment:
+    """Read a deployment made by init_deployment (given its directory or the cloud data dir above it)."""
+    directory = find_deployment(directory)
     path = directory / DEPLOYMENT_FILE
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path} not found: create it first with `edgepos cloud init --terminal ID`") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ConfigError(f"{path} cannot be read: {err}") from err
     try:
@@ -192,7 +143,14 @@ def load_deployment(directory: Path) -> Deployment:
         port = data["port"]
         if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
             raise ValueError(f"bad port {port!r}")
+        group = data["backend"].get("shared_group")
+        if group is None:   # made before the share name was a secret: give it one, once
+            group = data["backend"]["shared_group"] = secrets.token_urlsafe(24)
+            write_private(path, json.dumps(data, indent=2) + "\n")
+        if not isinstance(group, str) or not SHARE_NAME.fullmatch(group):
+            raise ValueError(f"bad backend.shared_group {group!r}")
         return Deployment(directory, str(data["host"]), port, Path(data["ca_file"]),
-                          str(data["backend"]["username"]), str(data["backend"]["password"]), terminals)
+                          str(data["backend"]["username"]), str(data["backend"]["password"]), terminals,
+                          str(data.get("bind", data["host"])), group)
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise ConfigError(f"{path} is corrupt ({type(err).__name__}: {err}); restore it or provision again") from err

@@ -109,7 +109,7 @@ def test_a_local_deployment_from_the_readme_commands_serves_the_acquirer(tmp_pat
     made = edgepos("--data-dir", "cloud", "cloud", "init", "--terminal", "T-0001", "--port", str(port), cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     assert f"listener {port} 127.0.0.1" in (tmp_path / "cloud" / "deploy" / "mosquitto.conf").read_text()
-    hints = [line for line in made.stdout.splitlines() if "edgepos " in line]
+    hints = [line for line in made.stdout.splitlines() if " edgepos " in line]
     assert hints and all("--data-dir cloud" in line or "--deploy" in line for line in hints), made.stdout
 
     missing = edgepos("sim", "acquirer", "--deploy", "elsewhere", cwd=tmp_path)

@@ -22,7 +22,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 from sync.certs import write_certificates
 from sync.mqtt import BrokerSettings, make_client
 from sync.provision import Deployment, init_deployment, load_deployment
-from sync.schema import SHARED_EVENTS, acks_topic, config_topic, events_topic, status_topic
+from sync.schema import acks_topic, config_topic, events_topic, status_topic
 from terminal.bootstrap import load_secret
 from terminal.errors import ConfigError
 
@@ -141,7 +141,7 @@ def peers(broker: object) -> Iterator[Callable[[BrokerSettings], Peer]]:
 def test_terminal_publishes_only_under_its_own_id(deployment: Deployment,
                                                    peers: Callable[..., Peer]) -> None:
     backend = peers(deployment.backend_settings()).connect_ok()
-    assert not backend.subscribe(SHARED_EVENTS).is_failure
+    assert not backend.subscribe(deployment.backend_settings().shared_events).is_failure
     assert not backend.subscribe("edgepos/v1/+/status").is_failure
     t1 = peers(deployment.terminal_settings("T-0001")).connect_ok()
 
@@ -227,8 +227,8 @@ def test_terminal_reads_only_its_own_acks_and_config(deployment: Deployment,
 def test_backend_shares_events_and_answers_terminals(deployment: Deployment,
                                                      peers: Callable[..., Peer]) -> None:
     backend = peers(deployment.backend_settings(), "ingest-1").connect_ok()
-    code = backend.subscribe(SHARED_EVENTS)
-    assert SHARED_EVENTS == "$share/ingest/edgepos/v1/+/events"
+    code = backend.subscribe(deployment.backend_settings().shared_events)
+    assert deployment.backend_settings().shared_events == f"$share/{deployment.shared_group}/edgepos/v1/+/events"
     assert not code.is_failure and code.value == 1, code
     assert not backend.subscribe("edgepos/v1/+/rpc/+").is_failure
     t1 = peers(deployment.terminal_settings("T-0001")).connect_ok()
@@ -287,7 +287,7 @@ def test_deployment_files_are_private_and_not_overwritten(deployment: Deployment
     assert load_secret(data_dir) == deployment.terminals["T-0002"].secret
 
     before = (d / "deployment.json").read_bytes()
-    with pytest.raises(ConfigError, match="force=True"):
+    with pytest.raises(ConfigError, match="re-run `cloud init` with --force"):
         init_deployment(d, ["T-0001"], port=deployment.port)
     assert (d / "deployment.json").read_bytes() == before
     again = init_deployment(d, ["T-0001"], port=deployment.port, force=True)

@@ -82,8 +82,8 @@ def test_push_to_an_unknown_terminal_is_refused(deployment: Any, broker: Any, tm
 
 
 def retained_config(deployment: Any) -> bytes | None:
-    """The retained settings of T-0001, or None: a later plain message on the topic is the barrier."""
-    client = make_client(deployment.backend_settings(), "config-reader")
+    """The retained settings of T-0001 as T-0001 reads them, or None: a later plain message is the barrier."""
+    client = make_client(deployment.terminal_settings("T-0001"), "T-0001")
     first: list[bytes] = []
     done, subscribed = threading.Event(), threading.Event()
 
@@ -98,7 +98,14 @@ def retained_config(deployment: Any) -> bytes | None:
     client.loop_start()
     try:
         assert subscribed.wait(10)
-        client.publish(config_topic("T-0001"), b"barrier", qos=1).wait_for_publish(10)
+        backend = make_client(deployment.backend_settings(), "barrier")
+        backend.connect(deployment.host, deployment.port)
+        backend.loop_start()
+        try:
+            backend.publish(config_topic("T-0001"), b"barrier", qos=1).wait_for_publish(10)
+        finally:
+            backend.loop_stop()
+            backend.disconnect()
         assert done.wait(10)
     finally:
         client.loop_stop()

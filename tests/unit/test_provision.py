@@ -130,7 +130,7 @@ def test_empty_or_repeated_terminal_lists_are_refused(tmp_path: Path) -> None:
 
 
 def test_load_deployment_names_the_missing_or_corrupt_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="deployment.json not found"):
+    with pytest.raises(ConfigError, match=r"no deployment at .*deployment\.json.*cloud init"):
         load_deployment(tmp_path)
     (tmp_path / "deployment.json").write_text("{not json")
     with pytest.raises(ConfigError, match=r"deployment\.json cannot be read"):
@@ -161,3 +161,30 @@ def test_settings_secrets_and_installing_a_terminal_key(tmp_path: Path) -> None:
     assert stat.S_IMODE((data_dir / "keys").stat().st_mode) == 0o700
     assert stat.S_IMODE((data_dir / "keys" / "terminal.key").stat().st_mode) == 0o600
     assert load_secret(data_dir) == bytes(range(32))
+
+
+def test_a_deployment_is_found_from_its_data_dir_and_an_old_one_gets_a_secret_share_name(tmp_path: Path) -> None:
+    creds = {"T-0001": {"password": "pw-one", "secret": bytes(range(32)).hex()}}
+    old = {"format": 1, "host": "10.0.0.5", "port": 8883, "ca_file": str(tmp_path / "ca.crt"),
+           "backend": {"username": BACKEND_USER, "password": "pw"}, "terminals": creds}
+    deploy = tmp_path / "cloud" / "deploy"
+    deploy.mkdir(parents=True)
+    (deploy / "deployment.json").write_text(json.dumps(old))
+    for given in (deploy, tmp_path / "cloud", tmp_path):   # the directory itself, its data dir, the legacy layout
+        dep = load_deployment(given)
+        assert dep.directory == deploy and dep.bind == "10.0.0.5"
+    stored = json.loads((deploy / "deployment.json").read_text())["backend"]["shared_group"]
+    assert dep.shared_group == stored and len(stored) >= 22
+    assert load_deployment(deploy).shared_group == stored   # made once, then kept
+    assert stat.S_IMODE((deploy / "deployment.json").stat().st_mode) == 0o600
+
+
+def test_bind_defaults_to_a_local_host_else_every_address(tmp_path: Path) -> None:
+    from sync.provision import choose_bind
+    assert choose_bind("127.0.0.1", None) == "127.0.0.1"
+    assert choose_bind("localhost", None) == "localhost"
+    assert choose_bind("192.0.2.10", None) == "0.0.0.0"
+    assert choose_bind("192.0.2.10", "0.0.0.0") == "0.0.0.0"
+    with pytest.raises(ConfigError, match=r"--bind 192\.0\.2\.10.*--bind 0\.0\.0\.0"):
+        choose_bind("192.0.2.10", "192.0.2.10")
+    assert "listener 8883 0.0.0.0\n" in mosquitto_conf_text(tmp_path, "0.0.0.0", 8883, "pos")
