@@ -1,11 +1,14 @@
 """A terminal's MQTT session for the backend tests: signs with the terminal's secret, collects its acks."""
 from __future__ import annotations
 
+import copy
 import json
 import multiprocessing
 import threading
 import time
+import uuid
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -13,10 +16,28 @@ import pytest
 
 from sync.mqtt import make_client
 from sync.schema import Ack, acks_topic, decode_acks, events_topic
-from terminal.events import make_envelope
+from terminal.events import make_envelope, rfc3339
 
 CREATED = "2026-11-22T08:30:00.000000Z"
 SPAWN = multiprocessing.get_context("spawn")
+# Bodies valid under each schema (sync/event_schemas): a one-line cash sale of 12.50, a refund, a member, a shift.
+PAYMENT: dict[str, Any] = {
+    "sale_id": "s-1", "shift_id": "sh-1", "currency": "CNY", "subtotal": 1250, "discount": 0, "tax": 0,
+    "total": 1250, "closed_at": None,
+    "lines": [{"sku": "DRK-001", "name": "Trà sữa 奶茶", "quantity": 1, "unit_price": 1250, "amount": 1250, "tax": 0}],
+    "payments": [{"id": "p-1", "method": "cash", "amount": 1250, "reference": "", "status": "approved"}]}
+BODIES: dict[str, dict[str, Any]] = {
+    "payment/1": PAYMENT,
+    "refund/1": {"refund_id": "r-1", "sale_id": "s-1", "amount": 500, "currency": "CNY", "method": "cash",
+                 "reason": "damaged"},
+    "member/1": {"action": "points", "member_id": "m-1", "sale_id": "s-1", "points": 12, "balance": 12},
+    "shift/1": {"event": "open", "shift_id": "sh-1", "cashier": "Lan", "float": 10000, "currency": "CNY"},
+}
+
+
+def now_rfc3339() -> str:
+    """The current time as the terminal writes created_at."""
+    return rfc3339(datetime.now(timezone.utc))
 
 
 class TerminalClient:
@@ -44,11 +65,15 @@ class TerminalClient:
             self.changed.notify_all()
 
     def envelope(self, schema: str = "payment/1", body: dict[str, Any] | None = None, seq: int | None = None,
-                 created: str = CREATED, event_id: str | None = None) -> dict[str, Any]:
-        """A signed envelope of this terminal (the next seq and a new id unless given)."""
+                 created: str | None = None, event_id: str | None = None) -> dict[str, Any]:
+        """A signed envelope of this terminal: a valid body of the schema (a new sale id), the next seq, now."""
         self.seq += 1
-        return make_envelope(schema, body or {"amount": 1250, "currency": "CNY"}, self.tid,
-                             self.seq if seq is None else seq, created, self.secret, event_id)
+        if body is None:
+            body = copy.deepcopy(BODIES[schema])
+            if "sale_id" in body:
+                body["sale_id"] = uuid.uuid4().hex
+        return make_envelope(schema, body, self.tid, self.seq if seq is None else seq, created or now_rfc3339(),
+                             self.secret, event_id)
 
     def publish(self, *payloads: dict[str, Any] | bytes) -> None:
         infos = [self.client.publish(events_topic(self.tid), p if isinstance(p, bytes) else json.dumps(p), qos=1)
