@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sync.backend.clock_window import HELP as CLOCK_WINDOW_HELP, clock_window_hours
 from terminal.errors import ConfigError, EdgeposError
 
 
@@ -42,6 +43,8 @@ def add_cloud_parser(sub: Any) -> None:
     for parser in (cloud, run):
         parser.add_argument("--workers", type=int, default=1, help="consumers in the shared subscription group")
         parser.add_argument("--die-after-commit", type=int, default=None, help=argparse.SUPPRESS)
+        parser.add_argument("--clock-window-hours", dest="clock_window", type=clock_window_hours, default=None,
+                            help=CLOCK_WINDOW_HELP)
     actions.add_parser("stats", help="events stored per terminal and schema")
     push = actions.add_parser("push-config", help="publish retained settings to a terminal")
     push.add_argument("terminal", help="terminal id")
@@ -123,4 +126,5 @@ def cmd_cloud(args: argparse.Namespace, data_dir: Path) -> int:
         raise ConfigError("--workers must be at least 1")
     print(f"edgepos cloud: {args.workers} worker(s) ingesting from {dep.host}:{dep.port} into {db}", flush=True)
     return run_cloud(dep.backend_settings(), db, dep.secrets(), workers=args.workers,
-                     die_after_commit=args.die_after_commit, forwarder=dep.forwarder_settings())
+                     die_after_commit=args.die_after_commit, forwarder=dep.forwarder_settings(),
+                     clock_window=args.clock_window)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NoReturn
 
+from sync.event_schemas import KNOWN_SCHEMAS
 from terminal.errors import EdgeposError
 from terminal.events import verify_envelope
 
@@ -15,7 +16,6 @@ SHARED_GROUP = "ingest"
 SHARED_EVENTS = f"$share/{SHARED_GROUP}/{ROOT}/+/events"
 ALL_EVENTS = f"{ROOT}/+/events"
 MAX_PAYLOAD = 64 * 1024          # an event is a few hundred bytes; anything this big is not one
-KNOWN_SCHEMAS = frozenset({"payment/1", "refund/1", "member/1", "shift/1"})
 MAX_SEQ = 2**63 - 1              # seq goes into a signed 64-bit column
 
 

@@ -7,13 +7,15 @@ import queue
 import threading
 import time
 from collections import Counter
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 import paho.mqtt.client as mqtt
 
 from sync.backend.keeper import BatchKeeper
 from sync.backend.store import BackendError, EventStore, Received, storable
+from sync.event_schemas import DEFAULT_CLOCK_WINDOW, SchemaViolation, validate_envelope
 from sync.mqtt import BrokerSettings, make_client, reason_text, session_properties
 from sync.schema import (SHARED_EVENTS, MAX_PAYLOAD, Ack, Envelope, EnvelopeError, acks_topic, check_mac,
                          encode_acks, parse_envelope, terminal_of)
@@ -35,8 +37,13 @@ class Flag(Protocol):
     def wait(self, timeout: float | None = None) -> bool: ...
 
 
-def check_event(payload: bytes, terminal: str | None, secret: bytes | None) -> Envelope:
-    """A storable, correctly signed envelope, or EnvelopeError (its event_id only when it is safe to ack)."""
+def check_event(payload: bytes, terminal: str | None, secret: bytes | None, *, now: datetime | None = None,
+                clock_window: timedelta | None = None) -> Envelope:
+    """A storable, correctly signed envelope valid under its schema, with its clock flags; or EnvelopeError.
+
+    The error's event_id is set only when it is safe to ack. `now` is the backend's clock (default: now, UTC);
+    a created_at further than `clock_window` from it is flagged, not refused.
+    """
     event_id: str | None = None
     try:
         env = parse_envelope(payload, terminal or "?")
@@ -46,7 +53,12 @@ def check_event(payload: bytes, terminal: str | None, secret: bytes | None) -> E
         if not storable(env.created_at):
             raise EnvelopeError("field 'created_at' holds NUL or unpaired surrogate characters", env.id)
         check_mac(env, secret)
-        return env
+        try:
+            flags = validate_envelope(env.raw, now=now or datetime.now(timezone.utc),
+                                      clock_window=clock_window or DEFAULT_CLOCK_WINDOW)
+        except SchemaViolation as err:
+            raise EnvelopeError(f"{env.schema}: {err}", env.id) from err
+        return replace(env, flags=tuple(str(flag) for flag in flags))
     except EnvelopeError as err:
         if err.event_id is not None and not storable(err.event_id):
             raise EnvelopeError(err.reason) from err
@@ -165,7 +177,8 @@ class IngestWorker:
     def _judge(self, topic: str, payload: bytes) -> Received:
         terminal, text = terminal_of(topic), as_text(payload)
         try:
-            return Received(terminal or "?", text, check_event(payload, terminal, self.secrets.get(terminal or "")))
+            env = check_event(payload, terminal, self.secrets.get(terminal or ""), clock_window=self.clock_window)
+            return Received(terminal or "?", text, env)
         except EnvelopeError as err:
             log.info("%s rejected an event from %s: %s", self.name, terminal or topic, err.reason)
             return Received(terminal or "?", text, reason=err.reason, event_id=err.event_id if terminal else None)
