@@ -4,7 +4,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,18 @@ def add_sync_parser(sub: Any) -> None:
     actions = sync.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
     status = actions.add_parser("status", help="link state, pending events and their age, last ack")
     status.add_argument("--json", action="store_true", help="print one JSON object")
-    actions.add_parser("run", help="drain the outbox to the broker until stopped (the kiosk does this itself)")
+    run = actions.add_parser("run", help="drain the outbox to the broker, printing progress, until stopped "
+                                         "(the kiosk does this itself)")
+    run.add_argument("--until-empty", action="store_true",
+                     help="exit once the outbox is empty (0), or non-zero with the reason when it cannot be drained")
+    run.add_argument("--timeout", type=float, default=60.0,
+                     help="with --until-empty: give up after this many seconds without progress (default 60)")
+    retry = actions.add_parser("retry-rejected", help="put events set aside for a fixed cause (key, terminal id) "
+                                                      "back in the outbox, re-signed, and send them")
+    retry.add_argument("--old-key", type=Path, action="append", default=[],
+                       help="a key file the events may have been signed with (besides keys/retired/); repeatable")
+    retry.add_argument("--timeout", type=float, default=60.0,
+                       help="give up sending after this many seconds without progress (default 60)")
 
 
 def add_cloud_parser(sub: Any) -> None:
@@ -58,31 +68,21 @@ def add_cloud_parser(sub: Any) -> None:
 
 
 def cmd_sync(args: argparse.Namespace, data_dir: Path, load: Any) -> int:
-    """Print the link status from the DB, or run the link until SIGTERM/Ctrl-C."""
-    from terminal.store.db import Database
-    from terminal.store.sync_store import SyncStore
+    """Print the link status, run the link (until stopped, or drained), or put fixable rejected events back."""
+    from sync.sync_cli import print_status, retry_rejected_command, run_link
     if args.sync_command == "status":
-        db_path = data_dir / "terminal.db"
-        if not db_path.exists():
-            raise EdgeposError(f"no terminal database at {db_path}: is --data-dir right?")
-        status = SyncStore(Database(db_path)).status()
-        if args.json:
-            print(json.dumps(status.as_dict(), ensure_ascii=False))
-        else:
-            for key, value in status.as_dict().items():
-                print(f"{key.replace('_', ' '):22} {'' if value is None else value}")
-        return 0
-    from terminal.bootstrap import build_sync_link, build_terminal
-    terminal = build_terminal(load(), data_dir)
-    link = build_sync_link(terminal)
-    signal.signal(signal.SIGTERM, lambda *_: link.stop())
-    print(f"edgepos sync: draining {data_dir / 'terminal.db'} to {link.settings.host}:{link.settings.port}",
-          flush=True)
+        return print_status(data_dir, None if args.json else _load_quietly(load), args.json)
+    if args.sync_command == "retry-rejected":
+        return retry_rejected_command(data_dir, load(), args.old_key, args.timeout)
+    return run_link(data_dir, load(), args.until_empty, args.timeout)
+
+
+def _load_quietly(load: Any) -> Any:
+    """The config for naming fixes in `sync status`; the status still prints when the config is broken."""
     try:
-        link.run()
-    except KeyboardInterrupt:
-        link.stop()
-    return 0
+        return load()
+    except EdgeposError:
+        return None
 
 
 def cmd_cloud(args: argparse.Namespace, data_dir: Path) -> int:

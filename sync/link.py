@@ -7,28 +7,26 @@ import os
 import ssl
 import threading
 import time
-from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Callable
 
 import paho.mqtt.client as mqtt
 
 from sync.backoff import Backoff
+from sync.link_report import LinkCounts, LinkReport, now_text
 from sync.mqtt import BrokerSettings, Will, make_client, reason_text
 from sync.remote import ConfigReceiver
 from sync.rpc import RpcChannel
 from sync.schema import Ack, acks_topic, config_topic, decode_acks, events_topic, status_topic
-from terminal.events import rfc3339
+from terminal.keyring import retire_current_key
+from terminal.link_advice import RejectionCause, rejection_cause
 from terminal.remote_config import RemoteSettings
 from terminal.store.db import Database
-from terminal.store.sync_store import SyncStore
+from terminal.store.sync_store import LinkState, SyncStore
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 10.0
 MAX_ACK_WAIT = 60.0
-
-
-def _now() -> str:
-    return rfc3339(datetime.now(timezone.utc))
 
 
 class SyncLink:
@@ -36,8 +34,12 @@ class SyncLink:
 
     def __init__(self, db: Database, terminal_id: str, settings: BrokerSettings, currency: str, *,
                  window: int = 1000, ack_timeout: float = 3.0, idle_poll: float = 0.05,
-                 backoff: Backoff | None = None, on_config: Callable[[RemoteSettings], None] | None = None) -> None:
+                 backoff: Backoff | None = None, on_config: Callable[[RemoteSettings], None] | None = None,
+                 keys_dir: Path | None = None) -> None:
         self.store, self.terminal, self.settings = SyncStore(db), terminal_id, settings
+        self.keys_dir = keys_dir                  # where a key the backend calls wrong is kept aside (keyring)
+        self.report = LinkReport(self.store)
+        self.counts = LinkCounts()
         self.window, self.ack_timeout, self.idle_poll = window, ack_timeout, idle_poll
         self._ack_wait = ack_timeout              # doubles while no ack comes (backend away), up to MAX_ACK_WAIT
         self.backoff = backoff or Backoff()
@@ -47,17 +49,20 @@ class SyncLink:
         self._client: mqtt.Client | None = None
         self._connected = False
         self._refused = ""
+        self.refusal = ""                         # the broker refused the login or our events: needs a fix
         self._acks: list[Ack] = []
         self._inflight: dict[str, float] = {}   # event id -> when it was (last) sent
+        self._unacked: set[str] = set()           # sent at least once and not answered: a resend is counted apart
         self._cursor = 0                          # highest seq sent on this connection
         self._cursor_behind = True                # more rows may wait beyond the cursor
 
     # -- the loop ---------------------------------------------------------------------------------
     def run(self) -> None:
         """Connect, drain, reconnect with backoff; returns after `stop()`."""
-        self.store.set_state(link="connecting", since=_now(), pid=os.getpid(), detail="")
+        self.report.record(LinkState.CONNECTING, "", pid=os.getpid())
         try:
             while not self._stop.is_set():
+                self.report.beat()
                 if not self._connected:
                     self._connect_once()
                     continue
@@ -98,6 +103,7 @@ class SyncLink:
             client.connect(self.settings.host, self.settings.port, keepalive=15, clean_start=True)
             deadline = time.monotonic() + CONNECT_TIMEOUT
             while not (self._connected or self._refused or self._stop.is_set()) and time.monotonic() < deadline:
+                self.report.beat()
                 if client.loop(timeout=0.1) != mqtt.MQTT_ERR_SUCCESS:
                     self._refused = self._refused or "the broker closed the connection"
         except (OSError, ssl.SSLError, ValueError) as err:
@@ -105,30 +111,32 @@ class SyncLink:
         if self._connected or self._stop.is_set():
             return
         self._refused = self._refused or f"no answer from the broker within {CONNECT_TIMEOUT:.0f} s"
-        self._lost(self._refused)
+        if not self._refused.startswith("the broker refused"):
+            self.refusal = ""                     # unreachable now: whatever it refused before is not known
+        self._lost(self._refused, LinkState.REFUSED if self.refusal else LinkState.OFFLINE)
 
-    def _lost(self, why: str) -> None:
+    def _lost(self, why: str, state: LinkState = LinkState.OFFLINE) -> None:
         self._connected = self.rpc.connected = False
         if self._client is not None:
             self._client.disconnect()
             self._client = None
         delay = self.backoff.next_delay()
-        log.warning("sync link offline: %s; retrying in %.1f s", why, delay)
-        self.store.set_state(link="offline", since=_now(), detail=why)
-        self._stop.wait(delay)
+        log.warning("sync link %s: %s; retrying in %.1f s", state, why, delay)
+        self.report.record(state, why)
+        self.report.wait(self._stop, delay)
 
     def _on_connect(self, client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
         if reason.is_failure:
-            self._refused = f"the broker refused the terminal: {reason_text(reason)}"
+            self._refused = self.refusal = f"the broker refused the terminal: {reason_text(reason)}"
             return
-        self._connected, self._cursor, self._inflight = True, 0, {}
+        self._connected, self._cursor, self._inflight, self.refusal = True, 0, {}, ""
         self.backoff.reset()
         client.subscribe([(acks_topic(self.terminal), 1), (config_topic(self.terminal), 1),
                           (self.rpc.subscription, 1)])
         self.rpc.connected = True
         self.publish_status()
         log.info("sync link online to %s:%s", self.settings.host, self.settings.port)
-        self.store.set_state(link="online", since=_now(), detail="")
+        self.report.record(LinkState.ONLINE, "")
 
     def _on_disconnect(self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any) -> None:
         self._connected = self.rpc.connected = False
@@ -144,12 +152,13 @@ class SyncLink:
     def _on_publish(self, _client: mqtt.Client, _userdata: Any, _mid: int, reason: Any, _props: Any) -> None:
         if reason.is_failure:  # e.g. "Not authorized": the ACL dropped it; the ack timeout will retry
             log.error("the broker refused an event: %s", reason_text(reason))
-            self.store.set_state(detail=f"broker refused events: {reason_text(reason)}")
+            self.refusal = f"the broker refused events: {reason_text(reason)}"
+            self.report.note(self.refusal)
 
     def publish_status(self) -> None:
         """Retained status: online, with the applied remote config version and any rejection."""
         if self._client is not None:
-            body = {"state": "online", "at": _now(), **self.config.status_fields()}
+            body = {"state": "online", "at": now_text(), **self.config.status_fields()}
             self._client.publish(status_topic(self.terminal), json.dumps(body), qos=1, retain=True)
 
     # -- draining ---------------------------------------------------------------------------------
@@ -157,6 +166,8 @@ class SyncLink:
         room = self.window - len(self._inflight)
         if room <= 0 or self._client is None:
             return
+        if not self._inflight:
+            self._cursor = 0   # rows put back below the cursor (`sync retry-rejected`) are picked up too
         rows = self.store.after(self._cursor, min(room, 500))
         self._cursor_behind = len(rows) == min(room, 500)
         now, topic = time.monotonic(), events_topic(self.terminal)
@@ -164,6 +175,11 @@ class SyncLink:
             if self._client.publish(topic, envelope, qos=1).rc != mqtt.MQTT_ERR_SUCCESS:
                 return  # disconnected meanwhile: the next connection starts again from seq 0
             self._inflight[event_id], self._cursor = now, seq
+            if event_id in self._unacked:
+                self.counts.resent += 1
+            else:
+                self._unacked.add(event_id)
+                self.counts.sent += 1
 
     def _settle_acks(self) -> None:
         if not self._acks:
@@ -171,14 +187,18 @@ class SyncLink:
         acks, self._acks = self._acks, []
         self._ack_wait = self.ack_timeout
         done = [a.id for a in acks if a.status != "rejected"]
-        at = _now()
+        at = now_text()
         if done:
-            self.store.acknowledge(done, at)
+            self.counts.acked += self.store.acknowledge(done, at)
         for ack in acks:
             if ack.status == "rejected":
                 log.error("backend rejected event %s: %s", ack.id, ack.reason)
-                self.store.reject(ack.id, ack.reason or "rejected", at)
+                self.counts.rejected += self.store.reject(ack.id, ack.reason or "rejected", at)
+                self.counts.reasons[ack.reason or "rejected"] += 1
+                if self.keys_dir is not None and rejection_cause(ack.reason or "") is RejectionCause.KEY:
+                    retire_current_key(self.keys_dir)   # keep the key those events were signed with
             self._inflight.pop(ack.id, None)
+            self._unacked.discard(ack.id)
 
     def _resend_overdue(self) -> None:
         if self._inflight and next(iter(self._inflight.values())) < time.monotonic() - self._ack_wait:
@@ -198,4 +218,4 @@ class SyncLink:
             client.loop(timeout=0.2)
             client.disconnect()
         self._connected = self.rpc.connected = False
-        self.store.set_state(link="stopped", since=_now(), detail="")
+        self.report.record(LinkState.STOPPED, self.refusal)   # a refusal stays readable after the link stopped

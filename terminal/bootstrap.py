@@ -177,7 +177,7 @@ def build_sync_link(terminal: Terminal) -> SyncLink:
     broker = terminal.config.broker
     settings = BrokerSettings.from_url(broker.url, broker.username, broker.password, broker.ca_file)
     return SyncLink(terminal.db, terminal.config.terminal_id, settings, terminal.config.currency,
-                    on_config=terminal.apply_remote)
+                    on_config=terminal.apply_remote, keys_dir=terminal.data_dir / "keys")
 
 
 def prepare_config(path: Path, explicit: bool) -> Config:

@@ -1,19 +1,41 @@
-"""What the sync link reads and writes in the terminal's DB: outbox drain, acks, link state."""
+"""What the sync link reads and writes in the terminal's DB: outbox drain, acks, link state and heartbeat."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from enum import StrEnum
 from typing import Any
 
 from terminal.store.db import Database
+
+# The link writes its heartbeat this often; a state older than STALE_AFTER_S is not trusted (the link died or hangs).
+HEARTBEAT_S = 2.0
+STALE_AFTER_S = 15.0
+
+
+class LinkState(StrEnum):
+    """The link's state as `sync status` and the doctor show it."""
+
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    OFFLINE = "offline"          # the broker cannot be reached: retried with backoff
+    REFUSED = "refused"          # the broker refused the login: retried, but it needs a fix
+    STOPPED = "stopped"
+    NEVER_STARTED = "never started"
+    NOT_RUNNING = "not running"  # it said it ran, but its process is gone or its heartbeat is stale
+
+    @property
+    def running(self) -> bool:
+        """True for the states a live link records."""
+        return self in (LinkState.CONNECTING, LinkState.ONLINE, LinkState.OFFLINE, LinkState.REFUSED)
 
 
 @dataclass(frozen=True)
 class SyncStatus:
     """The link as the DB knows it: what `edgepos sync status` prints."""
 
-    link: str
+    link: LinkState
     since: str | None
     detail: str
     pending: int
@@ -23,10 +45,12 @@ class SyncStatus:
     rejected: int
     config_version: int | None
     config_error: str
+    pid: int | None = None
+    heartbeat_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
-        return dict(self.__dict__)
+        return {**self.__dict__, "link": str(self.link)}
 
 
 def _age(stamp: str | None, now: datetime) -> float | None:
@@ -36,16 +60,33 @@ def _age(stamp: str | None, now: datetime) -> float | None:
     return round(max((now - then).total_seconds(), 0.0), 3)
 
 
-def _alive(pid_text: str | None) -> bool:
-    if not pid_text:
+def _alive(pid: int | None) -> bool:
+    if pid is None:
         return False
     try:
-        os.kill(int(pid_text), 0)
-    except (ValueError, ProcessLookupError):
+        os.kill(pid, 0)
+    except (ValueError, ProcessLookupError, OverflowError):
         return False
     except PermissionError:
         return True  # it exists, under another user
     return True
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text is not None and text.strip().lstrip("-").isdecimal() and text.isascii() else None
+
+
+def _state(facts: dict[str, str], now: datetime) -> LinkState:
+    try:
+        link = LinkState(facts.get("link", LinkState.NEVER_STARTED))
+    except ValueError:
+        return LinkState.NOT_RUNNING
+    if not link.running:
+        return link
+    beat = _age(facts.get("heartbeat_at"), now)   # None: recorded by a link from before heartbeats, pid only
+    if not _alive(_int(facts.get("pid"))) or (beat is not None and beat > STALE_AFTER_S):
+        return LinkState.NOT_RUNNING
+    return link
 
 
 class SyncStore:
@@ -59,6 +100,11 @@ class SyncStore:
         rows = self._db.query("SELECT seq, id, envelope FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
                               (seq, limit))
         return [(int(r[0]), str(r[1]), str(r[2]).encode("utf-8")) for r in rows]
+
+    def pending_count(self) -> int:
+        """Events waiting in the outbox."""
+        row = self._db.query_one("SELECT COUNT(*) FROM outbox")
+        return int(row[0]) if row else 0
 
     def acknowledge(self, ids: list[str], at: str) -> int:
         """Remove the events the backend stored (or already had); returns how many were pending."""
@@ -79,6 +125,12 @@ class SyncStore:
             tx.execute("DELETE FROM outbox WHERE id = ?", (event_id,))
         return moved > 0
 
+    def rejected_reasons(self) -> list[tuple[str, int]]:
+        """Set-aside events counted by rejection reason, the most frequent first."""
+        rows = self._db.query("SELECT reason, COUNT(*) AS n FROM outbox_rejected GROUP BY reason ORDER BY n DESC,"
+                              " reason")
+        return [(str(r[0]), int(r[1])) for r in rows]
+
     def set_state(self, **values: str | int | None) -> None:
         """Record link facts (state, since, detail, pid, config_version...) in one transaction."""
         with self._db.transaction() as tx:
@@ -88,6 +140,10 @@ class SyncStore:
                 else:
                     tx.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) "
                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value)))
+
+    def heartbeat(self, at: str) -> None:
+        """The link is alive at `at`: what lets the doctor trust the recorded state."""
+        self.set_state(heartbeat_at=at)
 
     def state(self) -> dict[str, str]:
         """Every recorded link fact."""
@@ -101,10 +157,7 @@ class SyncStore:
         rejected_row = self._db.query_one("SELECT COUNT(*) FROM outbox_rejected")
         pending = int(pending_row[0]) if pending_row else 0
         oldest = str(pending_row[1]) if pending_row and pending_row[1] is not None else None
-        link = facts.get("link", "never started")
-        if link not in ("never started", "stopped") and not _alive(facts.get("pid")):
-            link = "not running"
-        version = facts.get("config_version")
-        return SyncStatus(link, facts.get("since"), facts.get("detail", ""), pending, oldest, _age(oldest, now),
-                          facts.get("last_ack_at"), int(rejected_row[0]) if rejected_row else 0,
-                          int(version) if version else None, facts.get("config_error", ""))
+        return SyncStatus(_state(facts, now), facts.get("since"), facts.get("detail", ""), pending, oldest,
+                          _age(oldest, now), facts.get("last_ack_at"), int(rejected_row[0]) if rejected_row else 0,
+                          _int(facts.get("config_version")), facts.get("config_error", ""), _int(facts.get("pid")),
+                          facts.get("heartbeat_at"))
