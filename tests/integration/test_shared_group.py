@@ -8,14 +8,17 @@ checks what was delivered and stored, not the SUBACKs.
 """
 from __future__ import annotations
 
+import copy
 import json
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
 import pytest
 
+from backend_clients import BODIES, now_rfc3339
 from sync.mqtt import BrokerSettings, make_client
 from sync.provision import Deployment, load_deployment
 from sync.schema import acks_topic, events_topic
@@ -23,7 +26,6 @@ from sync_helpers import start_cloud, stop, stored_ids, wait_for
 from terminal.events import make_envelope
 
 pytestmark = pytest.mark.integration
-CREATED = "2026-11-22T08:30:00.000000Z"
 EVENTS = 30
 ROGUE_FILTERS = ("$share/ingest/edgepos/v1/+/events", "$share/ingest/#", "$share/#", "$share/edgepos/edgepos/v1/+/events",
                  "$share/backend/edgepos/v1/T-0002/events", "edgepos/v1/+/events", "#")
@@ -55,7 +57,8 @@ class Client:
 
     def send_once(self, tid: str, secret: bytes, seq: int) -> str:
         """Publish one signed payment/1 event at QoS 1, once, and wait for the broker's PUBACK."""
-        env = make_envelope("payment/1", {"amount": 1250, "currency": "CNY"}, tid, seq, CREATED, secret)
+        body = copy.deepcopy(BODIES["payment/1"]) | {"sale_id": uuid.uuid4().hex}   # a schema-valid cash sale
+        env = make_envelope("payment/1", body, tid, seq, now_rfc3339(), secret)
         self.client.publish(events_topic(tid), json.dumps(env), qos=1).wait_for_publish(20)
         return str(env["id"])
 
