@@ -17,7 +17,7 @@ from sync.backend.keeper import BatchKeeper
 from sync.backend.store import BackendError, EventStore, Received, storable
 from sync.event_schemas import DEFAULT_CLOCK_WINDOW, SchemaViolation, validate_envelope
 from sync.mqtt import BrokerSettings, make_client, reason_text, session_properties
-from sync.schema import (SHARED_EVENTS, MAX_PAYLOAD, Ack, Envelope, EnvelopeError, acks_topic, check_mac,
+from sync.schema import (MAX_PAYLOAD, Ack, Envelope, EnvelopeError, acks_topic, check_mac,
                          encode_acks, parse_envelope, terminal_of)
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def as_text(payload: bytes) -> str:
 
 
 class IngestWorker:
-    """Receives `SHARED_EVENTS` at QoS 1; PUBACKs and acks an event only after the commit that stored it."""
+    """Receives every terminal's events through the deployment's secret shared group at QoS 1; PUBACKs and acks an event only after the commit that stored it."""
 
     def __init__(self, settings: BrokerSettings, store_url: str, secrets: dict[str, bytes], name: str, *,
                  batch_max: int = 500, die_after_commit: int | None = None,
@@ -109,11 +109,12 @@ class IngestWorker:
         self.connections += 1
         log.info("%s connected to %s:%d (session present: %s)", self.name, self.settings.host,
                  self.settings.port, flags.session_present)
-        client.subscribe(SHARED_EVENTS, qos=1)   # again even with a session: harmless, and heals a lost one
+        client.subscribe(self.settings.shared_events, qos=1)   # again even with a session: harmless, and heals a lost one
 
     def _on_subscribe(self, _c: mqtt.Client, _u: Any, _mid: int, reasons: list[Any], _p: Any) -> None:
         if any(r.is_failure for r in reasons):
-            self._refused = f"the broker refused the subscription to {SHARED_EVENTS}: {reason_text(reasons[0])}"
+            self._refused = (f"the broker refused the subscription to {self.settings.shared_events}: "
+                             f"{reason_text(reasons[0])}")
             self._inbox.put(_WAKE)
         else:
             self.ready.set()
