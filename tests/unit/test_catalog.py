@@ -131,6 +131,10 @@ def test_json_loading(tmp_path: Path, document: object) -> None:
     ("B1,4006381333931,Bad flag,1.00,13,maybe", "tax_inclusive"),
     (",4006381333931,No sku,1.00,13,true", "sku is empty"),
     ("B1,4006381333931,,1.00,13,true", "name is empty"),
+    # the backend refuses an event whose line carries a longer sku or name (sync/event_schemas/common.py):
+    # a sale of such an item would be set aside forever, so the catalog refuses the item up front
+    ("S" * 65 + ",4006381333931,Long sku,1.00,13,true", "sku is 65 characters, at most 64"),
+    ("B1,4006381333931," + "N" * 257 + ",1.00,13,true", "name is 257 characters, at most 256"),
 ])
 def test_bad_row_names_file_and_row(tmp_path: Path, row: str, problem: str) -> None:
     path = write_csv(tmp_path, "OK1,,Fine,1.00,0,true", row)
