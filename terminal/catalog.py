@@ -72,6 +72,11 @@ def _parse_bool(value: Any) -> bool:
     raise CatalogError(f"tax_inclusive must be true or false, got {value!r}")
 
 
+# An item's sku and name travel in every payment/1 event; the backend refuses longer ones (sync/event_schemas).
+MAX_SKU = 64
+MAX_NAME = 256
+
+
 def _text(row: Mapping[str, Any], column: str) -> str:
     value = row.get(column)
     return "" if value is None else str(value).strip()
@@ -84,6 +89,9 @@ def make_item(row: Mapping[str, Any], currency: str) -> Item:
         raise FieldError("sku", "sku is empty")
     if not name:
         raise FieldError("name", "name is empty")
+    for column, value, limit in (("sku", sku, MAX_SKU), ("name", name, MAX_NAME)):
+        if len(value) > limit:
+            raise FieldError(column, f"{column} is {len(value)} characters, at most {limit}: shorten it")
     parsers: dict[str, Callable[[], Any]] = {
         "barcode": lambda: validate_gtin(barcode_text) if barcode_text else None,
         "unit_price": lambda: parse_price(_text(row, "unit_price"), currency),

@@ -200,3 +200,9 @@ def test_json_errors_name_the_item_position(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as info:
         load_catalog(path, "VND")
     assert str(info.value) == f"{path} item 2: duplicate sku J1 (already item 1)"
+
+
+def test_catalog_limits_match_the_event_schema() -> None:
+    from sync.event_schemas import common
+    from terminal import catalog
+    assert (catalog.MAX_SKU, catalog.MAX_NAME) == (common.MAX_ID, common.MAX_TEXT)
