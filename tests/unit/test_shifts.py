@@ -62,6 +62,7 @@ def test_only_one_open_shift(open_term: Terminal, rows: Rows) -> None:
 
 @pytest.mark.parametrize("cashier, amount, message", [
     ("", "100", "cashier"), ("Lan", "-1", "zero or more"),
+    ("L" * 257, "100", "at most 256"),   # the backend's shift/1 schema refuses a longer name
 ])
 def test_open_refuses_bad_input(term: Terminal, cashier: str, amount: str, message: str) -> None:
     with pytest.raises(ShiftError, match=message):

@@ -177,6 +177,8 @@ def test_partial_refunds_never_exceed_what_was_paid(open_term: Terminal, rows: R
         t.till.refund(done.sale.id, cny("2.59"), "too much")
     with pytest.raises(RefundError, match="positive"):
         t.till.refund(done.sale.id, cny("0"), "nothing")
+    with pytest.raises(RefundError, match="at most 256"):   # the backend's refund/1 schema refuses longer
+        t.till.refund(done.sale.id, cny("1.00"), "r" * 257)
     with pytest.raises(RefundError, match="positive"):
         t.till.refund(done.sale.id, cny("-1"), "negative")
     with pytest.raises(RefundError):
