@@ -18,6 +18,9 @@ from terminal.store.sales import Refund, SaleStore
 log = logging.getLogger(__name__)
 
 
+MAX_REASON = 256      # the backend refuses a refund/1 event with a longer reason
+
+
 @dataclass(frozen=True)
 class RefundRequest:
     """What the cashier asked for; `refund_id` lets a retry find the first attempt."""
@@ -43,6 +46,8 @@ def refund_sale(db: Database, sales: SaleStore, outbox: OutboxStore, shifts: Shi
         raise RefundError(str(err)) from err
     if sale.state is not SaleState.PAID:
         raise RefundError(f"sale {sale_id[:12]} is {sale.state.value}: only a paid sale can be refunded")
+    if len(request.reason.strip()) > MAX_REASON:
+        raise RefundError(f"the refund reason is {len(request.reason.strip())} characters, at most {MAX_REASON}")
     if amount.currency != sale.currency or amount.minor <= 0:
         raise RefundError(f"a refund must be a positive amount in {sale.currency}")
     left = sale.paid - sales.refunded(sale_id, sale.currency)

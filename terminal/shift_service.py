@@ -12,6 +12,8 @@ from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
 from terminal.store.shifts import ShiftStore
 
+MAX_CASHIER = 256     # the backend refuses a shift/1 event with a longer name
+
 
 class ShiftService:
     """Keeps exactly one shift open at a time and reports on it."""
@@ -42,6 +44,8 @@ class ShiftService:
         """Open a shift with the cash float counted into the drawer."""
         if not cashier.strip():
             raise ShiftError("enter the cashier's name to open a shift")
+        if len(cashier.strip()) > MAX_CASHIER:
+            raise ShiftError(f"the cashier's name is {len(cashier.strip())} characters, at most {MAX_CASHIER}")
         self._check_amount(opening_float, "the opening float", allow_zero=True)
         if self._store.current() is not None:
             raise ShiftError("a shift is already open: close it first")
