@@ -12,7 +12,7 @@ APT_TEST := $(APT_RUN) mosquitto chromium
 
 export KIVY_NO_ARGS := 1
 
-.PHONY: run test demo bench system-run system-test clean
+.PHONY: run test soak demo bench system-run system-test clean
 
 run: system-run $(VENV)/.installed-run
 	$(BIN)/edgepos --data-dir $(DATA_DIR) kiosk
@@ -26,6 +26,10 @@ bench: $(VENV)/.installed-run
 test: system-test $(VENV)/.installed-test
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The backend fuzz test with 10x the examples (random signed envelopes against running workers).
+soak: system-test $(VENV)/.installed-test
+	EDGEPOS_SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/integration/test_backend_fuzz.py
 
 system-run:
 	@APT="$(APT_RUN)" PYTHON="$(PYTHON)" sh -c "$$ENSURE_SYSTEM"
