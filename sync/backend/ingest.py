@@ -7,19 +7,18 @@ import queue
 import threading
 import time
 from collections import Counter
-from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any, Protocol
 
 import paho.mqtt.client as mqtt
 
 from sync.backend.keeper import BatchKeeper
-from sync.backend.store import BackendError, EventStore, Received, storable
-from sync.event_schemas import DEFAULT_CLOCK_WINDOW, SchemaViolation, validate_envelope
+from sync.backend.judge import as_text, check_event
+from sync.backend.store import BackendError, EventStore, Received
 from sync.mqtt import BrokerSettings, make_client, reason_text, session_properties
-from sync.schema import (MAX_PAYLOAD, Ack, Envelope, EnvelopeError, acks_topic, check_mac,
-                         encode_acks, parse_envelope, terminal_of)
+from sync.schema import Ack, EnvelopeError, acks_topic, encode_acks, terminal_of
 
+__all__ = ["Flag", "IngestWorker", "check_event"]
 log = logging.getLogger(__name__)
 SESSION_EXPIRY_S = 300     # the broker keeps our subscription and queued events this long while we restart
 LINGER_S = 0.002           # a batch waits this long for more events after the queue runs dry...
@@ -35,41 +34,6 @@ class Flag(Protocol):
     def set(self) -> None: ...
 
     def wait(self, timeout: float | None = None) -> bool: ...
-
-
-def check_event(payload: bytes, terminal: str | None, secret: bytes | None, *, now: datetime | None = None,
-                clock_window: timedelta | None = None) -> Envelope:
-    """A storable, correctly signed envelope valid under its schema, with its clock flags; or EnvelopeError.
-
-    The error's event_id is set only when it is safe to ack. `now` is the backend's clock (default: now, UTC);
-    a created_at further than `clock_window` from it is flagged, not refused.
-    """
-    event_id: str | None = None
-    try:
-        env = parse_envelope(payload, terminal or "?")
-        if not storable(env.id):
-            raise EnvelopeError("field 'id' holds NUL or unpaired surrogate characters")
-        event_id = env.id
-        if not storable(env.created_at):
-            raise EnvelopeError("field 'created_at' holds NUL or unpaired surrogate characters", env.id)
-        check_mac(env, secret)
-        try:
-            flags = validate_envelope(env.raw, now=now or datetime.now(timezone.utc),
-                                      clock_window=clock_window or DEFAULT_CLOCK_WINDOW)
-        except SchemaViolation as err:
-            raise EnvelopeError(f"{env.schema}: {err}", env.id) from err
-        return replace(env, flags=tuple(str(flag) for flag in flags))
-    except EnvelopeError as err:
-        if err.event_id is not None and not storable(err.event_id):
-            raise EnvelopeError(err.reason) from err
-        raise
-    except Exception as err:  # noqa: BLE001 - one payload must never stop the worker
-        raise EnvelopeError(f"unreadable event ({type(err).__name__}: {err})", event_id) from err
-
-
-def as_text(payload: bytes) -> str:
-    """A payload as text to keep: verbatim when it is UTF-8 (every valid event is), escaped where it is not."""
-    return payload[:2 * MAX_PAYLOAD].decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
 
 
 class IngestWorker:
