@@ -199,3 +199,10 @@ def test_a_store_made_before_clock_flags_gets_the_column(tmp_path: Path) -> None
         assert conn.exec_driver_sql("SELECT flags FROM events").scalar() == '["clock_ahead"]'
     assert store.stats()["totals"]["clock_flagged"] == 1
     store.close()
+
+
+def test_cloud_stats_on_a_store_nothing_was_written_to_yet(tmp_path: Path) -> None:
+    """`edgepos cloud stats` before the first event: zero counts, not 'no such table: events'."""
+    from sync.backend.service import cloud_stats
+    stats = cloud_stats(f"sqlite:///{tmp_path / 'events.db'}")
+    assert stats["terminals"] == {} and stats["totals"]["stored"] == 0
