@@ -186,6 +186,7 @@ def cloud_stats(store_url: str) -> dict[str, Any]:
     """Stored, duplicate and rejected counts per terminal (and schema), and totals."""
     store = EventStore(store_url)
     try:
+        store.create()          # a store no worker has written to yet has no tables: zero counts, not an error
         return store.stats()
     finally:
         store.close()
