@@ -19,6 +19,11 @@ import pytest
 from sync.broker_process import find_mosquitto, free_port
 from sync.provision import load_deployment
 
+try:
+    from tests.support.deploy import stop
+except ModuleNotFoundError:  # `pytest` rather than `python -m pytest`: only tests/ itself is on sys.path
+    from support.deploy import stop  # type: ignore[no-redef, import-not-found, unused-ignore]
+
 ROOT = Path(__file__).resolve().parents[2]
 NOT_HERE = "192.0.2.10"   # TEST-NET-1: documentation only, never an address of this machine
 pytestmark = pytest.mark.skipif(find_mosquitto() is None, reason="mosquitto is not installed (apt-get install mosquitto)")
@@ -60,20 +65,6 @@ def run_until(proc: subprocess.Popen[str], ready: Callable[[], bool], what: str,
         time.sleep(0.05)
 
 
-def finish(proc: subprocess.Popen[str]) -> None:
-    """SIGTERM a process this test started and reap it."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-    for stream in (proc.stdout, proc.stderr):
-        if stream is not None:
-            stream.close()
-
-
 def test_init_with_a_remote_host_listens_on_every_address_and_cloud_broker_starts(tmp_path: Path) -> None:
     port = str(free_port())
     refused = edgepos("--data-dir", "cloud", "cloud", "init", "--terminal", "T-0001", "--host", NOT_HERE,
@@ -101,7 +92,7 @@ def test_init_with_a_remote_host_listens_on_every_address_and_cloud_broker_start
     try:
         run_until(broker, lambda: listening(int(port)), "cloud broker (mosquitto is in /usr/sbin, not on PATH)")
     finally:
-        finish(broker)
+        stop(broker)
 
 
 def test_a_local_deployment_from_the_readme_commands_serves_the_acquirer(tmp_path: Path) -> None:
@@ -128,8 +119,8 @@ def test_a_local_deployment_from_the_readme_commands_serves_the_acquirer(tmp_pat
         assert json.loads(first or "{}") == {"ready": True}, acquirer.stderr.read() if acquirer.stderr else ""
     finally:
         if acquirer is not None:
-            finish(acquirer)
-        finish(broker)
+            stop(acquirer)
+        stop(broker)
 
 
 def test_deployment_secrets_are_ignored_by_git() -> None:
