@@ -103,7 +103,8 @@ def test_doctor_checks_run_off_the_ui_thread_and_fill_the_table(make_kiosk: Call
     until(kiosk, lambda: not screen.checks_busy)
     assert threads and threads[0] is not threading.main_thread()
     rows = {r.name_text: r for r in screen.ids.checks_table.children}
-    assert set(rows) == {"clock", "disk", "database", "outbox", "printer", "scanner", "camera", "broker"}
+    assert set(rows) == {"clock", "disk", "database", "outbox", "printer", "scanner", "camera", "broker",
+                         "terminal id", "rejected"}
     assert rows["printer"].ok and "ready" in rows["printer"].ids.detail_label.text
     assert rows["database"].ids.verdict_label.text == "OK"
     broker = rows["broker"]                     # no broker in the tests: a failure with its fix under it
