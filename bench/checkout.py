@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from terminal.bootstrap import build_terminal
-from terminal.config import ensure_config, load_config
-from terminal.receipts import Receipt
+from terminal.app.bootstrap import build_terminal
+from terminal.config.settings import ensure_config, load_config
+from terminal.sales.receipts import Receipt
 
 
 class SinkPrinter:

@@ -60,7 +60,7 @@ def raw_publish_rate(settings: BrokerSettings, count: int) -> float:
 
 
 def _start_backend(dep: Deployment, db_url: str, log: Path) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "terminal.cli", "--data-dir", str(dep.directory.parent), "cloud",
+    cmd = [sys.executable, "-m", "terminal.app.cli", "--data-dir", str(dep.directory.parent), "cloud",
            "--deploy", str(dep.directory), "--db", db_url]
     return subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 

@@ -7,7 +7,7 @@ from typing import Iterator
 
 import cv2
 
-from terminal.capture import CameraFrame
+from terminal.scanning.capture import CameraFrame
 from terminal.errors import EdgeposError
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from drivers.camera import CameraError, EndOfStream
-from terminal.capture import CameraFrame, Decoded, Deduper
+from terminal.scanning.capture import CameraFrame, Decoded, Deduper
 from terminal.ports import Camera, CodeReader
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from pyzbar.pyzbar import ZBarSymbol, decode as zbar_decode
 
-from terminal.capture import Decoded
+from terminal.scanning.capture import Decoded
 
 _SYMBOLS = {"qrcode": ZBarSymbol.QRCODE, "code128": ZBarSymbol.CODE128, "ean13": ZBarSymbol.EAN13,
             "upca": ZBarSymbol.UPCA, "ean8": ZBarSymbol.EAN8}

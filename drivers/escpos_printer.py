@@ -9,10 +9,10 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from drivers.escpos_text import ModeTracker, encode_line
-from terminal.config import DEFAULT_PRINTER_ENCODING
+from terminal.config.settings import DEFAULT_PRINTER_ENCODING
 from terminal.errors import PrinterError
-from terminal.receipts import Receipt, ReceiptLine
-from terminal.textwidth import strip_control
+from terminal.sales.receipts import Receipt, ReceiptLine
+from terminal.sales.textwidth import strip_control
 
 log = logging.getLogger(__name__)
 PAPER_QUERY_S = 0.3

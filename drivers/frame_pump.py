@@ -7,7 +7,7 @@ import time
 from typing import Callable
 
 from drivers.camera import CameraError, EndOfStream
-from terminal.frame_feed import FrameFeed
+from terminal.scanning.frame_feed import FrameFeed
 from terminal.ports import Camera
 
 log = logging.getLogger(__name__)

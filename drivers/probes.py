@@ -1,8 +1,8 @@
 """Doctor checks that need the device drivers: printer, scanner port, camera."""
 from __future__ import annotations
 
-from terminal.config import DeviceConfig
-from terminal.doctor import Check
+from terminal.config.settings import DeviceConfig
+from terminal.technician.doctor import Check
 from terminal.ports import Printer
 
 

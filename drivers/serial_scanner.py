@@ -7,7 +7,7 @@ from typing import Callable
 
 import serial
 
-from terminal.capture import clean_text
+from terminal.scanning.capture import clean_text
 from terminal.errors import EdgeposError
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from simulators.escpos_commands import (ALIGNS, BARCODES, CODE_PAGES, DLE, DLE_L
 from simulators.escpos_elements import (Barcode, Bitmap, Cut, DrawerKick, Element, Feed, Parsed, QrCode, Run,
                                         Style, TextLine, has_paper)
 from simulators.escpos_graphics import GraphicsCommands
-from terminal.textwidth import text_width
+from terminal.sales.textwidth import text_width
 
 __all__ = ["ALIGNS", "BARCODES", "CODE_PAGES", "DLE", "DLE_LONGER", "ESC", "ESC_ARGS", "FIXED", "FS", "FS_ARGS",
            "GS", "GS_ARGS", "IGNORED", "MAX_COMMAND", "QR_EC", "STATUS", "TEXT", "Buf", "command_length",

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from simulators.escpos_elements import (Barcode, Bitmap, Cut, DrawerKick, Element, Feed, Parsed, QrCode, Run,
                                         TextLine)
-from terminal.textwidth import char_width
+from terminal.sales.textwidth import char_width
 
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 MONO_SC = 7          # Noto Sans Mono CJK SC in the collection: half-width Latin, full-width CJK, like font A

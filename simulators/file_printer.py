@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from terminal.errors import PrinterError
-from terminal.receipts import Receipt
+from terminal.sales.receipts import Receipt
 
 
 class FilePrinter:

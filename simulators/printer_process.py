@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from drivers.escpos_printer import EscposSerialPrinter
-from terminal.config import DEFAULT_PRINTER_ENCODING
+from terminal.config.settings import DEFAULT_PRINTER_ENCODING
 from terminal.errors import PrinterError
-from terminal.receipts import Receipt
+from terminal.sales.receipts import Receipt
 
 START_TIMEOUT_S = 15.0
 RENDER_TIMEOUT_S = 15.0

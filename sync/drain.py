@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from sync.link import SyncLink
-from terminal.link_advice import refusal_fix, rejection_fix
+from terminal.link.advice import refusal_fix, rejection_fix
 
 POLL_S = 0.2
 PROGRESS_EVERY_S = 1.0

@@ -18,9 +18,9 @@ from sync.mqtt import BrokerSettings, Will, make_client, reason_text
 from sync.remote import ConfigReceiver
 from sync.rpc import RpcChannel
 from sync.schema import Ack, acks_topic, config_topic, decode_acks, events_topic, status_topic
-from terminal.keyring import retire_current_key
-from terminal.link_advice import RejectionCause, rejection_cause
-from terminal.remote_config import RemoteSettings
+from terminal.link.keyring import retire_current_key
+from terminal.link.advice import RejectionCause, rejection_cause
+from terminal.config.remote import RemoteSettings
 from terminal.store.db import Database
 from terminal.store.sync_store import LinkState, SyncStore
 

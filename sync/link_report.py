@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from terminal.events import rfc3339
+from terminal.link.events import rfc3339
 from terminal.store.sync_store import HEARTBEAT_S, LinkState, SyncStore
 
 

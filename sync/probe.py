@@ -5,7 +5,7 @@ import threading
 from typing import Any
 
 from sync.mqtt import BrokerSettings, make_client, reason_text
-from terminal.doctor import Check
+from terminal.technician.doctor import Check
 
 
 def check_broker(settings: BrokerSettings, client_id: str, timeout: float = 5.0) -> Check:

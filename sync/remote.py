@@ -6,7 +6,7 @@ import logging
 from typing import Any, Callable
 
 from terminal.errors import ConfigError
-from terminal.remote_config import RemoteSettings, parse_remote_config, settings_to_json
+from terminal.config.remote import RemoteSettings, parse_remote_config, settings_to_json
 from terminal.store.sync_store import SyncStore
 
 log = logging.getLogger(__name__)

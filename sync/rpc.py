@@ -14,7 +14,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from sync.schema import ROOT
-from terminal.acquirer import AcquirerReply, AcquirerUnreachable
+from terminal.payments.acquirer import AcquirerReply, AcquirerUnreachable
 
 log = logging.getLogger(__name__)
 

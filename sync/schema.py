@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 from sync.event_schemas import KNOWN_SCHEMAS
 from terminal.errors import EdgeposError
-from terminal.events import verify_envelope
+from terminal.link.events import verify_envelope
 
 ROOT = "edgepos/v1"
 SHARED_GROUP = "ingest"

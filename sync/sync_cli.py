@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from terminal.errors import EdgeposError
-from terminal.link_advice import refusal_fix, rejection_fix
+from terminal.link.advice import refusal_fix, rejection_fix
 from terminal.store.db import Database
 from terminal.store.sync_store import SyncStore
 
@@ -48,7 +48,7 @@ def _identity(config: Any) -> tuple[str, str, str]:
 def run_link(data_dir: Path, config: Any, until_empty: bool, timeout: float) -> int:
     """Run the link in the foreground printing progress; with until_empty stop when drained or stuck."""
     from sync.drain import Advice, Drain
-    from terminal.bootstrap import build_sync_link, build_terminal
+    from terminal.app.bootstrap import build_sync_link, build_terminal
     if timeout <= 0:
         raise EdgeposError(f"--timeout {timeout} must be more than 0 seconds")
     terminal = build_terminal(config, data_dir)
@@ -69,8 +69,8 @@ def run_link(data_dir: Path, config: Any, until_empty: bool, timeout: float) -> 
 def retry_rejected_command(data_dir: Path, config: Any, old_keys: list[Path], timeout: float) -> int:
     """Put fixable set-aside events back (verified, re-signed), say what was done per event, then send them."""
     from sync.retry import RetryAction, retry_rejected
-    from terminal.bootstrap import load_secret
-    from terminal.keyring import retired_keys
+    from terminal.app.bootstrap import load_secret
+    from terminal.link.keyring import retired_keys
     db = _open_db(data_dir)
     status = SyncStore(db).status()
     done = retry_rejected(db, config.terminal_id, load_secret(data_dir),

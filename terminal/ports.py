@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Protocol, runtime_checkable
 
-from terminal.capture import CameraFrame, Decoded
-from terminal.receipts import Receipt
+from terminal.scanning.capture import CameraFrame, Decoded
+from terminal.sales.receipts import Receipt
 
 if TYPE_CHECKING:  # numpy only for the annotations: importing the ports stays cheap
     import numpy as np

@@ -12,9 +12,9 @@ from typing import Callable, Iterator
 
 import pytest
 
-from terminal.bootstrap import Terminal, build_terminal
-from terminal.config import ensure_config, load_config
-from terminal.money import Money
+from terminal.app.bootstrap import Terminal, build_terminal
+from terminal.config.settings import ensure_config, load_config
+from terminal.sales.money import Money
 
 try:
     from tests.support.fakes import FakePrinter

@@ -11,7 +11,7 @@ from kivy.properties import NumericProperty
 from kivy.uix.modalview import ModalView
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from terminal.bootstrap import Terminal
+from terminal.app.bootstrap import Terminal
 from ui.dispatch import run_on_ui
 from ui.face_services import FaceServices
 from ui.facepay.screen import FacePayScreen

@@ -11,9 +11,9 @@ import threading
 import time
 from typing import Any
 
-from terminal import technician
-from terminal.bootstrap import Terminal
-from terminal.capture import CameraFrame
+from terminal.technician import service as technician
+from terminal.app.bootstrap import Terminal
+from terminal.scanning.capture import CameraFrame
 
 STALE_S = 0.5  # no frame for this long: nobody else is reading the camera
 

@@ -8,7 +8,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
-from terminal.bootstrap import Terminal
+from terminal.app.bootstrap import Terminal
 from terminal.errors import EdgeposError
 
 _loaded: set[str] = set()

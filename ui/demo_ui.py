@@ -5,10 +5,10 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from terminal.bootstrap import Terminal, build_terminal
-from terminal.config import Config
+from terminal.app.bootstrap import Terminal, build_terminal
+from terminal.config.settings import Config
 from terminal.errors import EdgeposError
-from terminal.till import Completed
+from terminal.sales.till import Completed
 
 SIZE = (1280, 800)
 STEP_DELAY_S = 0.5    # between an action and its screenshot: layout and drawing settle

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from terminal.bootstrap import Terminal
+from terminal.app.bootstrap import Terminal
 from ui.camera_feed import SharedCamera
 
 
@@ -35,7 +35,7 @@ class FaceServices:
         """The FaceIdentifier (engine with its models loaded, gallery read); built on the first call."""
         with self._lock:
             if self._identifier is None:
-                from terminal.face_cli import build_identifier
+                from terminal.app.face_cli import build_identifier
 
                 if self.terminal.members is None:
                     raise RuntimeError("this terminal has no member service")

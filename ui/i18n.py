@@ -20,7 +20,7 @@ LANGUAGES = {"en": "English", "zh": "中文", "vi": "Tiếng Việt"}
 SETTINGS_FILE = "kiosk.json"  # in the data dir, next to the database
 
 TEXTS: dict[str, dict[str, str]] = {
-    # offline banner (terminal/offline_banner.py)
+    # offline banner (terminal/link/offline_banner.py)
     "OFFLINE": {"zh": "离线", "vi": "NGOẠI TUYẾN"},
     "NOT SENT": {"zh": "未上传", "vi": "CHƯA GỬI"},
     "1 payment waiting": {"zh": "1 笔付款待上传", "vi": "1 khoản thanh toán đang chờ"},

@@ -10,10 +10,10 @@ from typing import Any
 
 from sync.backend.ereceipt_store import InvoiceForm
 from sync.backend.forward_rows import MAX_MINOR, ForwardStatus
-from terminal.money import Money
-from terminal.paycodes import mask
-from terminal.receipts import METHOD_NAMES
-from terminal.textwidth import strip_control
+from terminal.sales.money import Money
+from terminal.payments.paycodes import mask
+from terminal.sales.receipts import METHOD_NAMES
+from terminal.sales.textwidth import strip_control
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 MAX_QUANTITY = 1_000_000          # of one line: a body with more is not shown as a receipt

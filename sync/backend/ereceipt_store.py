@@ -18,8 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sync.backend.store import BackendError, EventStore
 from sync.backend.tables import events, forwards, invoice_requests
-from terminal.events import rfc3339
-from terminal.receipts import receipt_token
+from terminal.link.events import rfc3339
+from terminal.sales.receipts import receipt_token
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from terminal.errors import MoneyError
-from terminal.money import Money
+from terminal.sales.money import Money
 
 MAX_MINOR = 10**15        # minor units: more is no shop's payment (and would not fit the acquirer's fields)
 

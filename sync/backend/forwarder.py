@@ -23,7 +23,7 @@ from sync.backend.tables import events, forwards, pending_forwards
 from sync.broker_files import CLOUD_RPC
 from sync.mqtt import BrokerSettings, make_client
 from sync.rpc import reply_topic
-from terminal.paycodes import mask
+from terminal.payments.paycodes import mask
 
 log = logging.getLogger(__name__)
 

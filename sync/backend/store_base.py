@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from terminal.errors import EdgeposError
-from terminal.events import rfc3339
+from terminal.link.events import rfc3339
 
 MAX_REASON = 500           # characters of a reason kept in the log
 # Errors that say the database is away or busy, not that a row is bad: the batch is retried as it is.

@@ -28,7 +28,7 @@ SCHEMAS: dict[str, Callable[[Any, str], None]] = {
 KNOWN_SCHEMAS: frozenset[str] = frozenset(SCHEMAS)
 DEFAULT_CLOCK_WINDOW = timedelta(days=7)   # an offline terminal may hold events this long without a flag
 
-_MAC = re.compile(r"[0-9a-f]{64}")   # HMAC-SHA256, as terminal/events.py writes it
+_MAC = re.compile(r"[0-9a-f]{64}")   # HMAC-SHA256, as terminal/link/events.py writes it
 _envelope = record({"schema": one_of(KNOWN_SCHEMAS), "id": text(MAX_ID), "terminal": text(64, pattern=TERMINAL_ID),
                     "seq": integer(1, MAX_INT64), "created_at": timestamp, "body": lambda value, _path: value,
                     "mac": text(64, 64, _MAC)})

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Any, Callable, Mapping
 
-from terminal.money import EXPONENTS
+from terminal.sales.money import EXPONENTS
 
 MAX_INT64 = 2**63 - 1            # the backend's INTEGER / BIGINT columns
 MAX_AMOUNT = 10**12              # minor units: 10 billion CNY, a trillion JPY; no shop sale comes near

@@ -1,4 +1,4 @@
-"""payment/1: a paid sale as terminal/sale_events.py writes it; its lines, tax and payments must add up."""
+"""payment/1: a paid sale as terminal/sales/sale_events.py writes it; its lines, tax and payments must add up."""
 from __future__ import annotations
 
 import re
@@ -7,9 +7,9 @@ from typing import Any
 
 from sync.event_schemas.common import (MAX_ID, MAX_TEXT, SchemaViolation, amount, child, currency, integer,
                                        list_of, nullable, one_of, record, text, timestamp)
-from terminal.paycodes import RULES
-from terminal.receipts import METHOD_NAMES
-from terminal.sale import MAX_QUANTITY
+from terminal.payments.paycodes import RULES
+from terminal.sales.receipts import METHOD_NAMES
+from terminal.sales.sale import MAX_QUANTITY
 
 TERMINAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")   # as in sync/schema.py
 METHODS = frozenset(METHOD_NAMES)                  # cash, code, qr, face, member_balance

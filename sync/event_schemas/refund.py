@@ -1,4 +1,4 @@
-"""refund/1: a refund against a paid sale, as terminal/refunds.py writes it."""
+"""refund/1: a refund against a paid sale, as terminal/sales/refunds.py writes it."""
 from __future__ import annotations
 
 from typing import Any

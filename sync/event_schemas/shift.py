@@ -1,4 +1,4 @@
-"""shift/1: a shift opened with its float, or closed with its Z report, as terminal/shift_service.py writes it."""
+"""shift/1: a shift opened with its float, or closed with its Z report, as terminal/shift/service.py writes it."""
 from __future__ import annotations
 
 from enum import StrEnum

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from terminal.money import Money
+from terminal.sales.money import Money
 from terminal.store.db import Database
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from terminal.member_codes import mask_phone
+from terminal.members.codes import mask_phone
 from terminal.store.db import Database, Transaction
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from terminal.events import make_envelope, rfc3339
+from terminal.link.events import make_envelope, rfc3339
 from terminal.store.db import Database, Transaction
 
 

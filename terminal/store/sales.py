@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from terminal.catalog import Item
+from terminal.sales.catalog import Item
 from terminal.errors import StoreError
-from terminal.events import rfc3339
-from terminal.money import Money
-from terminal.pricing import CartLine
-from terminal.sale import Payment, Sale, SaleState
+from terminal.link.events import rfc3339
+from terminal.sales.money import Money
+from terminal.sales.pricing import CartLine
+from terminal.sales.sale import Payment, Sale, SaleState
 from terminal.store.db import Database, Transaction
 
 

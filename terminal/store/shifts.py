@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from terminal.money import Money
-from terminal.shift import ShiftReport, Shift
+from terminal.sales.money import Money
+from terminal.shift.model import ShiftReport, Shift
 from terminal.store.db import Database, Transaction
 
 

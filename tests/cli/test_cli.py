@@ -15,7 +15,7 @@ DESIGN_COMMANDS = ["kiosk", "demo", "sim", "cloud", "doctor", "emv", "paycode", 
 def edgepos(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the installed console script (or the module when not installed) and capture its output."""
     script = Path(sys.executable).parent / "edgepos"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "terminal.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "terminal.app.cli"]
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
 
@@ -66,7 +66,7 @@ def test_corrupt_config_is_one_clear_error_and_nothing_is_written(tmp_path: Path
 
 
 def test_missing_key_names_the_key_and_the_file(tmp_path: Path) -> None:
-    from terminal.config import default_config_text
+    from terminal.config.settings import default_config_text
     config = tmp_path / "edgepos.toml"
     config.write_text(default_config_text().replace('name = "Hoa Sen', 'title = "Hoa Sen'), encoding="utf-8")
     result = edgepos("--data-dir", str(tmp_path / "var"), "--config", str(config), "demo", cwd=tmp_path)

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(find_mosquitto() is None, reason="mosquitto is n
 def command(*args: str) -> list[str]:
     """The console script as a technician runs it (the module when not installed)."""
     script = Path(sys.executable).parent / "edgepos"
-    return ([str(script)] if script.exists() else [sys.executable, "-m", "terminal.cli"]) + list(args)
+    return ([str(script)] if script.exists() else [sys.executable, "-m", "terminal.app.cli"]) + list(args)
 
 
 def no_sbin_env() -> dict[str, str]:

@@ -41,7 +41,7 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
 
 def test_first_start_on_a_full_disk_is_one_clear_error_and_leaves_no_temp_key(full_disk: Path,
                                                                                 tmp_path: Path) -> None:
-    from terminal.config import default_config_text
+    from terminal.config.settings import default_config_text
     config = tmp_path / "edgepos.toml"          # the config lives elsewhere: only the key has no room
     config.write_text(default_config_text(), encoding="utf-8")
     data = full_disk / "var"
@@ -68,8 +68,8 @@ def test_first_enrolment_on_a_full_disk_is_a_clear_error_and_leaves_no_temp_key(
                                                                                tmp_path: Path) -> None:
     import numpy as np
 
-    from terminal.bootstrap import open_members
-    from terminal.config import load_config
+    from terminal.app.bootstrap import open_members
+    from terminal.config.settings import load_config
     from terminal.errors import EdgeposError
     (full_disk / "filler").unlink()
     data = full_disk / "var"

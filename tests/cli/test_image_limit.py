@@ -51,7 +51,7 @@ def measured(command: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess
 
 def cli(tmp_path: Path, *args: str) -> list[str]:
     script = Path(sys.executable).parent / "edgepos"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "terminal.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "terminal.app.cli"]
     return command + ["--data-dir", str(tmp_path / "var"), *args]
 
 

@@ -14,7 +14,7 @@ import numpy as np
 def edgepos(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The installed console script (or the module when not installed)."""
     script = Path(sys.executable).parent / "edgepos"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "terminal.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "terminal.app.cli"]
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
 
@@ -43,8 +43,8 @@ def test_add_list_delete(tmp_path: Path) -> None:
     assert "2 member(s)" in table.stdout and "13812345678" not in table.stdout
 
     # Enrol through the service the kiosk uses, then delete from the command line.
-    from terminal.bootstrap import open_members
-    from terminal.config import load_config
+    from terminal.app.bootstrap import open_members
+    from terminal.config.settings import load_config
     db, svc, _coupons = open_members(load_config(tmp_path / "var" / "edgepos.toml"), tmp_path / "var")
     svc.enroll_templates(lan["member_id"], [np.full(128, 0.01 * i, np.float32) for i in range(3)])
     db.close()
@@ -90,8 +90,8 @@ def test_coupon_add(tmp_path: Path) -> None:
 def test_consent_is_recorded_for_an_existing_member_and_withdrawal_deletes_the_templates(tmp_path: Path) -> None:
     from datetime import datetime
 
-    from terminal.bootstrap import open_members
-    from terminal.config import load_config
+    from terminal.app.bootstrap import open_members
+    from terminal.config.settings import load_config
     from terminal.errors import ConsentError
     minh = json.loads(members(tmp_path, "add", "--name", "Minh", "--phone", "+84901234567").stdout)["member_id"]
     db, svc, _coupons = open_members(load_config(tmp_path / "var" / "edgepos.toml"), tmp_path / "var")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from terminal.emv import decode
-from terminal.tools_cli import main
+from terminal.payments.emv import decode
+from terminal.app.tools_cli import main
 
 VECTOR = ("00020101021252044131153137210116372101160123456789ABCDE6016Banteay Meanchey5913Kuntheas Shop"
           "5802KH540510.005303840621201081234567863041FF2")
@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    """python -m terminal.tools_cli in a fresh process, the way the console script will run it."""
+    """python -m terminal.app.tools_cli in a fresh process, the way the console script will run it."""
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run([sys.executable, "-m", "terminal.tools_cli", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "terminal.app.tools_cli", *args], cwd=ROOT, capture_output=True,
                           text=True, encoding="utf-8", timeout=60, env=env)
 
 

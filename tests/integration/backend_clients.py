@@ -16,7 +16,7 @@ import pytest
 
 from sync.mqtt import make_client
 from sync.schema import Ack, acks_topic, decode_acks, events_topic
-from terminal.events import make_envelope, rfc3339
+from terminal.link.events import make_envelope, rfc3339
 
 CREATED = "2026-11-22T08:30:00.000000Z"
 SPAWN = multiprocessing.get_context("spawn")

@@ -19,7 +19,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from backend_clients import BODIES, PAYMENT
-from terminal.events import make_envelope, rfc3339
+from terminal.link.events import make_envelope, rfc3339
 
 _ids = itertools.count(1)
 NAME = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)

@@ -12,9 +12,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from simulators.file_printer import FilePrinter  # noqa: E402
-from terminal.bootstrap import build_terminal  # noqa: E402
-from terminal.config import ensure_config, load_config  # noqa: E402
-from terminal.money import Money  # noqa: E402
+from terminal.app.bootstrap import build_terminal  # noqa: E402
+from terminal.config.settings import ensure_config, load_config  # noqa: E402
+from terminal.sales.money import Money  # noqa: E402
 
 
 def main() -> None:

@@ -12,11 +12,11 @@ from typing import Any, Callable
 from simulators.file_printer import FilePrinter
 from sync.provision import Deployment
 from support.deploy import stop, terminal_dir  # noqa: F401  (shared with the UI tests)
-from terminal.bootstrap import Terminal, build_terminal
-from terminal.config import load_config
-from terminal.money import Money
+from terminal.app.bootstrap import Terminal, build_terminal
+from terminal.config.settings import load_config
+from terminal.sales.money import Money
 
-CLI = [sys.executable, "-m", "terminal.cli"]
+CLI = [sys.executable, "-m", "terminal.app.cli"]
 
 
 def open_terminal(data_dir: Path) -> Terminal:

@@ -24,7 +24,7 @@ from sync.backend.service import cloud_stats, push_config, run_cloud, start_work
 from sync.backend.store import BackendError, EventStore
 from sync.mqtt import make_client
 from sync.schema import config_topic
-from terminal.events import make_envelope
+from terminal.link.events import make_envelope
 
 pytestmark = pytest.mark.integration
 

@@ -14,7 +14,7 @@ from backend_clients import PAYMENT, TerminalClient, terminals  # noqa: F401  (f
 from sync.backend.service import cloud_stats
 from sync.backend.store import EventStore
 from sync_helpers import CLI, start_cloud, stop
-from terminal.events import rfc3339
+from terminal.link.events import rfc3339
 from test_backend_poison import worker_process
 
 pytestmark = pytest.mark.integration

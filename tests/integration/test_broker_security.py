@@ -23,7 +23,7 @@ from sync.certs import write_certificates
 from sync.mqtt import BrokerSettings, make_client
 from sync.provision import Deployment, init_deployment, load_deployment
 from sync.schema import acks_topic, config_topic, events_topic, status_topic
-from terminal.bootstrap import load_secret
+from terminal.app.bootstrap import load_secret
 from terminal.errors import ConfigError
 
 pytestmark = pytest.mark.integration

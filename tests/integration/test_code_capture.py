@@ -17,8 +17,8 @@ from drivers.capture_worker import CaptureWorker
 from drivers.codereader import ZbarCodeReader
 from drivers.serial_scanner import LineSplitter, ScannerError, SerialScanner
 from simulators.camera import empty_frame, run_camera_sim, synth_paycode_frame
-from terminal.capture import Decoded
-from terminal.catalog import load_catalog
+from terminal.scanning.capture import Decoded
+from terminal.sales.catalog import load_catalog
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -264,7 +264,7 @@ def test_port_that_cannot_open_raises_scanner_error(tmp_path: Path) -> None:
 
 
 def test_the_worker_publishes_every_frame_for_the_preview(tmp_path: Path) -> None:
-    from terminal.frame_feed import FrameFeed
+    from terminal.scanning.frame_feed import FrameFeed
 
     result = run_camera_sim(tmp_path / "frames", PAY_CODES[:1], repeat=3, gap=1)
     feed, seen = FrameFeed(), []

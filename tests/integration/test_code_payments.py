@@ -13,14 +13,14 @@ import pytest
 
 from sync.rpc import MqttAcquirer
 from sync_helpers import open_terminal, take_sales, terminal_dir, wait_for
-from terminal.bootstrap import Terminal, build_payments, build_sync_link
-from terminal.code_checkout import pay_by_code
-from terminal.code_payment import CodeAuthorizer, PaymentTimings
-from terminal.code_refund import refund_code_sale
+from terminal.app.bootstrap import Terminal, build_payments, build_sync_link
+from terminal.payments.code_checkout import pay_by_code
+from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
+from terminal.payments.code_refund import refund_code_sale
 from terminal.errors import RefundError
-from terminal.offline import OfflineGate
+from terminal.payments.offline import OfflineGate
 from terminal.ports import SystemClock
-from terminal.sale import SaleState
+from terminal.sales.sale import SaleState
 from terminal.store.attempts import AttemptStore
 
 pytestmark = pytest.mark.integration

@@ -19,10 +19,10 @@ from sync.backend.ereceipt import ReceiptServer, make_server
 from sync.backend.ingest import check_event
 from sync.backend.store import EventStore
 from sync.schema import Envelope
-from terminal.bootstrap import Terminal, load_secret
-from terminal.events import make_envelope
-from terminal.money import Money
-from terminal.receipts import receipt_token
+from terminal.app.bootstrap import Terminal, load_secret
+from terminal.link.events import make_envelope
+from terminal.sales.money import Money
+from terminal.sales.receipts import receipt_token
 from test_ereceipt_page import BUYER, fetch, invoice_rows, pay_and_ingest, store_url  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.integration

@@ -29,10 +29,10 @@ from sync.backend.store import EventStore
 from sync.backend.tables import invoice_requests
 from sync.provision import Deployment
 from sync.schema import Envelope
-from terminal.bootstrap import Terminal, load_secret
-from terminal.events import make_envelope
-from terminal.money import Money
-from terminal.receipts import receipt_token
+from terminal.app.bootstrap import Terminal, load_secret
+from terminal.link.events import make_envelope
+from terminal.sales.money import Money
+from terminal.sales.receipts import receipt_token
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -269,7 +269,7 @@ def test_cloud_web_serves_the_pages_until_sigterm(deployment: Deployment, make_t
     term = make_terminal()
     term.shifts.open("Lan", Money(10000, "CNY"))
     sale = pay_and_ingest(term, store_url)
-    cmd = [sys.executable, "-m", "terminal.cli", "--data-dir", str(tmp_path / "cloud-data"), "cloud", "--deploy",
+    cmd = [sys.executable, "-m", "terminal.app.cli", "--data-dir", str(tmp_path / "cloud-data"), "cloud", "--deploy",
            str(deployment.directory), "--db", store_url, "web", "--host", "127.0.0.1", "--port", "0"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

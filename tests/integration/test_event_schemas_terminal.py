@@ -7,12 +7,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from terminal.acquirer import AcquirerReply, AcquirerUnreachable
-from terminal.bootstrap import Terminal
-from terminal.code_checkout import pay_by_code
-from terminal.code_payment import CodeAuthorizer
-from terminal.money import Money
-from terminal.offline import OfflineGate
+from terminal.payments.acquirer import AcquirerReply, AcquirerUnreachable
+from terminal.app.bootstrap import Terminal
+from terminal.payments.code_checkout import pay_by_code
+from terminal.payments.code_payment import CodeAuthorizer
+from terminal.sales.money import Money
+from terminal.payments.offline import OfflineGate
 from terminal.store.attempts import AttemptStore
 
 from sync.event_schemas import KNOWN_SCHEMAS, validate_envelope

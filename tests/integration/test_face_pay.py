@@ -14,15 +14,15 @@ import numpy.typing as npt
 import pytest
 
 from drivers.face_engine import FaceRecognitionEngine
-from terminal.bootstrap import Terminal
-from terminal.code_payment import CodeAuthorizer
+from terminal.app.bootstrap import Terminal
+from terminal.payments.code_payment import CodeAuthorizer
 from terminal.errors import SaleError
 from terminal.face.policy import FacePolicy
 from terminal.face.types import FaceAnalysis, Landmarks
-from terminal.face_cli import load_rgb
-from terminal.face_pay import FaceIdentifier, FacePaySession
-from terminal.money import Money
-from terminal.sale import SaleState
+from terminal.app.face_cli import load_rgb
+from terminal.face.pay import FaceIdentifier, FacePaySession
+from terminal.sales.money import Money
+from terminal.sales.sale import SaleState
 from test_code_payments import Acquirer, shop  # noqa: F401  (the fixture: a terminal with its link running)
 
 pytestmark = pytest.mark.integration

@@ -18,10 +18,10 @@ from pyzbar.pyzbar import ZBarSymbol, decode
 
 from drivers.escpos_printer import EscposSerialPrinter
 from drivers.escpos_text import encode_cp1258
-from terminal.bootstrap import Terminal
-from terminal.capture import route
+from terminal.app.bootstrap import Terminal
+from terminal.scanning.capture import route
 from terminal.errors import PrinterError
-from terminal.sale import SaleState
+from terminal.sales.sale import SaleState
 
 pytestmark = pytest.mark.integration
 
@@ -92,7 +92,7 @@ def test_a_printer_without_code_page_52_gets_vietnamese_as_raster(open_term: Ter
 
 
 def test_control_characters_never_reach_the_printer(open_term: Terminal) -> None:
-    from terminal.receipts import Receipt, ReceiptLine
+    from terminal.sales.receipts import Receipt, ReceiptLine
     end = PtyPrinterEnd()
     try:
         receipt = Receipt("s1", (ReceiptLine("Tea\x1b@\x00\x1dV\x00 cup"),), "https://r.example/r/s1?k=1", False, 42)

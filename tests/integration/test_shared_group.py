@@ -23,7 +23,7 @@ from sync.mqtt import BrokerSettings, make_client
 from sync.provision import Deployment, load_deployment
 from sync.schema import acks_topic, events_topic
 from sync_helpers import start_cloud, stop, stored_ids, wait_for
-from terminal.events import make_envelope
+from terminal.link.events import make_envelope
 
 pytestmark = pytest.mark.integration
 EVENTS = 30

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from terminal.bootstrap import build_terminal
-from terminal.config import load_config
-from terminal.events import verify_envelope
-from terminal.money import Money
+from terminal.app.bootstrap import build_terminal
+from terminal.config.settings import load_config
+from terminal.link.events import verify_envelope
+from terminal.sales.money import Money
 
 pytestmark = pytest.mark.integration
 

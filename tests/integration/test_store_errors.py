@@ -12,10 +12,10 @@ from typing import Callable
 
 import pytest
 
-from terminal.bootstrap import Terminal
+from terminal.app.bootstrap import Terminal
 from terminal.errors import StoreError
-from terminal.money import Money
-from terminal.sale import SaleState
+from terminal.sales.money import Money
+from terminal.sales.sale import SaleState
 from terminal.store.db import Database
 
 pytestmark = pytest.mark.integration

@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 from pyzbar.pyzbar import ZBarSymbol, decode
 
 from simulators.printer_process import SimulatedPrinter
-from terminal.receipts import Receipt, ReceiptLine
+from terminal.sales.receipts import Receipt, ReceiptLine
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import pytest
 
 from sync.broker_process import MosquittoBroker, find_mosquitto, free_port
 from sync.provision import Deployment, init_deployment
-from terminal.config import default_config_text
+from terminal.config.settings import default_config_text
 
 TERMINALS = ["T-0001", "T-0002"]
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from terminal.errors import PrinterError
-from terminal.receipts import Receipt
+from terminal.sales.receipts import Receipt
 
 
 class FakePrinter:

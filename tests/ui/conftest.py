@@ -13,8 +13,8 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")  # before any kivy import
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="edgepos-kivy-home-"))
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 
-from terminal.bootstrap import Terminal, build_terminal  # noqa: E402
-from terminal.config import Config, ensure_config, load_config  # noqa: E402
+from terminal.app.bootstrap import Terminal, build_terminal  # noqa: E402
+from terminal.config.settings import Config, ensure_config, load_config  # noqa: E402
 from terminal.ports import Printer  # noqa: E402
 from ui.launcher import start_xvfb  # noqa: E402
 

@@ -6,8 +6,8 @@ from typing import Any, Callable
 import pytest
 
 from terminal.errors import PrinterError
-from terminal.receipts import Receipt
-from terminal.sale import SaleState
+from terminal.sales.receipts import Receipt
+from terminal.sales.sale import SaleState
 
 pytestmark = pytest.mark.ui
 

@@ -16,8 +16,8 @@ import pytest
 from support.deploy import broker, deployment, stop, terminal_dir  # noqa: F401  (fixtures)
 from sync.broker_process import MosquittoBroker
 from sync.provision import Deployment
-from terminal.bootstrap import Terminal, build_payments, build_sync_link, build_terminal
-from terminal.config import load_config
+from terminal.app.bootstrap import Terminal, build_payments, build_sync_link, build_terminal
+from terminal.config.settings import load_config
 
 pytestmark = pytest.mark.ui
 TEA = "8930001234505"          # Trà Ô Long 乌龙茶, 18.00
@@ -108,7 +108,7 @@ class Shop:
 def shop(make_kiosk: Callable[..., Any], deployment: Deployment, broker: MosquittoBroker,
          tmp_path: Path) -> Iterator[Shop]:
     """Scanner simulator, terminal (sim printer, serial scanner on the pty, fast payment timings), link, kiosk."""
-    from terminal.inputs import start_code_inputs
+    from terminal.app.inputs import start_code_inputs
 
     scanner = ScannerSim()
     data_dir = terminal_dir(deployment, tmp_path)

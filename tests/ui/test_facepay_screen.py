@@ -11,11 +11,11 @@ from typing import Any, Callable
 import pytest
 
 from face_frames import blink_sequence, camera_frame, write_camera
-from terminal.acquirer import AcquirerReply
-from terminal.code_payment import CodeAuthorizer, PaymentTimings
-from terminal.config import Config
+from terminal.payments.acquirer import AcquirerReply
+from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
+from terminal.config.settings import Config
 from terminal.face.liveness import face_ear
-from terminal.face_cli import load_rgb
+from terminal.app.face_cli import load_rgb
 from terminal.ports import SystemClock
 from terminal.store.attempts import AttemptStore
 from test_wallet_payment import ScriptedAcquirer

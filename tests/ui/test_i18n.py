@@ -19,7 +19,7 @@ def msgids() -> set[str]:
     found: set[str] = set()
     for path in [*REPO.glob("ui/**/*.py"), *REPO.glob("ui/**/*.kv")]:
         found |= {a or b for a, b in KV_OR_PY.findall(path.read_text(encoding="utf-8"))}
-    banner = (REPO / "terminal" / "offline_banner.py").read_text(encoding="utf-8")
+    banner = (REPO / "terminal" / "link" / "offline_banner.py").read_text(encoding="utf-8")
     return found | {a or b for a, b in BANNER.findall(banner)}
 
 

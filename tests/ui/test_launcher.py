@@ -13,8 +13,8 @@ pytestmark = pytest.mark.ui
 SCRIPT = """
 import sys
 from pathlib import Path
-from terminal.bootstrap import build_terminal
-from terminal.config import ensure_config, load_config
+from terminal.app.bootstrap import build_terminal
+from terminal.config.settings import ensure_config, load_config
 from ui.launcher import run_kiosk
 
 base = Path(sys.argv[1])

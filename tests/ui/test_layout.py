@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from terminal.config import Config
+from terminal.config.settings import Config
 from test_technician_screen import no_broker
 
 pytestmark = pytest.mark.ui
@@ -178,7 +178,7 @@ def test_idle_technician_and_wallet_fit(make_kiosk: Callable[..., Any], tmp_path
     from support.fakes import FakePrinter
     from test_wallet_payment import wallet
 
-    from terminal.acquirer import AcquirerReply
+    from terminal.payments.acquirer import AcquirerReply
 
     kiosk = make_kiosk(printer=FakePrinter(), cashier="Trần Thị Lan 陈兰", configure=with_devices(frames_dir(tmp_path)))
     kiosk.resize(*size)
@@ -246,9 +246,9 @@ def payment_views(kiosk: Any, frames: Path, size: tuple[int, int], suffix: str =
     """The wallet panel with the live preview (a frame from the capture thread), waiting, and every result view."""
     import cv2
 
-    from terminal.acquirer import AcquirerReply
-    from terminal.capture import CameraFrame
-    from terminal.code_payment import CodeOutcome
+    from terminal.payments.acquirer import AcquirerReply
+    from terminal.scanning.capture import CameraFrame
+    from terminal.payments.code_payment import CodeOutcome
     from test_wallet_payment import wallet
 
     term = kiosk.app.terminal

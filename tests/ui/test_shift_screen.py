@@ -97,7 +97,7 @@ def test_x_report_is_printed_from_the_report_panel(make_kiosk: Any) -> None:
 
 def test_close_needs_every_other_method_confirmed_then_prints_the_z_report(make_kiosk: Any) -> None:
     from support.fakes import FakePrinter
-    from terminal.acquirer import AcquirerReply
+    from terminal.payments.acquirer import AcquirerReply
     from test_layout import check
     from test_wallet_payment import until, wallet
 

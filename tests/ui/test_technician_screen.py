@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from support.fakes import FakePrinter
-from terminal.config import Config
+from terminal.config.settings import Config
 
 pytestmark = pytest.mark.ui
 
@@ -83,7 +83,7 @@ def test_wrong_pin_three_times_locks_for_30_seconds(selling: Any) -> None:
 
 def test_doctor_checks_run_off_the_ui_thread_and_fill_the_table(make_kiosk: Callable[..., Any],
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from terminal import technician
+    from terminal.technician import service as technician
 
     kiosk = make_kiosk(printer=FakePrinter(), cashier="Lan", configure=no_broker)
     screen = open_tools(kiosk)

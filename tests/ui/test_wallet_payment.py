@@ -8,9 +8,9 @@ from typing import Any, Callable
 
 import pytest
 
-from terminal.acquirer import AcquirerReply
-from terminal.code_payment import CodeAuthorizer, PaymentTimings
-from terminal.qr_payment import QrMerchant, QrPayments
+from terminal.payments.acquirer import AcquirerReply
+from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
+from terminal.payments.qr_payment import QrMerchant, QrPayments
 from terminal.ports import SystemClock
 from terminal.store.attempts import AttemptStore
 
@@ -91,7 +91,7 @@ def test_the_qr_is_shown_and_the_wallet_pays_it(selling: Any) -> None:
     from PIL import Image
     from pyzbar.pyzbar import ZBarSymbol, decode as zbar
 
-    from terminal.emv import decode as emv_decode
+    from terminal.payments.emv import decode as emv_decode
     found = zbar(Image.open(shot), symbols=[ZBarSymbol.QRCODE])
     assert len(found) == 1, "the QR on screen does not scan"
     fields = emv_decode(found[0].data.decode("utf-8"))
@@ -146,7 +146,7 @@ def test_cancel_while_waiting_reverses_and_shows_the_cancelled_view(selling: Any
 
 
 def test_every_result_view_is_distinct_and_translated() -> None:
-    from terminal.code_payment import CodeOutcome
+    from terminal.payments.code_payment import CodeOutcome
     from ui.i18n import TEXTS
     from ui.sale.payment_result import VIEWS
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from support.backend_db import backend_store_url
 from sync.backend.store import KEEP_REJECTIONS, BackendError, EventStore, Received, Rejection, StoreUnavailable
 from sync.schema import MAX_SEQ, Ack, Envelope, EnvelopeError, parse_envelope
-from terminal.events import make_envelope
+from terminal.link.events import make_envelope
 
 KEY = {"T-0001": b"k1" * 16, "T-0002": b"k2" * 16}
 

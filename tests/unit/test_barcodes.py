@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from terminal.barcodes import gtin_check_digit, looks_like_gtin, validate_gtin
+from terminal.sales.barcodes import gtin_check_digit, looks_like_gtin, validate_gtin
 from terminal.errors import BarcodeError, CatalogError
 
 

@@ -6,8 +6,8 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
-from terminal.capture import MEMBER_PREFIX, Deduper, clean_text, is_member_code, route
-from terminal.catalog import Catalog, load_catalog
+from terminal.scanning.capture import MEMBER_PREFIX, Deduper, clean_text, is_member_code, route
+from terminal.sales.catalog import Catalog, load_catalog
 
 _PAY = re.compile(r"^(2[5-9]|30)\d{14,22}$|^1[0-5]\d{16}$|^62\d{17}$")
 
@@ -106,13 +106,16 @@ def test_window_must_be_positive() -> None:
         Deduper(0)
 
 
-@given(st.lists(st.floats(min_value=0, max_value=0.5, allow_nan=False), min_size=1, max_size=60))
+# Gaps in 1/64 s, so that sums of them are exact in binary floating point: with arbitrary floats a gap of
+# exactly the window can come out 1 ulp short once subtracted from the running time (hypothesis found
+# [0.3, 0.2445612317631793, 0.3]), and the property would be testing float rounding, not the deduper.
+@given(st.lists(st.integers(min_value=0, max_value=32).map(lambda k: k / 64), min_size=1, max_size=60))
 def test_reports_equal_gaps_of_at_least_the_window_plus_one(gaps: list[float]) -> None:
-    d = Deduper(window_s=0.3)
+    d = Deduper(window_s=0.25)
     now, reports, expected = 0.0, 0, 1
     for i, gap in enumerate(gaps):
         now += gap
-        if i and gap >= 0.3:
+        if i and gap >= 0.25:
             expected += 1
         reports += len(d.fresh(["X"], now))
     assert reports == expected

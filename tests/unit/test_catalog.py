@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from terminal.barcodes import validate_gtin
-from terminal.catalog import FIELDS, load_catalog, parse_tax_rate
+from terminal.sales.barcodes import validate_gtin
+from terminal.sales.catalog import FIELDS, load_catalog, parse_tax_rate
 from terminal.errors import BarcodeError, CatalogError, UnknownItem
-from terminal.money import Money
+from terminal.sales.money import Money
 
 HEADER = ",".join(FIELDS)
 
@@ -204,5 +204,5 @@ def test_json_errors_name_the_item_position(tmp_path: Path) -> None:
 
 def test_catalog_limits_match_the_event_schema() -> None:
     from sync.event_schemas import common
-    from terminal import catalog
+    from terminal.sales import catalog
     assert (catalog.MAX_SKU, catalog.MAX_NAME) == (common.MAX_ID, common.MAX_TEXT)

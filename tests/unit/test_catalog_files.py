@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from terminal.catalog import FIELDS, load_catalog
+from terminal.sales.catalog import FIELDS, load_catalog
 from terminal.errors import CatalogError
-from terminal.money import Money
+from terminal.sales.money import Money
 
 HEADER = ",".join(FIELDS)
 ROWS = ["TEA-001,8930001234505,珍珠奶茶 Bubble milk tea,18.00,6,true",

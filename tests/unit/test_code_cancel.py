@@ -5,14 +5,14 @@ import threading
 import time
 from typing import Any, Callable
 
-from terminal.acquirer import AcquirerReply
-from terminal.bootstrap import Terminal
-from terminal.code_checkout import pay_by_code
-from terminal.code_payment import CodeAuthorizer, PaymentTimings
-from terminal.frame_feed import FrameFeed
-from terminal.capture import CameraFrame
+from terminal.payments.acquirer import AcquirerReply
+from terminal.app.bootstrap import Terminal
+from terminal.payments.code_checkout import pay_by_code
+from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
+from terminal.scanning.frame_feed import FrameFeed
+from terminal.scanning.capture import CameraFrame
 from terminal.ports import SystemClock
-from terminal.sale import SaleState
+from terminal.sales.sale import SaleState
 from terminal.store.attempts import AttemptStore
 
 WECHAT = "134567890123456789"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from terminal.bootstrap import build_terminal
-from terminal.config import default_config_text, ensure_config, load_config
+from terminal.app.bootstrap import build_terminal
+from terminal.config.settings import default_config_text, ensure_config, load_config
 from terminal.errors import ConfigError
-from terminal.money import Money
+from terminal.sales.money import Money
 
 
 def start(config_path: Path, data_dir: Path) -> None:

@@ -10,12 +10,12 @@ from typing import Any, Callable
 
 import pytest
 
-from terminal.bootstrap import Terminal
-from terminal.capture import route
-from terminal.coupons import CouponService
+from terminal.app.bootstrap import Terminal
+from terminal.scanning.capture import route
+from terminal.members.coupons import CouponService
 from terminal.errors import CouponError, MemberError, SaleError, StoreError
-from terminal.members import MemberService
-from terminal.money import Money
+from terminal.members.service import MemberService
+from terminal.sales.money import Money
 
 PHONE = "+8613812345678"
 
@@ -220,7 +220,7 @@ def test_points_on_a_paid_sale_and_on_the_receipt(open_term: Terminal, printer: 
 @pytest.mark.parametrize("per_unit, expected", [(2, 105), (0, 0)])
 def test_points_per_unit_comes_from_the_config(tmp_path: Path, make_terminal: Callable[..., Terminal],
                                                per_unit: int, expected: int) -> None:
-    from terminal.config import default_config_text
+    from terminal.config.settings import default_config_text
     (tmp_path / "edgepos.toml").write_text(
         default_config_text().replace("points_per_unit = 1", f"points_per_unit = {per_unit}"), encoding="utf-8")
     t = make_terminal()

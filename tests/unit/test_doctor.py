@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from terminal.bootstrap import Terminal
-from terminal.doctor import Check, check_clock, check_database, check_disk, check_outbox, format_table
+from terminal.app.bootstrap import Terminal
+from terminal.technician.doctor import Check, check_clock, check_database, check_disk, check_outbox, format_table
 from terminal.store.db import Database
 
 

@@ -12,8 +12,8 @@ from sync.backend.ereceipt_html import invoice_form_html, page, receipt_html, re
 from sync.backend.ereceipt_store import InvoiceForm, ReceiptStore, check_invoice_form
 from sync.backend.store import EventStore
 from sync.schema import parse_envelope
-from terminal.events import make_envelope
-from terminal.receipts import receipt_token
+from terminal.link.events import make_envelope
+from terminal.sales.receipts import receipt_token
 
 SECRET = b"s" * 32
 GOOD = {"buyer_name": "上海莲花贸易有限公司", "tax_id": "91310000MA1FL8XQ3B", "email": "ketoan@hoasen.example"}

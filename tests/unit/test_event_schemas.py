@@ -10,7 +10,7 @@ import pytest
 
 from sync.event_schemas import (DEFAULT_CLOCK_WINDOW, KNOWN_SCHEMAS, ClockFlag, SchemaViolation,
                                 validate_envelope)
-from terminal.events import make_envelope
+from terminal.link.events import make_envelope
 
 NOW = datetime(2026, 11, 22, 8, 30, tzinfo=timezone.utc)
 SECRET = b"k" * 32

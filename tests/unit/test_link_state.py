@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sync.retry import RetryAction, retry_rejected
-from terminal.doctor_link import check_rejected, check_terminal_id, running_link_check
-from terminal.events import rfc3339, verify_envelope
+from terminal.technician.doctor_link import check_rejected, check_terminal_id, running_link_check
+from terminal.link.events import rfc3339, verify_envelope
 from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
 from terminal.store.sync_store import LinkState, SyncStore

@@ -11,14 +11,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from terminal.bootstrap import Terminal
-from terminal.capture import route
+from terminal.app.bootstrap import Terminal
+from terminal.scanning.capture import route
 from terminal.errors import ConfigError, ConsentError, FaceKeyError, MemberError, PhoneError
-from terminal.events import verify_envelope
-from terminal.face_vault import FaceVault
-from terminal.member_codes import make_card, mask_phone, normalize_phone, phone_last4
-from terminal.members import MIN_CAMERA_FRAMES, MemberService
-from terminal.money import Money
+from terminal.link.events import verify_envelope
+from terminal.face.vault import FaceVault
+from terminal.members.codes import make_card, mask_phone, normalize_phone, phone_last4
+from terminal.members.service import MIN_CAMERA_FRAMES, MemberService
+from terminal.sales.money import Money
 
 PHONE = "+8613812345678"
 
@@ -249,7 +249,7 @@ def test_member_events_are_signed_and_carry_no_phone_or_template(term: Terminal)
 def test_face_pay_daily_cap_counts_face_payments_of_the_member_today(open_term: Terminal) -> None:
     import uuid
 
-    from terminal.sale import Payment
+    from terminal.sales.sale import Payment
     members = svc(open_term)
     m = members.add("A", PHONE, face_consent=True)
     till = open_term.till
@@ -264,7 +264,7 @@ def test_face_pay_daily_cap_counts_face_payments_of_the_member_today(open_term: 
 
 
 def test_face_and_members_config_defaults_and_checks(term: Terminal, tmp_path: Path) -> None:
-    from terminal.config import default_config_text, load_config
+    from terminal.config.settings import default_config_text, load_config
     face = term.config.face
     assert (face.tolerance, face.margin, face.daily_cap, face.blink_window_s) == (0.5, 0.08, Money(50000, "CNY"), 5)
     assert term.config.members.points_per_unit == 1

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from terminal.errors import MoneyError
-from terminal.money import Money, allocate, div_half_up, exponent, total
+from terminal.sales.money import Money, allocate, div_half_up, exponent, total
 
 
 @pytest.mark.parametrize("currency, exp", [("CNY", 2), ("USD", 2), ("JPY", 0), ("VND", 0), ("KWD", 3)])

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from terminal.bootstrap import Terminal
-from terminal.money import Money
-from terminal.offline_banner import BannerFacts, banner_text, format_age, read_banner_facts
+from terminal.app.bootstrap import Terminal
+from terminal.sales.money import Money
+from terminal.link.offline_banner import BannerFacts, banner_text, format_age, read_banner_facts
 from terminal.store.sync_store import SyncStore
 
 

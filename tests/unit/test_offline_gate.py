@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from terminal.bootstrap import Terminal
-from terminal.money import Money
-from terminal.offline import OfflineGate, OfflineRefused
-from terminal.sale import Payment
+from terminal.app.bootstrap import Terminal
+from terminal.sales.money import Money
+from terminal.payments.offline import OfflineGate, OfflineRefused
+from terminal.sales.sale import Payment
 
 
 def cny(text: str) -> Money:

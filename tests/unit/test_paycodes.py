@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from terminal.paycodes import classify, mask
+from terminal.payments.paycodes import classify, mask
 
 ALIPAY = re.compile(r"(2[5-9]|30)[0-9]{14,22}")
 WECHAT = re.compile(r"1[0-5][0-9]{16}")

@@ -5,11 +5,11 @@ import copy
 
 import pytest
 
-from terminal.catalog import Item
+from terminal.sales.catalog import Item
 from terminal.errors import SaleError
-from terminal.money import Money
-from terminal.pricing import CartLine, line_tax, price_cart
-from terminal.sale import MAX_QUANTITY, Payment, Sale, SaleState
+from terminal.sales.money import Money
+from terminal.sales.pricing import CartLine, line_tax, price_cart
+from terminal.sales.sale import MAX_QUANTITY, Payment, Sale, SaleState
 
 
 def cny(minor: int) -> Money:

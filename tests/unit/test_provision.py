@@ -15,7 +15,7 @@ from paho.mqtt.client import topic_matches_sub
 from sync.broker_files import BACKEND_USER, acl_text, backend_users, mosquitto_conf_text
 from sync.certs import make_ca, make_server_cert, write_certificates
 from sync.provision import Deployment, TerminalCredentials, init_deployment, load_deployment
-from terminal.bootstrap import load_secret
+from terminal.app.bootstrap import load_secret
 from terminal.errors import ConfigError
 
 

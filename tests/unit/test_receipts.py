@@ -9,12 +9,12 @@ from typing import Any, Callable
 
 import pytest
 
-from terminal.bootstrap import Terminal
-from terminal.catalog import Item
-from terminal.money import Money
-from terminal.receipts import ShopInfo, receipt_token, render_receipt
-from terminal.sale import Payment, Sale
-from terminal.textwidth import char_width, clip, strip_control, text_width, two_columns, wrap
+from terminal.app.bootstrap import Terminal
+from terminal.sales.catalog import Item
+from terminal.sales.money import Money
+from terminal.sales.receipts import ShopInfo, receipt_token, render_receipt
+from terminal.sales.sale import Payment, Sale
+from terminal.sales.textwidth import char_width, clip, strip_control, text_width, two_columns, wrap
 
 SECRET = bytes(range(32))
 
@@ -92,7 +92,7 @@ def test_control_characters_from_the_catalog_are_stripped(make_terminal: Callabl
          "tax_inclusive": True},
     ]), encoding="utf-8")
     config = tmp_path / "edgepos.toml"
-    from terminal.config import default_config_text
+    from terminal.config.settings import default_config_text
     config.write_text(default_config_text().replace('path = ""', 'path = "catalog.json"'), encoding="utf-8")
     t = make_terminal()
     assert t.catalog.by_sku("X1").name == NASTY      # the catalog keeps what it was given...

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from terminal.errors import ConfigError
-from terminal.money import Money
-from terminal.remote_config import parse_remote_config, settings_from_json, settings_to_json
+from terminal.sales.money import Money
+from terminal.config.remote import parse_remote_config, settings_from_json, settings_to_json
 
 
 def push(doc: Any) -> bytes:

@@ -9,7 +9,7 @@ from typing import Iterator
 import pytest
 
 from terminal.errors import EdgeposError
-from terminal.risk import RiskGuard, RiskRefused
+from terminal.payments.risk import RiskGuard, RiskRefused
 from terminal.store.db import Database
 
 WECHAT = "134567890123456789"
@@ -121,12 +121,12 @@ def test_refusals_are_logged_with_the_reason_and_the_mask_only(db: Database, clo
                                                                  caplog: pytest.LogCaptureFixture) -> None:
     risk = guard(db, clock, velocity_max=1)
     risk.record(WECHAT)
-    caplog.set_level(logging.WARNING, logger="terminal.risk")
+    caplog.set_level(logging.WARNING, logger="terminal.payments.risk")
     with pytest.raises(RiskRefused):
         risk.check_code(WECHAT)
     with pytest.raises(RiskRefused):
         risk.check_code(ALIPAY)
-    messages = [r.getMessage() for r in caplog.records if r.name == "terminal.risk"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "terminal.payments.risk"]
     assert len(messages) == 2
     assert "1345**********6789" in messages[0] and "already used" in messages[0]
     assert "2812********1234" in messages[1] and "too many code payments" in messages[1]

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from terminal.bootstrap import Terminal
-from terminal.money import Money
-from terminal.shift_receipt import build_shift_receipt, print_shift_report
-from terminal.textwidth import text_width
+from terminal.app.bootstrap import Terminal
+from terminal.sales.money import Money
+from terminal.shift.receipt import build_shift_receipt, print_shift_report
+from terminal.sales.textwidth import text_width
 
 from test_shifts import store_code_sale
 

@@ -9,10 +9,10 @@ from typing import Any, Callable
 
 import pytest
 
-from terminal.bootstrap import Terminal
+from terminal.app.bootstrap import Terminal
 from terminal.errors import SaleError, ShiftError
-from terminal.money import Money
-from terminal.sale import Payment, Sale
+from terminal.sales.money import Money
+from terminal.sales.sale import Payment, Sale
 
 Rows = Callable[[Path], dict[str, int]]
 
@@ -192,6 +192,6 @@ def test_open_shift_survives_restart(make_terminal: Callable[..., Terminal]) -> 
 
 
 def test_report_times_are_readable() -> None:
-    from terminal.shift import readable_time
+    from terminal.shift.model import readable_time
     assert readable_time("2026-11-22T08:30:05.123456Z") == "2026-11-22 08:30:05 UTC"
     assert readable_time("garbled") == "garbled"

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from terminal import technician
-from terminal.bootstrap import Terminal, shop_info
-from terminal.config import ensure_config, load_config
+from terminal.technician import service as technician
+from terminal.app.bootstrap import Terminal, shop_info
+from terminal.config.settings import ensure_config, load_config
 from terminal.errors import ConfigError
-from terminal.pin_lock import PinLock
-from terminal.sample_receipt import build_test_receipt
-from terminal.textwidth import text_width
+from terminal.technician.pin_lock import PinLock
+from terminal.sales.sample_receipt import build_test_receipt
+from terminal.sales.textwidth import text_width
 
 
 class Ticker:
@@ -67,7 +67,7 @@ def test_test_print_goes_to_the_terminals_printer(term: Terminal, printer: Any) 
 
 
 def test_checks_on_a_running_terminal_use_its_printer_and_its_live_link(term: Terminal, printer: Any) -> None:
-    from terminal.doctor_command import collect_checks
+    from terminal.app.doctor_command import collect_checks
 
     checks = {c.name: c for c in collect_checks(term.config, term.data_dir, term,
                                                 link_online_since="2026-11-22T08:30:00.000000Z")}

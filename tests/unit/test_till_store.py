@@ -11,12 +11,12 @@ import pytest
 
 from simulators.file_printer import FilePrinter
 from simulators.printer_process import SimulatedPrinter
-from terminal.bootstrap import Terminal
+from terminal.app.bootstrap import Terminal
 from terminal.errors import BarcodeError, ConfigError, PrinterError, RefundError, SaleError, ShiftError, UnknownItem
-from terminal.events import verify_envelope
-from terminal.money import Money
-from terminal.receipts import Receipt, ReceiptLine
-from terminal.sale import SaleState
+from terminal.link.events import verify_envelope
+from terminal.sales.money import Money
+from terminal.sales.receipts import Receipt, ReceiptLine
+from terminal.sales.sale import SaleState
 from terminal.store import SCHEMA_VERSION
 
 Rows = Callable[[Path], dict[str, int]]

@@ -8,11 +8,11 @@ from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
-from terminal.bootstrap import Terminal
+from terminal.app.bootstrap import Terminal
 from terminal.errors import EdgeposError
 from terminal.face.types import REASONS
-from terminal.face_pay import FacePaySession, FaceStep
-from terminal.till import Completed
+from terminal.face.pay import FacePaySession, FaceStep
+from terminal.sales.till import Completed
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.dispatch import run_in_background, ui_callback
 from ui.facepay.worker import FacePayWorker, Pixels

@@ -8,7 +8,7 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.properties import StringProperty
 
-from terminal.bootstrap import Terminal
+from terminal.app.bootstrap import Terminal
 from ui.common import PosScreen, load_common_kv, load_kv
 
 

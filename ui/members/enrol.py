@@ -7,7 +7,7 @@ from typing import Any, Callable
 import numpy as np
 
 from terminal.errors import EdgeposError
-from terminal.members import MIN_CAMERA_FRAMES
+from terminal.members.service import MIN_CAMERA_FRAMES
 from ui.dispatch import run_on_ui
 from ui.face_services import FaceServices, preview_pixels, to_rgb
 from ui.i18n import tr

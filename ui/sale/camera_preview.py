@@ -9,8 +9,8 @@ from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, NumericProperty
 from kivy.uix.image import Image
 
-from terminal.capture import CameraFrame
-from terminal.frame_feed import FrameFeed
+from terminal.scanning.capture import CameraFrame
+from terminal.scanning.frame_feed import FrameFeed
 from ui.common import load_kv
 from ui.dispatch import run_on_ui
 

@@ -10,7 +10,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
-from terminal.sale import Sale
+from terminal.sales.sale import Sale
 from ui.common import load_kv
 from ui.i18n import tr
 

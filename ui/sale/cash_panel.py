@@ -9,8 +9,8 @@ from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
 from terminal.errors import EdgeposError
-from terminal.money import Money
-from terminal.till import Completed, Till
+from terminal.sales.money import Money
+from terminal.sales.till import Completed, Till
 from ui.common import load_kv
 
 NOTES = ("10", "20", "50", "100")  # banknotes, in major units of the home currency

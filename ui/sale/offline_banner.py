@@ -1,4 +1,4 @@
-"""The red offline banner on the cashier's sale screen; what it says comes from terminal/offline_banner.py."""
+"""The red offline banner on the cashier's sale screen; what it says comes from terminal/link/offline_banner.py."""
 from __future__ import annotations
 
 import logging
@@ -11,7 +11,7 @@ from kivy.properties import ObjectProperty
 from kivy.uix.label import Label
 
 from terminal.errors import EdgeposError
-from terminal.offline_banner import read_banner_facts
+from terminal.link.offline_banner import read_banner_facts
 from ui.common import load_kv
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from terminal.code_payment import CodeOutcome
+from terminal.payments.code_payment import CodeOutcome
 from ui.common import load_kv
 from ui.i18n import tr
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from terminal.capture import route
-from terminal.paycodes import classify
-from terminal.technician import camera_configured
-from terminal.till import Completed
+from terminal.scanning.capture import route
+from terminal.payments.paycodes import classify
+from terminal.technician.service import camera_configured
+from terminal.sales.till import Completed
 from ui.sale.cash_panel import CashPanel
 from ui.sale.wallet_panel import WalletPanel
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from kivy.properties import NumericProperty, StringProperty
 
-from terminal.bootstrap import Terminal
-from terminal.catalog import Item
+from terminal.app.bootstrap import Terminal
+from terminal.sales.catalog import Item
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.dispatch import ui_callback
 from ui.i18n import tr

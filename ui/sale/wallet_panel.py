@@ -11,12 +11,12 @@ from kivy.core.image import Image as CoreImage
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
-from terminal.code_checkout import pay_by_code, pay_by_qr
-from terminal.code_payment import CodeAuthorizer, CodeOutcome
+from terminal.payments.code_checkout import pay_by_code, pay_by_qr
+from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome
 from terminal.errors import EdgeposError
-from terminal.frame_feed import FrameFeed
-from terminal.qr_payment import QrPayments
-from terminal.till import Completed, Till
+from terminal.scanning.frame_feed import FrameFeed
+from terminal.payments.qr_payment import QrPayments
+from terminal.sales.till import Completed, Till
 from ui.common import load_kv
 from ui.dispatch import run_in_background, ui_callback
 from ui.i18n import tr

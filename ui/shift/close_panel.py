@@ -9,9 +9,9 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.modalview import ModalView
 
 from terminal.errors import EdgeposError
-from terminal.money import Money
-from terminal.receipts import METHOD_NAMES
-from terminal.shift import ShiftReport
+from terminal.sales.money import Money
+from terminal.sales.receipts import METHOD_NAMES
+from terminal.shift.model import ShiftReport
 from ui.common import load_kv
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from terminal.bootstrap import Terminal
-from terminal.money import Money
-from terminal.shift import ShiftReport
-from terminal.shift_receipt import print_shift_report
+from terminal.app.bootstrap import Terminal
+from terminal.sales.money import Money
+from terminal.shift.model import ShiftReport
+from terminal.shift.receipt import print_shift_report
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.dispatch import run_in_background
 from ui.shift.close_panel import ClosePanel

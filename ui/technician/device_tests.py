@@ -7,8 +7,8 @@ from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from terminal import technician
-from terminal.doctor import Check
+from terminal.technician import service as technician
+from terminal.technician.doctor import Check
 from ui.dispatch import run_in_background
 from ui.i18n import tr
 

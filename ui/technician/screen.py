@@ -8,10 +8,10 @@ from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
 
-from terminal.bootstrap import Terminal
-from terminal.offline_banner import format_age
-from terminal.pin_lock import PinLock
-from terminal import technician
+from terminal.app.bootstrap import Terminal
+from terminal.link.offline_banner import format_age
+from terminal.technician.pin_lock import PinLock
+from terminal.technician import service as technician
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.i18n import LANGUAGES, tr
 from ui.technician.device_tests import CheckRow, DeviceTests

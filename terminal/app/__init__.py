@@ -1,0 +1,1 @@
+"""The application layer: the composition root (bootstrap), the CLI and its commands, the demo, device wiring. The only part of terminal/ that may import drivers/, sync/, simulators/, ui/ or bench/."""

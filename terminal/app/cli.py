@@ -1,0 +1,172 @@
+"""The `edgepos` command: one entry point for cashiers, technicians and developers."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable
+
+from terminal.config.settings import Config
+from terminal.errors import EdgeposError
+from terminal.app.logs import setup_logging
+from terminal.app.face_cli import add_face_parser, cmd_face
+from terminal.app.members_cli import add_members_parser, cmd_members
+from terminal.app.tools_cli import add_emv_parser, add_paycode_parser, cmd_emv, cmd_paycode
+from simulators.commands import add_sim_parser, cmd_sim
+from sync.commands import add_cloud_parser, add_sync_parser, cmd_cloud, cmd_sync
+
+LATER: dict[str, str] = {}   # commands listed before they ship: `edgepos NAME` then says so and exits 2
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 800x480, got {text!r}") from None
+    return width, height
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand of the design."""
+    parser = argparse.ArgumentParser(prog="edgepos", description="edgepos point-of-sale terminal")
+    parser.add_argument("--data-dir", type=Path, default=Path("var"),
+                        help="directory for the database, keys, receipts and logs (default ./var)")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="config file (default DATA_DIR/edgepos.toml, created with defaults if missing)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    kiosk = sub.add_parser("kiosk", help="run the kiosk app (under Xvfb when there is no display)")
+    kiosk.add_argument("--size", type=_size, default=None, help="window size, e.g. 800x480 or 1280x800")
+    kiosk.add_argument("--screenshot", type=Path, default=None, help="where to save the start-up screenshot")
+    kiosk.add_argument("--exit-after", type=float, default=None, help="quit after this many seconds")
+    demo = sub.add_parser("demo", help="a scripted cash sale end to end, printed on the configured printer")
+    demo.add_argument("--ui", action="store_true", help="drive the sale through the kiosk UI")
+    demo.add_argument("--out", type=Path, default=None, help="with --ui: where to write the screenshots")
+    bench = sub.add_parser("bench", help="run a benchmark and print JSON figures")
+    bench.add_argument("name", choices=["checkout", "sync", "decode", "face"], help="which benchmark")
+    bench.add_argument("--iterations", type=int, default=500, help="checkout: how many measured runs")
+    bench.add_argument("--events", type=int, default=10_000, help="sync: how many events to queue")
+    bench.add_argument("--frames", type=int, default=200, help="decode: frames of each kind")
+    add_sync_parser(sub)
+    add_sim_parser(sub)
+    add_emv_parser(sub)
+    doctor = sub.add_parser("doctor", help="check every device and service; a fix for each failure")
+    doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    add_paycode_parser(sub)
+    add_cloud_parser(sub)
+    add_members_parser(sub)
+    add_face_parser(sub)
+    for name, what in LATER.items():
+        later = sub.add_parser(name, help=f"{what} (not yet available)")
+        later.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    return Path(args.config) if args.config else Path(args.data_dir) / "edgepos.toml"
+
+
+def _load(args: argparse.Namespace) -> Config:
+    """The validated config; logging starts only once it is sound, so a bad config writes nothing."""
+    from terminal.app.bootstrap import prepare_config
+    config = prepare_config(_config_path(args), explicit=args.config is not None)
+    setup_logging(Path(args.data_dir))
+    return config
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    """Start the kiosk on the configured devices."""
+    from terminal.app.bootstrap import build_payments, build_sync_link, build_terminal
+    config = _load(args)
+    terminal = build_terminal(config, Path(args.data_dir))
+    link = build_sync_link(terminal)  # payments are stored first; the link forwards them whenever it can
+    terminal.code_payments, terminal.qr_payments = build_payments(terminal, link)
+    thread = link.start_thread()
+    from ui.launcher import deliver_code, report_device_error, run_kiosk  # Kivy is loaded only for the kiosk
+    from terminal.app.inputs import start_code_inputs
+    inputs = start_code_inputs(config, deliver_code, report_device_error, terminal.camera_feed.publish)
+    try:
+        return int(run_kiosk(terminal, size=args.size, screenshot=args.screenshot, exit_after=args.exit_after))
+    finally:
+        for device in inputs:
+            device.stop()
+        link.stop()
+        thread.join(timeout=3)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Run the device and service checks."""
+    from terminal.app.doctor_command import run_doctor
+    return run_doctor(_load(args), Path(args.data_dir), args.json)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run the scripted demo sale and print its JSON summary last."""
+    if args.ui:
+        from datetime import datetime
+        from ui.demo_ui import run_ui_demo  # Kivy is loaded only for the UI demo
+        data_dir = Path(args.data_dir)
+        out = args.out or data_dir / "screenshots" / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
+        print(json.dumps(run_ui_demo(_load(args), data_dir, out, say=print), ensure_ascii=False))
+        return 0
+    if args.out is not None:
+        print("edgepos demo: --out is for the screenshots of --ui", file=sys.stderr)
+        return 2
+    from terminal.app.demo import run_demo
+    result = run_demo(_load(args), Path(args.data_dir), say=print)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Run a benchmark; its JSON is the last line printed."""
+    if args.name == "face":
+        from bench.face import run_face_bench
+        print(json.dumps(run_face_bench(say=print)))
+        return 0
+    if args.name == "decode":
+        from bench.decode import run_decode_bench
+        print(json.dumps(run_decode_bench(args.frames, say=print)))
+        return 0
+    if args.name == "sync":
+        from bench.sync import run_sync_bench
+        print(json.dumps(run_sync_bench(args.events, say=print)))
+        return 0
+    from bench.checkout import run_checkout_bench
+    if args.iterations < 10:
+        raise EdgeposError("--iterations must be at least 10")
+    print(json.dumps(run_checkout_bench(args.iterations, say=print)))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "sim":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:  # a simulator's own options (argparse leaves those starting with '-' to us)
+        args.args = [*extra, *args.args]
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "kiosk": cmd_kiosk, "demo": cmd_demo, "bench": cmd_bench,
+        "sync": lambda a: cmd_sync(a, Path(a.data_dir), lambda: _load(a)),
+        "cloud": lambda a: cmd_cloud(a, Path(a.data_dir)), "sim": cmd_sim,
+        "emv": cmd_emv, "paycode": cmd_paycode, "doctor": cmd_doctor,
+        "members": lambda a: cmd_members(a, _load(a), Path(a.data_dir)),
+        "face": lambda a: cmd_face(a, _load(a), Path(a.data_dir))}
+    handler = handlers.get(args.command)
+    if handler is None:
+        print(f"edgepos {args.command}: {LATER[args.command]} is not yet available in this release",
+              file=sys.stderr)
+        return 2
+    try:
+        return handler(args)
+    except EdgeposError as err:
+        print(f"edgepos: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

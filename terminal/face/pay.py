@@ -1,0 +1,171 @@
+"""Face-pay: identify the customer 1:N, check a blink, confirm the phone's last 4 digits, then charge the sale."""
+from __future__ import annotations
+
+import math
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from terminal.errors import EdgeposError, SaleError
+from terminal.face.gallery import Gallery
+from terminal.face.liveness import BlinkDetector
+from terminal.face.policy import DigitsCheck, FacePolicy, decide_with
+from terminal.sales.money import Money
+from terminal.ports import FaceEngine
+from terminal.sales.sale import Payment, SaleState
+
+if TYPE_CHECKING:
+    from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, Progress
+    from terminal.members.service import MemberService
+    from terminal.sales.till import Completed, Till
+
+Stage = Literal["identify", "liveness", "digits", "confirmed", "failed"]
+
+
+@dataclass(frozen=True)
+class Identification:
+    """What one frame says about who this is: `decision` is match, no_match, ambiguous or a face status."""
+
+    decision: str
+    member_id: str | None
+    distance: float | None
+    second_distance: float | None
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape of `edgepos face identify` (infinite distances as null)."""
+        def finite(value: float | None) -> float | None:
+            return None if value is None or math.isinf(value) else round(value, 4)
+        return {"member_id": self.member_id, "distance": finite(self.distance),
+                "second_distance": finite(self.second_distance), "decision": self.decision, "reason": self.reason}
+
+
+class FaceIdentifier:
+    """The gallery of opted-in members' templates (loaded once, reloaded after enrolments) and the policy."""
+
+    def __init__(self, engine: FaceEngine, members: MemberService, policy: FacePolicy) -> None:
+        self.engine, self.members, self.policy = engine, members, policy
+        self._gallery: Gallery | None = None
+        self._lock = threading.Lock()
+
+    def gallery(self) -> Gallery:
+        """The gallery; a key that does not open the templates raises FaceKeyError (never an empty gallery)."""
+        with self._lock:
+            if self._gallery is None:
+                ids, matrix = self.members.all_templates()
+                self._gallery = Gallery.from_templates(zip(ids, matrix))
+            return self._gallery
+
+    def reload(self) -> None:
+        """Forget the gallery: the next identification reads the templates again."""
+        with self._lock:
+            self._gallery = None
+
+    def identify(self, image: npt.NDArray[np.uint8]) -> Identification:
+        """Who is in this frame, by the policy's tolerance and margin."""
+        analysis = self.engine.analyze(image)
+        if not analysis.ok or analysis.encoding is None:
+            return Identification(analysis.status, None, None, None, analysis.reason)
+        decision = decide_with(self.gallery().best_two(analysis.encoding), self.policy)
+        return Identification(decision.decision, decision.member_id, decision.distance, decision.second_distance,
+                              decision.reason)
+
+
+@dataclass(frozen=True)
+class FaceStep:
+    """Where a face-pay session stands, in words for the customer's screen; never another member's data."""
+
+    stage: Stage
+    message: str
+    tries_left: int = 0
+
+
+class FacePaySession:
+    """One customer's face-pay for the sale in tender; feed it frames, then digits, then charge."""
+
+    def __init__(self, identifier: FaceIdentifier, till: Till, daily_cap: Money) -> None:
+        self.identifier, self.till, self.daily_cap = identifier, till, daily_cap
+        self.member_id: str | None = None
+        self._blink = BlinkDetector(identifier.policy.blink_window_s)
+        self._digits: DigitsCheck | None = None
+        self.step = FaceStep("identify", "Look at the camera")
+
+    def _due(self) -> Money:
+        sale = self.till.sale
+        if sale is None or sale.state is not SaleState.TENDERING:
+            sale = self.till.start_tender()
+        return sale.due
+
+    def frame(self, image: npt.NDArray[np.uint8], timestamp_s: float) -> FaceStep:
+        """Identify in this frame, or look for the blink in it, depending on the stage."""
+        if self.step.stage == "identify":
+            return self._identify(image)
+        if self.step.stage == "liveness":
+            result = self._blink.update(timestamp_s, self.identifier.engine.landmarks(image))
+            if result.status == "passed" and self.identifier.identify(image).member_id != self.member_id:
+                # the blink check follows landmarks only: a face swapped in smoothly must still be the member
+                self.step = FaceStep("failed", "Face-pay cancelled: the face changed. Please pay another way.")
+            elif result.status == "passed":
+                self.step = FaceStep("digits", "Enter the last 4 digits of your phone",
+                                     self.identifier.policy.digit_tries)
+            elif result.status == "failed":
+                self.step = FaceStep("failed", f"Face-pay cancelled: {result.reason}. Please pay another way.")
+        return self.step
+
+    def _identify(self, image: npt.NDArray[np.uint8]) -> FaceStep:
+        found = self.identifier.identify(image)
+        if found.decision in ("no_face", "face_too_small", "partial_face", "blurred", "multiple_faces"):
+            self.step = FaceStep("identify", found.reason)
+        elif found.decision != "match" or found.member_id is None:
+            self.step = FaceStep("failed", "Face not recognised: please pay another way, or join as a member.")
+        else:
+            try:
+                member = self.identifier.members.get(found.member_id)
+                self.identifier.members.check_face_cap(member.id, self._due(), self.daily_cap)
+            except EdgeposError as err:
+                self.step = FaceStep("failed", str(err))
+                return self.step
+            self.member_id = member.id
+            self._digits = DigitsCheck(member.phone, self.identifier.policy.digit_tries)
+            self.step = FaceStep("liveness", "Please blink")
+        return self.step
+
+    def digits(self, entry: str) -> FaceStep:
+        """Check the last 4 phone digits; three wrong entries cancel the face payment."""
+        if self.step.stage != "digits" or self._digits is None:
+            return self.step
+        result = self._digits.submit(entry)
+        if result.state == "confirmed":
+            self.step = FaceStep("confirmed", "Confirmed: paying…")
+        elif result.state == "locked":
+            self.step = FaceStep("failed", result.reason)
+        else:
+            self.step = FaceStep("digits", result.reason, result.tries_left)
+        return self.step
+
+    def charge(self, authorizer: CodeAuthorizer, progress: Progress = lambda _m: None
+               ) -> tuple[CodeOutcome, Completed | None]:
+        """Charge the confirmed member for the sale (online, or offline within caps); points come with the sale."""
+        if self.step.stage != "confirmed" or self.member_id is None:
+            raise SaleError("face-pay needs a recognised face, a blink and the phone digits before paying")
+        members = self.identifier.members
+        member = members.get(self.member_id)
+        self.till.attach_member(member)
+        sale = self.till.sale
+        assert sale is not None
+        due = self._due()
+        members.check_face_cap(member.id, due, self.daily_cap)   # again: another sale may have paid meanwhile
+        outcome = authorizer.authorize_face(member.id, f"member {member.masked_phone}", due, sale.id, progress)
+        if not outcome.paid:
+            return outcome, None
+        forward = None
+        if outcome.status == "offline":
+            forward = {"out_trade_no": outcome.out_trade_no, "scheme": "face", "member_id": member.id}
+        payment = Payment(uuid.uuid4().hex, "face", due, due, Money.zero(due.currency),
+                          reference=f"face:{member.masked_phone}:{outcome.out_trade_no}",
+                          status="approved" if outcome.status == "approved" else "offline")
+        return outcome, self.till.complete(payment, forward)

@@ -1,0 +1,1 @@
+"""Membership: members and their consents and points, member cards and phones, coupons."""

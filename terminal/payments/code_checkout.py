@@ -1,0 +1,48 @@
+"""Paying the sale in progress with a customer's wallet code: authorize, then complete the sale if paid."""
+from __future__ import annotations
+
+import uuid
+
+import threading
+from typing import Callable
+
+from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, Progress
+from terminal.sales.money import Money
+from terminal.payments.paycodes import normalize
+from terminal.sales.sale import Payment, SaleState
+from terminal.payments.qr_payment import QrPayments
+from terminal.sales.till import Completed, Till
+
+
+def pay_by_code(till: Till, authorizer: CodeAuthorizer, code: str, progress: Progress = lambda _m: None,
+                cancel: threading.Event | None = None) -> tuple[CodeOutcome, Completed | None]:
+    """Lock the cart, charge the code for what is due; the sale is stored only when approved or accepted offline."""
+    sale = till.sale
+    if sale is None or sale.state is not SaleState.TENDERING:
+        sale = till.start_tender()   # raises a clear SaleError when there is nothing to pay
+    outcome = authorizer.authorize(code, sale.due, sale.id, progress, cancel)
+    if not outcome.paid:
+        return outcome, None   # the sale stays in tender: another method, or back to the cart
+    forward = None
+    if outcome.status == "offline":
+        forward = {"out_trade_no": outcome.out_trade_no, "scheme": outcome.scheme, "auth_code": normalize(code)}
+    return outcome, _settle(till, outcome, forward)
+
+
+def pay_by_qr(till: Till, qr: QrPayments, show: Callable[[str], None], progress: Progress = lambda _m: None,
+              cancel: threading.Event | None = None) -> tuple[CodeOutcome, Completed | None]:
+    """Show the sale's QR; the sale completes only when the acquirer says the customer paid."""
+    sale = till.sale
+    if sale is None or sale.state is not SaleState.TENDERING:
+        sale = till.start_tender()
+    outcome = qr.collect(sale.due, sale.id, show, progress, cancel)
+    return outcome, (_settle(till, outcome) if outcome.paid else None)
+
+
+def _settle(till: Till, outcome: CodeOutcome, forward: dict[str, str] | None = None) -> Completed:
+    due = till.sale.due if till.sale is not None else Money.zero(till.currency)
+    method = "qr" if outcome.scheme == "emvqr" else "code"
+    payment = Payment(uuid.uuid4().hex, method, due, due, Money.zero(due.currency),
+                      reference=f"{outcome.scheme}:{outcome.masked}:{outcome.out_trade_no}",
+                      status="approved" if outcome.status == "approved" else "offline")
+    return till.complete(payment, forward)

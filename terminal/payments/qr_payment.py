@@ -1,0 +1,88 @@
+"""Merchant-presented QR: create the order, show the EMVCo QR, complete only on the acquirer's notification."""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Callable
+
+from terminal.payments.acquirer import AcquirerReply, AcquirerUnreachable
+from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, Progress
+from terminal.payments.emv import MerchantQR, edgepos_account, encode, to_amount_str
+from terminal.link.events import rfc3339
+from terminal.sales.money import Money
+
+MAX_BILL = 25   # EMVCo's limit for tag 62-01; our sale ids are longer, their first 25 hex digits are as unique
+
+
+@dataclass(frozen=True)
+class QrMerchant:
+    """What the QR says about the shop (name <= 25, city <= 15 characters, as EMVCo allows)."""
+
+    name: str
+    city: str
+    country: str
+    merchant_id: str
+
+
+def qr_payload(merchant: QrMerchant, amount: Money, sale_id: str) -> str:
+    """The dynamic EMVCo payload for this sale: amount, currency and bill number = sale id."""
+    return encode(MerchantQR(merchant.name[:25], merchant.city[:15], merchant.country, amount.currency,
+                             to_amount_str(amount), sale_id[:MAX_BILL],
+                             merchant_account=(edgepos_account(merchant.merchant_id),)))
+
+
+class QrPayments:
+    """Shows the QR and waits for the customer's wallet to pay it; the cashier can only cancel."""
+
+    def __init__(self, authorizer: CodeAuthorizer, merchant: QrMerchant, window_s: float = 120.0) -> None:
+        self.authorizer, self.merchant, self.window_s = authorizer, merchant, window_s
+
+    def collect(self, amount: Money, sale_id: str, show: Callable[[str], None], progress: Progress = lambda _m: None,
+                cancel: threading.Event | None = None) -> CodeOutcome:
+        """Create the order, show its QR, and return when paid, declined, expired or cancelled."""
+        auth, timings = self.authorizer, self.authorizer.timings
+        otn = f"{auth.terminal}-{uuid.uuid4().hex[:20]}"
+        auth.attempts.begin(otn, sale_id, "emvqr", "-", amount, rfc3339(auth.clock.now()))
+        waiter: Future[AcquirerReply] = Future()
+        auth.waiters[otn] = waiter
+        try:
+            body = {"out_trade_no": otn, "amount": amount.amount_str(), "currency": amount.currency,
+                    "sale_id": sale_id}
+            try:
+                created = auth.acquirer.call("precreate", body, timings.request_timeout_s)
+            except AcquirerUnreachable:
+                created = None
+            if created is None or created.status != "created":
+                auth.attempts.update(otn, "refused", rfc3339(auth.clock.now()), "the order could not be created")
+                return CodeOutcome("refused", "The wallet service cannot take QR payments right now. "
+                                              "Scan the customer's code or take cash.", otn, "emvqr")
+            payload = qr_payload(self.merchant, amount, sale_id)
+            show(payload)
+            progress("Ask the customer to scan the QR with their wallet app.")
+            return self._wait(otn, waiter, cancel or threading.Event())
+        finally:
+            auth.waiters.pop(otn, None)
+
+    def _wait(self, otn: str, waiter: Future[AcquirerReply], cancel: threading.Event) -> CodeOutcome:
+        auth, timings = self.authorizer, self.authorizer.timings
+        deadline = time.monotonic() + self.window_s
+        while time.monotonic() < deadline and not cancel.is_set():
+            try:
+                outcome = auth.settle(otn, waiter.result(timeout=timings.query_interval_s))
+                if outcome is None:  # a notification that is not final: wait for the next one
+                    waiter = auth.waiters[otn] = Future()
+            except FutureTimeout:   # no notification yet: ask, in case it was lost
+                try:
+                    outcome = auth.settle(otn, auth.acquirer.call("query", {"out_trade_no": otn},
+                                                                  timings.request_timeout_s))
+                except AcquirerUnreachable:
+                    outcome = None
+            if outcome is not None:
+                return CodeOutcome(outcome.status, outcome.message, otn, "emvqr", "", outcome.trade_no)
+        closed = auth.reverse(otn)
+        why = "cancelled by the cashier" if cancel.is_set() else "the QR expired"
+        return CodeOutcome(closed.status, f"{why.capitalize()}. {closed.message}", otn, "emvqr")

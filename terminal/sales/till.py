@@ -1,0 +1,224 @@
+"""The cashier's till: ring up a sale, take cash, print, void, refund. The UI and CLI call only this."""
+from __future__ import annotations
+
+import copy
+import logging
+import uuid
+from dataclasses import dataclass
+
+from terminal.sales.catalog import Catalog
+from terminal.members.coupons import Coupon, CouponService
+from terminal.errors import PrinterError, SaleError
+from terminal.members.service import Member, MemberService
+from terminal.sales.money import Money
+from terminal.ports import Clock, Printer
+from terminal.sales.receipts import Receipt, ShopInfo, render_receipt
+from terminal.sales.refunds import RefundRequest, refund_sale
+from terminal.sales.sale_events import sale_event_body
+from terminal.sales.sale import Payment, Sale, SaleState
+from terminal.shift.model import ShiftReport
+from terminal.shift.service import ShiftService
+from terminal.store.db import Database
+from terminal.store.outbox import OutboxStore
+from terminal.store.sales import Refund, SaleStore
+from terminal.sales.till_perks import SalePerks
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Completed:
+    """A paid sale, stored; `printed_to` is where the receipt went, or `print_error` why it did not."""
+
+    sale: Sale
+    payment: Payment
+    change: Money
+    receipt: Receipt
+    printed_to: str | None
+    print_error: str | None
+
+
+class Till:
+    """One sale at a time on one terminal."""
+
+    def __init__(self, db: Database, catalog: Catalog, shifts: ShiftService, sales: SaleStore, outbox: OutboxStore,
+                 printer: Printer, clock: Clock, shop: ShopInfo, secret: bytes, receipt_width: int = 42,
+                 members: MemberService | None = None, coupons: CouponService | None = None) -> None:
+        self._db, self.catalog, self.shifts, self.sales = db, catalog, shifts, sales
+        self._outbox, self.printer, self._clock = outbox, printer, clock
+        self.shop, self._secret, self._width = shop, secret, receipt_width
+        self.currency = catalog.currency
+        self.sale: Sale | None = None
+        self.last_paid_id: str | None = None
+        self.perks = SalePerks(members, coupons)
+
+    def money(self, text: str) -> Money:
+        """An amount typed by the cashier, in the home currency."""
+        return Money.parse(text, self.currency)
+
+    def display_price(self, amount: Money) -> Money | None:
+        """The amount in the shop's second currency, if one is configured."""
+        if self.shop.display_currency and self.shop.display_rate:
+            return amount.convert(self.shop.display_currency, self.shop.display_rate)
+        return None
+
+    def _open_sale(self) -> Sale:
+        if self.sale is None:
+            shift = self.shifts.require_open()
+            self.sale = Sale(self.currency, shift.id, opened_at=self._clock.now())
+        return self.sale
+
+    def _current(self) -> Sale:
+        if self.sale is None:
+            raise SaleError("there is no sale in progress")
+        return self.sale
+
+    def scan(self, code: str, quantity: int = 1) -> Sale:
+        """Add the item with this barcode (or sku), starting a sale if none is open."""
+        item = self.catalog.lookup(code)  # unknown or bad codes fail before a sale is opened
+        sale = self._open_sale()
+        self.perks.change(sale, lambda: sale.add(item, quantity))
+        return sale
+
+    def add_item(self, sku: str, quantity: int = 1) -> Sale:
+        """Add an item by sku (from the item grid)."""
+        item = self.catalog.by_sku(sku)
+        sale = self._open_sale()
+        self.perks.change(sale, lambda: sale.add(item, quantity))
+        return sale
+
+    def set_quantity(self, index: int, quantity: int) -> None:
+        """Change the quantity of a line."""
+        sale = self._current()
+        self.perks.change(sale, lambda: sale.set_quantity(index, quantity))
+
+    def remove_line(self, index: int) -> None:
+        """Remove a line."""
+        sale = self._current()
+        self.perks.change(sale, lambda: sale.remove(index))
+
+    def discount_line(self, index: int, amount: Money) -> None:
+        """Discount one line by an amount."""
+        sale = self._current()
+        self.perks.change(sale, lambda: sale.discount_line(index, amount))
+
+    def discount_cart(self, amount: Money) -> None:
+        """Discount the whole sale by an amount (not while a coupon is the cart discount)."""
+        self.perks.guard_cart_discount(self._current())
+        self._current().discount_cart(amount)
+
+    def attach_member(self, member: Member) -> Sale:
+        """The member (card scanned, phone typed) earns this sale's points; starts a sale if none is open."""
+        sale = self._open_sale()
+        self.perks.attach(sale, member)
+        return sale
+
+    def join_member(self, name: str, phone: str) -> Member:
+        """One-tap join at payment: a new member attached to this sale, their card on its receipt."""
+        return self.perks.join(self._current(), name, phone)
+
+    def apply_coupon(self, code: str) -> Coupon:
+        """Apply a coupon as the sale's cart discount; CouponError says why one cannot be used."""
+        return self.perks.apply_coupon(self._current(), code)
+
+    def remove_coupon(self) -> None:
+        """Take the coupon off the sale."""
+        self.perks.remove_coupon(self._current())
+
+    def start_tender(self) -> Sale:
+        """Lock the cart and go to payment."""
+        sale = self._current()
+        if sale.state is SaleState.OPEN:
+            self.perks.check_tender(sale)
+        sale.start_tender()
+        return sale
+
+    def resume(self) -> None:
+        """Back to the cart from payment."""
+        self._current().resume()
+
+    def pay_cash(self, tendered: Money) -> Completed:
+        """Take cash: store sale, payment and outbox event in one transaction, then print."""
+        sale = self._current()
+        due = sale.due  # checked before tendering so a refused amount leaves the cart as it was
+        if tendered.currency != self.currency:
+            raise SaleError(f"cash must be in {self.currency}")
+        if tendered < due:
+            raise SaleError(f"{tendered} is not enough: {due} is due")
+        return self.complete(Payment(uuid.uuid4().hex, "cash", due, tendered, tendered - due))
+
+    def complete(self, payment: Payment, forward: dict[str, str] | None = None) -> Completed:
+        """Settle the sale in tender with this payment: sale, payment and event in one transaction, then print."""
+        sale = self._current()
+        if sale.state is SaleState.OPEN:
+            self.start_tender()
+        paid = copy.deepcopy(sale)  # the open sale stays untouched if storing fails
+        paid.apply_payment(payment)
+        paid.closed_at = self._clock.now()
+        with self._db.transaction() as tx:  # coupon redeemed, points awarded: with the sale or not at all
+            self.perks.book(tx, paid)
+            self.sales.insert(tx, paid)
+            self._outbox.enqueue(tx, "payment/1", sale_event_body(paid, forward, self.shop),
+                                 paid.closed_at)
+        self.sale = None
+        self.last_paid_id = paid.id
+        log.info("sale %s paid: %s %s (%s), change %s", paid.id, paid.totals.total, payment.method, payment.status,
+                 payment.change)
+        receipt = self.receipt(paid)
+        printed_to, error = self._print(receipt)
+        return Completed(paid, payment, payment.change, receipt, printed_to, error)
+
+    def receipt(self, sale: Sale) -> Receipt:
+        """The receipt layout of a paid sale."""
+        moment = sale.closed_at or self._clock.now()
+        cashier = ""
+        shift = self.shifts.current
+        if shift is not None and shift.id == sale.shift_id:
+            cashier = shift.cashier
+        return render_receipt(sale, self.shop, self._secret, moment, self._width, cashier,
+                              self.perks.receipt_member(sale))
+
+    def _print(self, receipt: Receipt) -> tuple[str | None, str | None]:
+        try:
+            return self.printer.print_receipt(receipt), None
+        except PrinterError as err:
+            log.warning("receipt %s not printed: %s", receipt.sale_id, err)
+            return None, f"Receipt not printed: {err}. The sale is saved: fix the printer, then tap Reprint."
+
+    def reprint(self, sale_id: str) -> str:
+        """Print a stored sale's receipt again; returns where it went."""
+        sale = self.sales.load(sale_id)
+        if sale.state is not SaleState.PAID:
+            raise SaleError(f"sale {sale_id[:12]} was {sale.state.value}: it has no receipt")
+        try:
+            return self.printer.print_receipt(self.receipt(sale))
+        except PrinterError as err:
+            raise PrinterError(f"Receipt not printed: {err}. Fix the printer and tap Reprint again.") from err
+
+    def reprint_last(self) -> str:
+        """Print the last paid sale's receipt again."""
+        if self.last_paid_id is None:
+            raise SaleError("no sale has been paid on this till yet")
+        return self.reprint(self.last_paid_id)
+
+    def void(self) -> None:
+        """Cancel the unpaid sale in progress; a non-empty one is kept as voided for the report."""
+        voided = copy.deepcopy(self._current())  # the sale stays in the till if storing fails
+        voided.void()
+        if voided.lines:
+            voided.closed_at = self._clock.now()
+            with self._db.transaction() as tx:
+                self.sales.insert(tx, voided)
+        self.sale = None
+
+    def refund(self, sale_id: str, amount: Money, reason: str, refund_id: str | None = None) -> Refund:
+        """Refund part or all of a paid sale; a retry with the same refund_id returns the first result."""
+        return refund_sale(self._db, self.sales, self._outbox, self.shifts, self._clock.now(),
+                           RefundRequest(sale_id, amount, reason, refund_id))
+
+    def close_shift(self, counted_cash: Money, counted_other: dict[str, Money] | None = None) -> ShiftReport:
+        """Close the shift (Z report); refused while a sale is in progress."""
+        if self.sale is not None and self.sale.lines:
+            raise SaleError("finish or void the sale in progress before closing the shift")
+        self.sale = None
+        return self.shifts.close(counted_cash, counted_other)

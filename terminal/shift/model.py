@@ -1,0 +1,86 @@
+"""Shift values and the X/Z report: expected vs counted per payment method."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from terminal.sales.money import Money
+
+
+def readable_time(stamp: str) -> str:
+    """A stored RFC 3339 UTC time as a report shows it: to the second, as on the receipts."""
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except ValueError:
+        return stamp
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A cashier's shift on this terminal."""
+
+    id: str
+    cashier: str
+    opening_float: Money
+    opened_at: str
+    closed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class MethodLine:
+    """One payment method's figures in a report; counted and difference only when counted."""
+
+    method: str
+    sales: int
+    taken: Money
+    refunded: Money
+    expected: Money
+    counted: Money | None
+    difference: Money | None
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    """An X report (mid-shift, nothing closed) or a Z report (the shift closed with counts)."""
+
+    kind: str  # "X" | "Z"
+    shift: Shift
+    sales_count: int
+    voided_count: int
+    refunds_count: int
+    gross_sales: Money
+    tax: Money
+    cash_in: Money
+    cash_out: Money
+    methods: tuple[MethodLine, ...]
+
+    def method(self, name: str) -> MethodLine:
+        """The line of one payment method (KeyError when absent)."""
+        for line in self.methods:
+            if line.method == name:
+                return line
+        raise KeyError(name)
+
+    def as_lines(self) -> list[str]:
+        """The report as printable text lines."""
+        s = self.shift
+        out = [f"{self.kind} REPORT", f"Shift {s.id[:12]}  cashier {s.cashier}", f"Opened {readable_time(s.opened_at)}"]
+        if s.closed_at:
+            out.append(f"Closed {readable_time(s.closed_at)}")
+        out += [f"Sales {self.sales_count}  voided {self.voided_count}  refunds {self.refunds_count}",
+                f"Gross sales {self.gross_sales}", f"Tax {self.tax}",
+                f"Opening float {s.opening_float}", f"Cash in {self.cash_in}", f"Cash out {self.cash_out}"]
+        for m in self.methods:
+            out.append(f"[{m.method}] sales {m.sales} taken {m.taken} refunded {m.refunded}")
+            out.append(f"  expected {m.expected}")
+            if m.counted is not None and m.difference is not None:
+                sign = "+" if m.difference.minor > 0 else ""
+                out.append(f"  counted  {m.counted}  difference {sign}{m.difference.amount_str()}")
+        return out
+
+
+def method_line(method: str, sales: int, taken: Money, refunded: Money, expected: Money,
+                counted: Money | None) -> MethodLine:
+    """A report line, with the difference computed when a count was given."""
+    difference = None if counted is None else counted - expected
+    return MethodLine(method, sales, taken, refunded, expected, counted, difference)

@@ -1,0 +1,111 @@
+"""Opening, cash moves, X and Z reports, closing: the cashier's shift."""
+from __future__ import annotations
+
+import uuid
+
+from terminal.errors import ShiftError
+from terminal.link.events import rfc3339
+from terminal.sales.money import Money
+from terminal.ports import Clock
+from terminal.shift.model import Shift, ShiftReport, method_line
+from terminal.store.db import Database
+from terminal.store.outbox import OutboxStore
+from terminal.store.shifts import ShiftStore
+
+MAX_CASHIER = 256     # the backend refuses a shift/1 event with a longer name
+
+
+class ShiftService:
+    """Keeps exactly one shift open at a time and reports on it."""
+
+    def __init__(self, db: Database, store: ShiftStore, outbox: OutboxStore, clock: Clock, currency: str) -> None:
+        self._db, self._store, self._outbox = db, store, outbox
+        self._clock, self.currency = clock, currency
+
+    @property
+    def current(self) -> Shift | None:
+        """The open shift, if any."""
+        return self._store.current()
+
+    def require_open(self) -> Shift:
+        """The open shift, or ShiftError telling the cashier to open one."""
+        shift = self._store.current()
+        if shift is None:
+            raise ShiftError("no shift is open: open a shift (count the float) before selling")
+        return shift
+
+    def _check_amount(self, amount: Money, what: str, allow_zero: bool = False) -> None:
+        if amount.currency != self.currency:
+            raise ShiftError(f"{what} must be in {self.currency}, not {amount.currency}")
+        if amount.minor < 0 or (amount.is_zero and not allow_zero):
+            raise ShiftError(f"{what} must be {'zero or more' if allow_zero else 'more than zero'}")
+
+    def open(self, cashier: str, opening_float: Money) -> Shift:
+        """Open a shift with the cash float counted into the drawer."""
+        if not cashier.strip():
+            raise ShiftError("enter the cashier's name to open a shift")
+        if len(cashier.strip()) > MAX_CASHIER:
+            raise ShiftError(f"the cashier's name is {len(cashier.strip())} characters, at most {MAX_CASHIER}")
+        self._check_amount(opening_float, "the opening float", allow_zero=True)
+        if self._store.current() is not None:
+            raise ShiftError("a shift is already open: close it first")
+        now = self._clock.now()
+        shift = Shift(uuid.uuid4().hex, cashier.strip(), opening_float, rfc3339(now))
+        with self._db.transaction() as tx:
+            self._store.insert(tx, shift)
+            self._outbox.enqueue(tx, "shift/1", {"event": "open", "shift_id": shift.id, "cashier": shift.cashier,
+                                                 "float": opening_float.minor, "currency": self.currency}, now)
+        return shift
+
+    def cash_move(self, direction: str, amount: Money, reason: str) -> None:
+        """Put cash into the drawer ('in') or take it out ('out'), with a reason."""
+        shift = self.require_open()
+        if direction not in ("in", "out"):
+            raise ShiftError("a cash move is 'in' or 'out'")
+        self._check_amount(amount, "the amount")
+        if not reason.strip():
+            raise ShiftError("give a reason for the cash move")
+        if direction == "out":
+            cash = self.report().method("cash").expected
+            if amount > cash:
+                raise ShiftError(f"only {cash} should be in the drawer; cannot take out {amount}")
+        with self._db.transaction() as tx:
+            self._store.add_cash_move(tx, uuid.uuid4().hex, shift.id, direction, amount, reason.strip(),
+                                      rfc3339(self._clock.now()))
+
+    def report(self, counted: dict[str, Money] | None = None, kind: str = "X",
+               shift: Shift | None = None) -> ShiftReport:
+        """The X report of the open shift (or a Z with counts), expected vs counted per method."""
+        shift = shift or self.require_open()
+        f = self._store.figures(shift.id)
+        cur = self.currency
+        methods = sorted(set(f["taken"]) | set(f["refunded"]) | {"cash"})
+        cash_in, cash_out = Money(f["moves"].get("in", 0), cur), Money(f["moves"].get("out", 0), cur)
+        lines = []
+        for m in methods:
+            sales, taken = f["taken"].get(m, (0, 0))
+            refunded = Money(f["refunded"].get(m, (0, 0))[1], cur)
+            expected = Money(taken, cur) - refunded
+            if m == "cash":
+                expected = expected + shift.opening_float + cash_in - cash_out
+            lines.append(method_line(m, sales, Money(taken, cur), refunded, expected,
+                                     None if counted is None else counted.get(m, expected)))
+        return ShiftReport(kind, shift, f["paid"], f["voided"], sum(n for n, _ in f["refunded"].values()),
+                           Money(f["total"], cur), Money(f["tax"], cur), cash_in, cash_out, tuple(lines))
+
+    def close(self, counted_cash: Money, counted_other: dict[str, Money] | None = None) -> ShiftReport:
+        """Close the shift with the counted cash; returns the Z report."""
+        shift = self.require_open()
+        self._check_amount(counted_cash, "the counted cash", allow_zero=True)
+        counted = dict(counted_other or {})
+        for amount in counted.values():
+            self._check_amount(amount, "a counted amount", allow_zero=True)
+        counted["cash"] = counted_cash
+        now = rfc3339(self._clock.now())
+        closed = Shift(shift.id, shift.cashier, shift.opening_float, shift.opened_at, now)
+        report = self.report(counted, "Z", closed)
+        with self._db.transaction() as tx:
+            self._store.close(tx, shift.id, now, report)
+            self._outbox.enqueue(tx, "shift/1", {"event": "close", "shift_id": shift.id, "report": report.as_lines()},
+                                 self._clock.now())
+        return report
