@@ -19,6 +19,7 @@ from terminal.ports import Clock, Printer, SystemClock
 from terminal.sales.receipts import ShopInfo
 from terminal.config.remote import RemoteSettings, settings_from_json
 from terminal.shift.service import ShiftService
+from terminal.store.coupons import CouponStore
 from terminal.store.db import Database
 from terminal.store.members import MemberStore
 from terminal.store.outbox import OutboxStore
@@ -135,7 +136,7 @@ def build_members(config: Config, data_dir: Path, db: Database, outbox: OutboxSt
     """Members and coupons; face templates use a key of their own (keys/face.key), read only when needed."""
     members = MemberService(MemberStore(db), outbox, FaceVault(data_dir / "keys" / "face.key"), clock, secret,
                             config.currency, config.members.points_per_unit)
-    return members, CouponService(db, clock, config.currency)
+    return members, CouponService(CouponStore(db), clock, config.currency)
 
 
 def open_members(config: Config, data_dir: Path) -> tuple[Database, MemberService, CouponService]:

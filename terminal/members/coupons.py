@@ -2,46 +2,19 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from terminal.errors import CouponError, MoneyError
 from terminal.link.events import rfc3339
-from terminal.sales.money import Money, div_half_up
+from terminal.sales.money import Money
 from terminal.ports import Clock
-from terminal.store.db import Database, Transaction
+from terminal.store.coupons import Coupon, CouponStore
+from terminal.store.db import Transaction
+
+__all__ = ["Coupon", "CouponService", "normalize_code"]
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,31}$")
-
-
-@dataclass(frozen=True)
-class Coupon:
-    """A coupon; `value` is basis points for 'percent' (1000 = 10%) and minor units for 'amount'."""
-
-    code: str
-    kind: str
-    value: int
-    min_spend: Money
-    expires: date | None = None   # valid through the end of that day, shop time
-    member_id: str | None = None  # None: anyone may use it
-    used_by_sale: str | None = None
-
-    def describe(self) -> str:
-        """'10% off' or 'CNY 5.00 off', for the cashier."""
-        if self.kind == "percent":
-            text = f"{Decimal(self.value) / 100:f}"
-            return (text.rstrip("0").rstrip(".") if "." in text else text) + "% off"
-        return f"{Money(self.value, self.min_spend.currency)} off"
-
-    def discount_for(self, goods: Money) -> Money:
-        """The cart discount on goods worth `goods` (after line discounts): zero below the minimum spend."""
-        if goods < self.min_spend or goods.minor <= 0:
-            return Money.zero(goods.currency)
-        if self.kind == "percent":
-            return Money(div_half_up(goods.minor * self.value, 10000), goods.currency)
-        return Money(min(self.value, goods.minor), goods.currency)
 
 
 def normalize_code(code: str) -> str:
@@ -49,16 +22,11 @@ def normalize_code(code: str) -> str:
     return code.strip().upper()
 
 
-def _coupon(r: sqlite3.Row) -> Coupon:
-    return Coupon(r["code"], r["kind"], int(r["value"]), Money(int(r["min_spend"]), r["currency"]),
-                  date.fromisoformat(r["expires_at"]) if r["expires_at"] else None, r["member_id"], r["used_by_sale"])
-
-
 class CouponService:
     """Adds, checks and redeems coupons in the home currency."""
 
-    def __init__(self, db: Database, clock: Clock, currency: str) -> None:
-        self._db, self._clock, self.currency = db, clock, currency
+    def __init__(self, store: CouponStore, clock: Clock, currency: str) -> None:
+        self._store, self._clock, self.currency = store, clock, currency
 
     def today(self) -> date:
         """The shop's date (the device's local time zone) on which expiry is judged."""
@@ -89,27 +57,24 @@ class CouponService:
             raise CouponError(f"expiry must be a date like 2026-12-31, got {expires!r}") from None
         kind, value = ("percent", int(pct * 100)) if pct is not None else ("amount", off.minor if off else 0)
         coupon = Coupon(code, kind, value, spend, until, member_id)
-        with self._db.transaction() as tx:
-            if tx.execute("SELECT 1 FROM coupons WHERE code = ?", (code,)).fetchone():
+        with self._store.db.transaction() as tx:
+            if self._store.exists(code, tx):
                 raise CouponError(f"coupon {code} already exists: choose another code")
-            if member_id and not tx.execute("SELECT 1 FROM members WHERE id = ?", (member_id,)).fetchone():
+            if member_id and not self._store.member_exists(tx, member_id):
                 raise CouponError(f"no member {member_id!r} on this terminal")
-            tx.execute("INSERT INTO coupons(code, kind, value, min_spend, currency, expires_at, member_id, created_at)"
-                       " VALUES (?,?,?,?,?,?,?,?)", (code, kind, value, spend.minor, self.currency,
-                                                    until.isoformat() if until else None, member_id,
-                                                    rfc3339(self._clock.now())))
+            self._store.insert(tx, coupon, rfc3339(self._clock.now()))
         return coupon
 
     def known(self, code: str) -> bool:
         """True when a coupon has this code (used or not): the till then applies it instead of scanning it."""
-        return self._db.query_one("SELECT 1 FROM coupons WHERE code = ?", (normalize_code(code),)) is not None
+        return self._store.exists(normalize_code(code))
 
     def get(self, code: str) -> Coupon:
         """The coupon with this code, or CouponError."""
-        row = self._db.query_one("SELECT * FROM coupons WHERE code = ?", (normalize_code(code),))
-        if row is None:
+        coupon = self._store.get(normalize_code(code))
+        if coupon is None:
             raise CouponError(f"coupon {normalize_code(code)!r} is not known here: check the code")
-        return _coupon(row)
+        return coupon
 
     def check(self, code: str, goods: Money, member_id: str | None) -> Coupon:
         """The coupon if it may be used now on goods worth `goods` by this member; CouponError says why not."""
@@ -130,12 +95,9 @@ class CouponService:
 
     def redeem(self, tx: Transaction, code: str, sale_id: str) -> None:
         """Mark the coupon used by this sale, inside the sale's transaction; a second use is refused."""
-        done = tx.execute("UPDATE coupons SET used_by_sale = ?, used_at = ? WHERE code = ? AND used_by_sale IS NULL",
-                          (sale_id, rfc3339(self._clock.now()), normalize_code(code)))
-        if done.rowcount != 1:
+        if not self._store.mark_used(tx, normalize_code(code), sale_id, rfc3339(self._clock.now())):
             raise CouponError(f"coupon {normalize_code(code)} has already been used: remove it from the sale")
 
     def used_by(self, sale_id: str) -> str | None:
         """The code of the coupon a stored sale used, if any."""
-        row = self._db.query_one("SELECT code FROM coupons WHERE used_by_sale = ?", (sale_id,))
-        return str(row[0]) if row else None
+        return self._store.used_by(sale_id)
