@@ -15,6 +15,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
+from terminal.face.policy import FaceRefusal
 from terminal.face.types import Landmarks, Point
 
 LivenessStatus = Literal["pending", "passed", "failed"]
@@ -48,11 +49,12 @@ def landmark_box(landmarks: Landmarks) -> tuple[float, float, float, float]:
 
 @dataclass(frozen=True)
 class LivenessResult:
-    """Where the check stands after a frame; `reason` says why it failed; `ear` is the frame's EAR."""
+    """Where the check stands after a frame; `reason` says why it failed (`refusal` as a code); `ear` is its EAR."""
 
     status: LivenessStatus
     reason: str = ""
     ear: float | None = None
+    refusal: FaceRefusal | None = None
 
 
 class BlinkDetector:
@@ -89,12 +91,12 @@ class BlinkDetector:
         if self._start is None:
             self._start = timestamp_s
         if timestamp_s - self._start > self.window_s:
-            return self._finish("failed", f"no blink within {self.window_s:g} s")
+            return self._finish("failed", f"no blink within {self.window_s:g} s", refusal=FaceRefusal.NO_BLINK)
         ear = face_ear(landmarks) if landmarks else None
         if landmarks is None or ear is None:
             return self.result
         if self._jumped(landmark_box(landmarks)):
-            return self._finish("failed", "the face changed during the blink check", ear)
+            return self._finish("failed", "the face changed during the blink check", ear, FaceRefusal.FACE_CHANGED)
         level = statistics.median(self._open) if self._open else None
         if level is not None and ear <= self.closed_ear and ear <= level * (1 - self.min_drop):
             self._closed_frames += 1
@@ -115,6 +117,7 @@ class BlinkDetector:
         resized = abs(box[2] - last[2]) / last[2]
         return moved > self.max_jump or resized > self.max_jump
 
-    def _finish(self, status: LivenessStatus, reason: str, ear: float | None = None) -> LivenessResult:
-        self.result = LivenessResult(status, reason, ear)
+    def _finish(self, status: LivenessStatus, reason: str, ear: float | None = None,
+                refusal: FaceRefusal | None = None) -> LivenessResult:
+        self.result = LivenessResult(status, reason, ear, refusal)
         return self.result

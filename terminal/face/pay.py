@@ -5,15 +5,17 @@ import math
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from terminal.errors import EdgeposError, SaleError
+from terminal.errors import EdgeposError, MemberError, SaleError
 from terminal.face.gallery import Gallery
 from terminal.face.liveness import BlinkDetector
-from terminal.face.policy import DigitsCheck, FacePolicy, decide_with
+from terminal.face.policy import Decision, DigitsCheck, DigitsState, FacePolicy, FaceRefusal, decide_with
+from terminal.face.types import FaceStatus
 from terminal.sales.money import Money
 from terminal.ports import FaceEngine
 from terminal.sales.sale import Payment, SaleState
@@ -23,18 +25,31 @@ if TYPE_CHECKING:
     from terminal.members.service import MemberService
     from terminal.sales.till import Completed, Till
 
-Stage = Literal["identify", "liveness", "digits", "confirmed", "failed"]
+
+
+class FacePayStep(StrEnum):
+    """The stage of a face-pay session: look (identify), blink (liveness), digits, confirmed, or failed."""
+
+    IDENTIFY = "identify"
+    LIVENESS = "liveness"
+    DIGITS = "digits"
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True)
 class Identification:
-    """What one frame says about who this is: `decision` is match, no_match, ambiguous or a face status."""
+    """What one frame says about who this is: `decision` is match, no_match, ambiguous or a face status.
+
+    `face` is the engine's status for the frame ('ok' when a face was usable).
+    """
 
     decision: str
     member_id: str | None
     distance: float | None
     second_distance: float | None
     reason: str
+    face: FaceStatus = "ok"
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of `edgepos face identify` (infinite distances as null)."""
@@ -69,7 +84,7 @@ class FaceIdentifier:
         """Who is in this frame, by the policy's tolerance and margin."""
         analysis = self.engine.analyze(image)
         if not analysis.ok or analysis.encoding is None:
-            return Identification(analysis.status, None, None, None, analysis.reason)
+            return Identification(analysis.status, None, None, None, analysis.reason, analysis.status)
         decision = decide_with(self.gallery().best_two(analysis.encoding), self.policy)
         return Identification(decision.decision, decision.member_id, decision.distance, decision.second_distance,
                               decision.reason)
@@ -77,11 +92,17 @@ class FaceIdentifier:
 
 @dataclass(frozen=True)
 class FaceStep:
-    """Where a face-pay session stands, in words for the customer's screen; never another member's data."""
+    """Where a face-pay session stands: codes for the customer's screen, `message` in English for logs and the CLI.
 
-    stage: Stage
+    `refusal` is set when the stage is FAILED; `face` is the engine's frame status while identifying (why a
+    frame was not usable, None when it was). Neither ever carries another member's data.
+    """
+
+    stage: FacePayStep
     message: str
     tries_left: int = 0
+    refusal: FaceRefusal | None = None
+    face: FaceStatus | None = None
 
 
 class FacePaySession:
@@ -92,7 +113,7 @@ class FacePaySession:
         self.member_id: str | None = None
         self._blink = BlinkDetector(identifier.policy.blink_window_s)
         self._digits: DigitsCheck | None = None
-        self.step = FaceStep("identify", "Look at the camera")
+        self.step = FaceStep(FacePayStep.IDENTIFY, "Look at the camera")
 
     def _due(self) -> Money:
         sale = self.till.sale
@@ -100,57 +121,69 @@ class FacePaySession:
             sale = self.till.start_tender()
         return sale.due
 
+    def _refuse(self, refusal: FaceRefusal, message: str) -> FaceStep:
+        self.step = FaceStep(FacePayStep.FAILED, message, refusal=refusal)
+        return self.step
+
     def frame(self, image: npt.NDArray[np.uint8], timestamp_s: float) -> FaceStep:
         """Identify in this frame, or look for the blink in it, depending on the stage."""
-        if self.step.stage == "identify":
+        if self.step.stage is FacePayStep.IDENTIFY:
             return self._identify(image)
-        if self.step.stage == "liveness":
+        if self.step.stage is FacePayStep.LIVENESS:
             result = self._blink.update(timestamp_s, self.identifier.engine.landmarks(image))
             if result.status == "passed" and self.identifier.identify(image).member_id != self.member_id:
                 # the blink check follows landmarks only: a face swapped in smoothly must still be the member
-                self.step = FaceStep("failed", "Face-pay cancelled: the face changed. Please pay another way.")
-            elif result.status == "passed":
-                self.step = FaceStep("digits", "Enter the last 4 digits of your phone",
+                return self._refuse(FaceRefusal.FACE_CHANGED,
+                                    "Face-pay cancelled: the face changed. Please pay another way.")
+            if result.status == "passed":
+                self.step = FaceStep(FacePayStep.DIGITS, "Enter the last 4 digits of your phone",
                                      self.identifier.policy.digit_tries)
             elif result.status == "failed":
-                self.step = FaceStep("failed", f"Face-pay cancelled: {result.reason}. Please pay another way.")
+                return self._refuse(result.refusal or FaceRefusal.NO_BLINK,
+                                    f"Face-pay cancelled: {result.reason}. Please pay another way.")
         return self.step
 
     def _identify(self, image: npt.NDArray[np.uint8]) -> FaceStep:
         found = self.identifier.identify(image)
-        if found.decision in ("no_face", "face_too_small", "partial_face", "blurred", "multiple_faces"):
-            self.step = FaceStep("identify", found.reason)
-        elif found.decision != "match" or found.member_id is None:
-            self.step = FaceStep("failed", "Face not recognised: please pay another way, or join as a member.")
-        else:
-            try:
-                member = self.identifier.members.get(found.member_id)
-                self.identifier.members.check_face_cap(member.id, self._due(), self.daily_cap)
-            except EdgeposError as err:
-                self.step = FaceStep("failed", str(err))
-                return self.step
-            self.member_id = member.id
-            self._digits = DigitsCheck(member.phone, self.identifier.policy.digit_tries)
-            self.step = FaceStep("liveness", "Please blink")
+        if found.face != "ok":
+            self.step = FaceStep(FacePayStep.IDENTIFY, found.reason, face=found.face)
+            return self.step
+        if found.decision != Decision.MATCH or found.member_id is None:
+            refusal = FaceRefusal.AMBIGUOUS if found.decision == Decision.AMBIGUOUS else FaceRefusal.NO_MATCH
+            return self._refuse(refusal, "Face not recognised: please pay another way, or join as a member.")
+        try:
+            member = self.identifier.members.get(found.member_id)
+            due = self._due()
+        except EdgeposError as err:
+            return self._refuse(FaceRefusal.UNAVAILABLE, str(err))
+        try:
+            self.identifier.members.check_face_cap(member.id, due, self.daily_cap)
+        except MemberError as err:
+            return self._refuse(FaceRefusal.DAILY_CAP, str(err))
+        except EdgeposError as err:
+            return self._refuse(FaceRefusal.UNAVAILABLE, str(err))
+        self.member_id = member.id
+        self._digits = DigitsCheck(member.phone, self.identifier.policy.digit_tries)
+        self.step = FaceStep(FacePayStep.LIVENESS, "Please blink")
         return self.step
 
     def digits(self, entry: str) -> FaceStep:
         """Check the last 4 phone digits; three wrong entries cancel the face payment."""
-        if self.step.stage != "digits" or self._digits is None:
+        if self.step.stage is not FacePayStep.DIGITS or self._digits is None:
             return self.step
         result = self._digits.submit(entry)
-        if result.state == "confirmed":
-            self.step = FaceStep("confirmed", "Confirmed: paying…")
-        elif result.state == "locked":
-            self.step = FaceStep("failed", result.reason)
+        if result.state is DigitsState.CONFIRMED:
+            self.step = FaceStep(FacePayStep.CONFIRMED, "Confirmed: paying…")
+        elif result.state is DigitsState.LOCKED:
+            return self._refuse(FaceRefusal.WRONG_DIGITS, result.reason)
         else:
-            self.step = FaceStep("digits", result.reason, result.tries_left)
+            self.step = FaceStep(FacePayStep.DIGITS, result.reason, result.tries_left)
         return self.step
 
     def charge(self, authorizer: CodeAuthorizer, progress: Progress = lambda _m: None
                ) -> tuple[CodeOutcome, Completed | None]:
         """Charge the confirmed member for the sale (online, or offline within caps); points come with the sale."""
-        if self.step.stage != "confirmed" or self.member_id is None:
+        if self.step.stage is not FacePayStep.CONFIRMED or self.member_id is None:
             raise SaleError("face-pay needs a recognised face, a blink and the phone digits before paying")
         members = self.identifier.members
         member = members.get(self.member_id)

@@ -4,12 +4,37 @@ from __future__ import annotations
 import hmac
 import math
 from dataclasses import dataclass
-from typing import Literal
+from enum import StrEnum
 
 from terminal.face.gallery import Match
 
-Decision = Literal["match", "no_match", "ambiguous"]
-DigitsState = Literal["pending", "confirmed", "locked"]
+
+class Decision(StrEnum):
+    """What a gallery match means for face-pay."""
+
+    MATCH = "match"
+    NO_MATCH = "no_match"
+    AMBIGUOUS = "ambiguous"
+
+
+class DigitsState(StrEnum):
+    """Where the phone-digits confirmation stands."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    LOCKED = "locked"
+
+
+class FaceRefusal(StrEnum):
+    """Why face-pay stopped: the customer's screen turns this code, never the message, into words."""
+
+    NO_MATCH = "no_match"          # nobody enrolled is close enough
+    AMBIGUOUS = "ambiguous"        # two members too close to tell apart
+    NO_BLINK = "no_blink"          # no blink within the liveness window
+    FACE_CHANGED = "face_changed"  # the face jumped or became someone else during the blink check
+    WRONG_DIGITS = "wrong_digits"  # the phone's last 4 digits were wrong too many times
+    DAILY_CAP = "daily_cap"        # paying would take the member past today's face-pay limit
+    UNAVAILABLE = "unavailable"    # another domain error: its message says what
 
 # Distances are sums of float32 products: a margin that is 0.08 on paper can come out as 0.0799999.
 _EPS = 1e-9
@@ -49,11 +74,11 @@ def decide(match: Match, tolerance: float = 0.5, margin: float = 0.08) -> FaceDe
     if match.member_id is None or best > tolerance:
         reason = "no enrolled member" if match.member_id is None else \
             f"nearest member at {best:.3f}, above the tolerance {tolerance:g}"
-        return FaceDecision("no_match", None, best, second, reason)
+        return FaceDecision(Decision.NO_MATCH, None, best, second, reason)
     if second - best >= margin - _EPS:
         gap = "no other member" if math.isinf(second) else f"next member at {second:.3f}"
-        return FaceDecision("match", match.member_id, best, second, f"distance {best:.3f}, {gap}")
-    return FaceDecision("ambiguous", None, best, second,
+        return FaceDecision(Decision.MATCH, match.member_id, best, second, f"distance {best:.3f}, {gap}")
+    return FaceDecision(Decision.AMBIGUOUS, None, best, second,
                         f"two members too close: {best:.3f} and {second:.3f} (margin {margin:g})")
 
 
@@ -82,29 +107,29 @@ class DigitsCheck:
             raise ValueError("allow at least one try")
         self._expected = digits[-4:].encode("ascii")  # only these four are kept, never the whole number
         self.tries_left = tries
-        self.state: DigitsState = "pending"
+        self.state = DigitsState.PENDING
 
     def __repr__(self) -> str:
-        return f"DigitsCheck(state={self.state!r}, tries_left={self.tries_left})"
+        return f"DigitsCheck(state={self.state.value!r}, tries_left={self.tries_left})"
 
     def submit(self, entry: str) -> DigitsResult:
         """Check one entry (a malformed one counts as a wrong try); a finished check stays as it is."""
-        if self.state != "pending":
+        if self.state is not DigitsState.PENDING:
             return self._result()
         given = entry.strip().encode("ascii", "replace")
         # compare_digest takes the same time wherever the first wrong digit is
         if len(given) == 4 and given.isdigit() and hmac.compare_digest(given, self._expected):
-            self.state = "confirmed"
+            self.state = DigitsState.CONFIRMED
         else:
             self.tries_left -= 1
             if self.tries_left == 0:
-                self.state = "locked"
+                self.state = DigitsState.LOCKED
         return self._result()
 
     def _result(self) -> DigitsResult:
-        if self.state == "confirmed":
-            return DigitsResult("confirmed", self.tries_left, "Phone digits confirmed.")
-        if self.state == "locked":
-            return DigitsResult("locked", 0, "Wrong digits too many times: face-pay cancelled, please pay another way.")
+        if self.state is DigitsState.CONFIRMED:
+            return DigitsResult(DigitsState.CONFIRMED, self.tries_left, "Phone digits confirmed.")
+        if self.state is DigitsState.LOCKED:
+            return DigitsResult(DigitsState.LOCKED, 0, "Wrong digits too many times: face-pay cancelled, please pay another way.")
         plural = "try" if self.tries_left == 1 else "tries"
-        return DigitsResult("pending", self.tries_left, f"Wrong digits: {self.tries_left} {plural} left.")
+        return DigitsResult(DigitsState.PENDING, self.tries_left, f"Wrong digits: {self.tries_left} {plural} left.")
