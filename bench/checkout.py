@@ -27,6 +27,9 @@ class SinkPrinter:
         """Always ready."""
         return "ready"
 
+    def close(self) -> None:
+        """Nothing to release."""
+
 
 def _percentile(samples: list[float], pct: float) -> float:
     ordered = sorted(samples)

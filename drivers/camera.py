@@ -7,16 +7,10 @@ from typing import Iterator
 
 import cv2
 
+from terminal.errors import CameraError, EndOfStream
 from terminal.scanning.capture import CameraFrame
-from terminal.errors import EdgeposError
 
-
-class CameraError(EdgeposError):
-    """The camera could not be opened or stopped giving frames."""
-
-
-class EndOfStream(CameraError):
-    """A video file or image sequence has no more frames (not a fault)."""
+__all__ = ["CameraError", "EndOfStream", "OpenCvCamera"]
 
 
 class OpenCvCamera:

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from drivers.camera import CameraError, EndOfStream
+from terminal.errors import CameraError, EndOfStream
 from terminal.scanning.capture import CameraFrame, Decoded, Deduper
 from terminal.ports import Camera, CodeReader
 

@@ -142,3 +142,6 @@ class EscposSerialPrinter:
         finally:
             _close_quietly(printer)
         return "ready"
+
+    def close(self) -> None:
+        """Nothing to release: the port is opened for each receipt or status query and closed after it."""

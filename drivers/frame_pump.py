@@ -6,8 +6,8 @@ import threading
 import time
 from typing import Callable
 
-from drivers.camera import CameraError, EndOfStream
 from terminal.scanning.frame_feed import FrameFeed
+from terminal.errors import CameraError, EndOfStream
 from terminal.ports import Camera
 
 log = logging.getLogger(__name__)

@@ -7,15 +7,12 @@ from typing import Callable
 
 import serial
 
+from terminal.errors import ScannerError
 from terminal.scanning.capture import clean_text
-from terminal.errors import EdgeposError
 
+__all__ = ["LineSplitter", "ScannerError", "SerialScanner"]
 log = logging.getLogger(__name__)
 MAX_LINE = 4096
-
-
-class ScannerError(EdgeposError):
-    """The scanner port could not be opened, or vanished while in use."""
 
 
 class LineSplitter:

@@ -32,3 +32,6 @@ class FilePrinter:
         except OSError as err:
             return f"cannot write {self.out_dir}: {err.strerror}"
         return "ready"
+
+    def close(self) -> None:
+        """Nothing to release: each receipt is a file written and closed."""

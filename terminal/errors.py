@@ -45,6 +45,18 @@ class PrinterError(EdgeposError):
     """The receipt printer could not print; the sale itself is safe."""
 
 
+class CameraError(EdgeposError):
+    """The camera could not be opened or stopped giving frames (raised by every Camera port)."""
+
+
+class EndOfStream(CameraError):
+    """A video file or image sequence has no more frames (not a fault)."""
+
+
+class ScannerError(EdgeposError):
+    """The scanner port could not be opened, or vanished while in use (raised by every Scanner port)."""
+
+
 class NotYetAvailable(EdgeposError):
     """A feature that a later release brings."""
 

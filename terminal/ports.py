@@ -43,10 +43,14 @@ class Printer(Protocol):
         """'ready', or what is wrong in words a cashier understands."""
         ...
 
+    def close(self) -> None:
+        """Release what the printer holds (a port, a helper process); the terminal calls it once, on exit."""
+        ...
+
 
 @runtime_checkable
 class Scanner(Protocol):
-    """A barcode scanner that delivers each decoded text to a callback, from its own thread."""
+    """A barcode scanner that delivers each decoded text to a callback, from its own thread; raises ScannerError."""
 
     def start(self, on_code: Callable[[str], None]) -> None:
         """Begin delivering codes."""
@@ -68,7 +72,7 @@ class Outbox(Protocol):
 
 @runtime_checkable
 class Camera(Protocol):
-    """A source of frames; raises CameraError (drivers/camera.py) when it cannot open or stops giving frames."""
+    """A source of frames; raises terminal.errors.CameraError when it cannot open or stops giving frames."""
 
     def read(self) -> CameraFrame:
         """The next frame, blocking until it arrives."""

@@ -70,10 +70,8 @@ class Terminal:
                              remote.max_age_hours or base.max_age_hours)
 
     def close(self) -> None:
-        """Release the database, and stop a printer that runs a process of its own (the virtual one)."""
-        stop = getattr(self.printer, "close", None)
-        if callable(stop):
-            stop()
+        """Release the printer (the virtual one stops its process) and the database."""
+        self.printer.close()
         self.db.close()
 
 
@@ -199,9 +197,11 @@ def build_payments(terminal: Terminal, link: SyncLink, clock: Clock | None = Non
     from terminal.payments.qr_payment import QrMerchant, QrPayments
     from terminal.payments.risk import RiskGuard
     from terminal.store.attempts import AttemptStore
+    from terminal.store.risk import RiskStore
     clock = clock or SystemClock()
     pay = terminal.config.payments
-    risk = RiskGuard(terminal.db, clock, velocity_max=pay.velocity_max, velocity_window_s=pay.velocity_window_s)
+    risk = RiskGuard(RiskStore(terminal.db), clock, velocity_max=pay.velocity_max,
+                     velocity_window_s=pay.velocity_window_s)
     timings = PaymentTimings(pay.request_timeout_s, pay.query_interval_s, pay.query_window_s)
     authorizer = CodeAuthorizer(MqttAcquirer(link.rpc), AttemptStore(terminal.db), clock, terminal.config.terminal_id,
                                 timings, offline_gate=OfflineGate(terminal.db, terminal.offline_caps, clock),

@@ -11,6 +11,7 @@ class FakePrinter:
     def __init__(self) -> None:
         self.receipts: list[Receipt] = []
         self.fail: str | None = None
+        self.closed = False
 
     def print_receipt(self, receipt: Receipt) -> str:
         if self.fail:
@@ -20,3 +21,6 @@ class FakePrinter:
 
     def status(self) -> str:
         return self.fail or "ready"
+
+    def close(self) -> None:
+        self.closed = True

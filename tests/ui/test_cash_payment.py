@@ -32,6 +32,9 @@ class DeadPrinter:
         self.printed.append(receipt)
         return f"dead-printer:{receipt.sale_id}"
 
+    def close(self) -> None:
+        """Nothing to release."""
+
     def status(self) -> str:
         """What is wrong."""
         return "out of paper" if self.empty else "ready"
