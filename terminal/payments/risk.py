@@ -7,16 +7,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import secrets
 
 from terminal.errors import EdgeposError
 from terminal.payments.paycodes import mask, normalize
 from terminal.ports import Clock
-from terminal.store.db import Database, Transaction
+from terminal.store.db import Transaction
+from terminal.store.risk import RiskStore
 
 log = logging.getLogger(__name__)
 
-# To move into a migration (terminal/store/migrations.py); IF NOT EXISTS lets it run on every start until then.
 # The risk_salt and risk_codes tables come with schema version 3 (terminal/store/migrations.py).
 
 DEFAULT_RETENTION_S = 90 * 24 * 3600  # wallet codes expire in minutes; 90 days of hashes is ample
@@ -29,28 +28,19 @@ class RiskRefused(EdgeposError):
 class RiskGuard:
     """Refuses reused payment codes and code payments beyond a velocity limit per terminal."""
 
-    def __init__(self, db: Database, clock: Clock, *, velocity_max: int, velocity_window_s: int,
+    def __init__(self, store: RiskStore, clock: Clock, *, velocity_max: int, velocity_window_s: int,
                  salt: bytes | None = None, retention_s: int = DEFAULT_RETENTION_S) -> None:
         if velocity_max < 1 or velocity_window_s < 1:
             raise ValueError("velocity_max and velocity_window_s must be at least 1")
         if retention_s < velocity_window_s:
             raise ValueError("retention_s must be at least velocity_window_s")
-        self._db = db
+        self._store = store
         self._clock = clock
         self.velocity_max = velocity_max
         self.velocity_window_s = velocity_window_s
         self.retention_s = retention_s
-        with db.transaction() as tx:
-            self._salt = salt if salt is not None else self._stored_salt(tx)
-
-    @staticmethod
-    def _stored_salt(tx: Transaction) -> bytes:
-        """This terminal's salt, made on first use and kept in the database."""
-        row = tx.execute("SELECT salt FROM risk_salt WHERE id = 1").fetchone()
-        if row is None:
-            tx.execute("INSERT INTO risk_salt(id, salt) VALUES (1, ?)", (secrets.token_hex(32),))
-            row = tx.execute("SELECT salt FROM risk_salt WHERE id = 1").fetchone()
-        return bytes.fromhex(str(row[0]))
+        with store.db.transaction() as tx:
+            self._salt = salt if salt is not None else store.salt(tx)
 
     def _hash(self, code: str) -> str:
         return hmac.new(self._salt, normalize(code).encode("utf-8"), hashlib.sha256).hexdigest()
@@ -59,11 +49,11 @@ class RiskGuard:
         return self._clock.now().timestamp()
 
     def _refusal(self, tx: Transaction, code: str) -> str | None:
-        if tx.execute("SELECT 1 FROM risk_codes WHERE code_hash = ?", (self._hash(code),)).fetchone():
+        if self._store.seen(tx, self._hash(code)):
             return ("this payment code was already used (codes are single use): "
                     "ask the customer to refresh the code in the wallet app and scan again")
         since = self._now() - self.velocity_window_s
-        count = int(tx.execute("SELECT COUNT(*) FROM risk_codes WHERE seen_at > ?", (since,)).fetchone()[0])
+        count = self._store.count_since(tx, since)
         if count >= self.velocity_max:
             return (f"too many code payments: {count} in the last {self.velocity_window_s} s "
                     f"(limit {self.velocity_max}): wait a moment, or call the supervisor")
@@ -75,19 +65,19 @@ class RiskGuard:
 
     def check_code(self, code: str) -> None:
         """Raise RiskRefused when the code was seen before or the velocity limit is reached."""
-        with self._db.transaction() as tx:
+        with self._store.db.transaction() as tx:
             reason = self._refusal(tx, code)
         if reason:
             raise self._refuse(code, reason)
 
     def record(self, code: str) -> None:
         """Remember that a payment was attempted with this code (as a hash only)."""
-        with self._db.transaction() as tx:
+        with self._store.db.transaction() as tx:
             self._insert(tx, code)
 
     def admit(self, code: str) -> None:
         """check_code and record in one transaction, so two scans of one code cannot both pass."""
-        with self._db.transaction() as tx:
+        with self._store.db.transaction() as tx:
             reason = self._refusal(tx, code)
             if not reason:
                 self._insert(tx, code)
@@ -96,11 +86,8 @@ class RiskGuard:
 
     def _insert(self, tx: Transaction, code: str) -> None:
         now = self._now()
-        tx.execute("INSERT OR IGNORE INTO risk_codes(code_hash, seen_at) VALUES (?, ?)", (self._hash(code), now))
-        tx.execute("DELETE FROM risk_codes WHERE seen_at < ?", (now - self.retention_s,))
+        self._store.record(tx, self._hash(code), now, now - self.retention_s)
 
     def recent_count(self) -> int:
         """Code payments recorded within the velocity window."""
-        since = self._now() - self.velocity_window_s
-        row = self._db.query_one("SELECT COUNT(*) FROM risk_codes WHERE seen_at > ?", (since,))
-        return int(row[0]) if row else 0
+        return self._store.recent_count(self._now() - self.velocity_window_s)

@@ -11,6 +11,7 @@ import pytest
 from terminal.errors import EdgeposError
 from terminal.payments.risk import RiskGuard, RiskRefused
 from terminal.store.db import Database
+from terminal.store.risk import RiskStore
 
 WECHAT = "134567890123456789"
 ALIPAY = "2812345678901234"
@@ -43,7 +44,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 def guard(db: Database, clock: FixedClock, velocity_max: int = 5, window: int = 60) -> RiskGuard:
-    return RiskGuard(db, clock, velocity_max=velocity_max, velocity_window_s=window)
+    return RiskGuard(RiskStore(db), clock, velocity_max=velocity_max, velocity_window_s=window)
 
 
 def test_a_new_code_passes_and_a_reused_one_is_refused(db: Database, clock: FixedClock) -> None:
@@ -134,7 +135,7 @@ def test_refusals_are_logged_with_the_reason_and_the_mask_only(db: Database, clo
 
 
 def test_old_hashes_are_pruned_after_the_retention(db: Database, clock: FixedClock) -> None:
-    risk = RiskGuard(db, clock, velocity_max=5, velocity_window_s=60, retention_s=3600)
+    risk = RiskGuard(RiskStore(db), clock, velocity_max=5, velocity_window_s=60, retention_s=3600)
     risk.record(WECHAT)
     clock.advance(hours=2)
     risk.record(ALIPAY)
