@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
+from terminal.store.backlog import BacklogStore
 from terminal.store.db import Database
 from terminal.store.sync_store import SyncStore
 
@@ -70,6 +71,5 @@ def read_banner_facts(db: Database, now: datetime | None = None) -> BannerFacts:
     """The link state as `sync status` reports it, and the payment events still in the outbox."""
     now = now or datetime.now(timezone.utc)
     link = SyncStore(db).status(now).link
-    row = db.query_one("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE schema = 'payment/1'")
-    count, oldest = (int(row[0]), row[1]) if row else (0, None)
-    return BannerFacts(link, count, _age_s(str(oldest) if oldest else None, now))
+    count, oldest = BacklogStore(db).waiting("payment/1")
+    return BannerFacts(link, count, _age_s(oldest, now))

@@ -8,6 +8,7 @@ from terminal.config.settings import OfflineConfig
 from terminal.errors import EdgeposError
 from terminal.sales.money import Money
 from terminal.ports import Clock
+from terminal.store.backlog import BacklogStore
 from terminal.store.db import Database
 
 
@@ -19,16 +20,12 @@ class OfflineGate:
     """Checks a payment against the caps in force: per payment, total unforwarded per currency, oldest age."""
 
     def __init__(self, db: Database, caps: Callable[[], OfflineConfig], clock: Clock) -> None:
-        self._db, self._caps, self._clock = db, caps, clock
+        self._backlog, self._caps, self._clock = BacklogStore(db), caps, clock
 
     def unforwarded(self, currency: str) -> tuple[Money, str | None]:
         """Total and oldest time of offline payments whose event has not reached the backend yet."""
-        row = self._db.query_one(
-            "SELECT COALESCE(SUM(p.amount), 0), MIN(p.created_at) FROM payments p WHERE p.status = 'offline' "
-            "AND p.currency = ? AND p.sale_id IN (SELECT json_extract(envelope, '$.body.sale_id') FROM outbox "
-            "WHERE schema = 'payment/1')", (currency,))
-        total, oldest = (int(row[0]), row[1]) if row else (0, None)
-        return Money(total, currency), (str(oldest) if oldest else None)
+        total, oldest = self._backlog.offline_unforwarded(currency)
+        return Money(total, currency), oldest
 
     def __call__(self, amount: Money) -> None:
         """Raise OfflineRefused with the reason when `amount` may not be taken offline."""

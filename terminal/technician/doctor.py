@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from terminal.errors import StoreError
+from terminal.store.backlog import BacklogStore
 from terminal.store.db import Database
 
 MIN_FREE_MB = 200
@@ -58,11 +59,10 @@ def check_database(db: Database) -> Check:
 def check_outbox(db: Database, max_age_hours: int, now: datetime | None = None) -> Check:
     """Events waiting for the cloud; too old means payments are not reaching the backend."""
     now = now or datetime.now(timezone.utc)
-    row = db.query_one("SELECT COUNT(*), MIN(created_at) FROM outbox")
-    pending, oldest = (int(row[0]), row[1]) if row else (0, None)
+    pending, oldest = BacklogStore(db).waiting()
     if not oldest:
         return Check("outbox", True, "nothing waiting")
-    age_h = (now - datetime.fromisoformat(str(oldest).replace("Z", "+00:00"))).total_seconds() / 3600
+    age_h = (now - datetime.fromisoformat(oldest.replace("Z", "+00:00"))).total_seconds() / 3600
     detail = f"{pending} waiting, oldest {age_h:.1f} h"
     if age_h < max_age_hours / 2:
         return Check("outbox", True, detail)
