@@ -5,11 +5,13 @@ import json
 import os
 import statistics
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
-from pyzbar.pyzbar import ZBarSymbol, decode as zbar_decode
+from pyzbar.pyzbar import ZBarSymbol
+from pyzbar.pyzbar import decode as zbar_decode
 
 from drivers.codereader import ZbarCodeReader, to_gray
 from simulators.camera import empty_frame, synth_paycode_frame

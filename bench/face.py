@@ -10,8 +10,9 @@ import json
 import os
 import statistics
 import time
+from collections.abc import Callable, Sequence
 from importlib import resources
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 from PIL import Image

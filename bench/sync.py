@@ -6,9 +6,10 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sync.broker_process import MosquittoBroker, free_port
 from sync.link import SyncLink
@@ -23,7 +24,7 @@ TERMINAL = "BENCH-1"
 
 def queue_events(db: Database, secret: bytes, count: int) -> list[str]:
     """Fill the outbox as sales would (payment-sized bodies), in batches of 1,000 per transaction."""
-    outbox, ids, now = OutboxStore(db, TERMINAL, secret), [], datetime.now(timezone.utc)
+    outbox, ids, now = OutboxStore(db, TERMINAL, secret), [], datetime.now(UTC)
     body = {"sale_id": "", "currency": "CNY", "total": 5258, "tax": 512, "lines": [
         {"sku": f"SKU-{n}", "quantity": 1, "amount": 1000 + n, "tax": 100} for n in range(5)],
         "payments": [{"method": "cash", "amount": 5258}]}

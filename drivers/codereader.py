@@ -10,12 +10,14 @@ are read at full size only: at half size their 1 px modules misread.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
-from pyzbar.pyzbar import ZBarSymbol, decode as zbar_decode
+from pyzbar.pyzbar import ZBarSymbol
+from pyzbar.pyzbar import decode as zbar_decode
 
 from terminal.scanning.capture import Decoded
 

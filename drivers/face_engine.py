@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import math
 import threading
-import warnings
 import time
+import warnings
 from typing import Any
 
 import cv2
@@ -39,7 +39,7 @@ from terminal.face.types import REASONS, Box, FaceAnalysis, FaceEngineError, Fac
 
 _HOG_MIN_PX = 80  # dlib's HOG window: the smallest face box it reports, in pixels of the image it scans
 _Raw = tuple[float, float, float, float]  # top, right, bottom, left, full-res, not clipped
-_GROUPS = {"chin": range(0, 17), "left_eyebrow": range(17, 22), "right_eyebrow": range(22, 27),
+_GROUPS = {"chin": range(17), "left_eyebrow": range(17, 22), "right_eyebrow": range(22, 27),
            "nose_bridge": range(27, 31), "nose_tip": range(31, 36), "left_eye": range(36, 42),
            "right_eye": range(42, 48), "top_lip": (48, 49, 50, 51, 52, 53, 54, 64, 63, 62, 61, 60),
            "bottom_lip": (54, 55, 56, 57, 58, 59, 48, 60, 67, 66, 65, 64)}  # face_recognition's names

@@ -4,18 +4,81 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import replace
 
-from simulators.escpos_commands import (ALIGNS, BARCODES, CODE_PAGES, DLE, DLE_LONGER, ESC, ESC_ARGS, FIXED, FS,
-                                        FS_ARGS, GS, GS_ARGS, IGNORED, MAX_COMMAND, QR_EC, STATUS, TEXT, Buf,
-                                        State, command_length, decode_text)
-from simulators.escpos_elements import (Barcode, Bitmap, Cut, DrawerKick, Element, Feed, Parsed, QrCode, Run,
-                                        Style, TextLine, has_paper)
+from simulators.escpos_commands import (
+    ALIGNS,
+    BARCODES,
+    CODE_PAGES,
+    DLE,
+    DLE_LONGER,
+    ESC,
+    ESC_ARGS,
+    FIXED,
+    FS,
+    FS_ARGS,
+    GS,
+    GS_ARGS,
+    IGNORED,
+    MAX_COMMAND,
+    QR_EC,
+    STATUS,
+    TEXT,
+    Buf,
+    State,
+    command_length,
+    decode_text,
+)
+from simulators.escpos_elements import (
+    Barcode,
+    Bitmap,
+    Cut,
+    DrawerKick,
+    Element,
+    Feed,
+    Parsed,
+    QrCode,
+    Run,
+    Style,
+    TextLine,
+    has_paper,
+)
 from simulators.escpos_graphics import GraphicsCommands
 from terminal.sales.textwidth import text_width
 
-__all__ = ["ALIGNS", "BARCODES", "CODE_PAGES", "DLE", "DLE_LONGER", "ESC", "ESC_ARGS", "FIXED", "FS", "FS_ARGS",
-           "GS", "GS_ARGS", "IGNORED", "MAX_COMMAND", "QR_EC", "STATUS", "TEXT", "Buf", "command_length",
-           "Barcode", "Bitmap", "Cut", "DrawerKick", "Element", "Feed", "Parsed", "QrCode", "Run", "Style",
-           "TextLine", "has_paper", "EscposParser", "parse"]
+__all__ = [
+    "ALIGNS",
+    "BARCODES",
+    "CODE_PAGES",
+    "DLE",
+    "DLE_LONGER",
+    "ESC",
+    "ESC_ARGS",
+    "FIXED",
+    "FS",
+    "FS_ARGS",
+    "GS",
+    "GS_ARGS",
+    "IGNORED",
+    "MAX_COMMAND",
+    "QR_EC",
+    "STATUS",
+    "TEXT",
+    "Barcode",
+    "Bitmap",
+    "Buf",
+    "Cut",
+    "DrawerKick",
+    "Element",
+    "EscposParser",
+    "Feed",
+    "Parsed",
+    "QrCode",
+    "Run",
+    "Style",
+    "TextLine",
+    "command_length",
+    "has_paper",
+    "parse",
+]
 
 class EscposParser(GraphicsCommands):
     """Feed it bytes as they arrive: each cut completes a receipt, flush() ends an idle one."""
@@ -155,7 +218,7 @@ class EscposParser(GraphicsCommands):
             s.upside_down = bool(arg & 1) if not s.runs else s.upside_down
         elif cmd[0] == ESC and b == "M":
             s.style = replace(s.style, font_b=arg in (1, 49))
-        elif cmd[0] == ESC and b in "im" or cmd[0] == GS and b == "V":
+        elif (cmd[0] == ESC and b in "im") or (cmd[0] == GS and b == "V"):
             self._block(Cut(partial=b == "m" or (b == "V" and arg in (1, 49, 66, 98, 104))))
             return True
         elif cmd[0] == ESC and b == "*" and arg in (0, 1, 32, 33):
@@ -172,7 +235,7 @@ class EscposParser(GraphicsCommands):
             self._replies.append(0x0F if self.paper_out and arg in (1, 49) else 0x00)
         elif cmd[0] == GS and b == "v" and arg == 0x30 and cmd[3] % 48 < 4:
             self._raster(cmd)
-        elif cmd[0] == GS and (b == "(" and arg == ord("L") or b == "8" and arg == ord("L")):
+        elif cmd[0] == GS and ((b == "(" and arg == ord("L")) or (b == "8" and arg == ord("L"))):
             return self._graphics(cmd[5:] if b == "(" else cmd[7:])
         elif cmd[0] == GS and b == "(" and arg == ord("k"):
             self._qr(cmd[5:])

@@ -8,8 +8,7 @@ from typing import Any
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from simulators.escpos_elements import (Barcode, Bitmap, Cut, DrawerKick, Element, Feed, Parsed, QrCode, Run,
-                                        TextLine)
+from simulators.escpos_elements import Barcode, Bitmap, Cut, DrawerKick, Element, Feed, Parsed, QrCode, Run, TextLine
 from terminal.sales.textwidth import char_width
 
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")

@@ -18,9 +18,10 @@ import signal
 import sys
 import time
 import tty
+from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import IO, Sequence
+from typing import IO
 
 from simulators.escpos_elements import DrawerKick, Parsed, has_paper
 from simulators.escpos_parser import EscposParser

@@ -13,7 +13,8 @@ import sys
 import termios
 import time
 import tty
-from typing import IO, Sequence
+from collections.abc import Sequence
+from typing import IO
 
 SUFFIXES = {"cr": b"\r", "lf": b"\n", "crlf": b"\r\n"}
 _SPEEDS = {getattr(termios, f"B{b}"): b for b in (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)

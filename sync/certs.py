@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -65,7 +65,7 @@ def _write_cert(path: Path, cert: x509.Certificate) -> None:
 
 def make_ca(now: datetime | None = None) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     """A new self-signed CA key and certificate valid for ten years."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     key = ec.generate_private_key(ec.SECP256R1())
     name = _name("edgepos deployment CA")
     cert = (x509.CertificateBuilder()
@@ -86,7 +86,7 @@ def make_ca(now: datetime | None = None) -> tuple[ec.EllipticCurvePrivateKey, x5
 def make_server_cert(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate, hosts: list[str],
                      now: datetime | None = None) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     """A new server key and a certificate signed by the CA, valid for every host given and the loopback names."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     key = ec.generate_private_key(ec.SECP256R1())
     sans = subject_alt_names(hosts)
     common = next((h for h in [*hosts, *ALWAYS_HOSTS] if h.strip()), "localhost")

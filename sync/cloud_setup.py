@@ -10,9 +10,9 @@ from typing import Any
 
 from sync.broker_process import ALL_ADDRESSES, is_local_address, mosquitto_or_advice, not_local_advice
 from sync.deployment import Deployment
+from terminal.config.remote import parse_remote_config
 from terminal.errors import ConfigError
 from terminal.sales.money import EXPONENTS
-from terminal.config.remote import parse_remote_config
 
 LEGACY = "cloud"   # before, the cloud's files went to DATA_DIR/cloud/: `--data-dir cloud` gave cloud/cloud/deploy
 # Without --currency, amounts are checked against a currency with the most decimals, so none valid is refused.

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sync.backend.clock_window import HELP as CLOCK_WINDOW_HELP, clock_window_hours
+from sync.backend.clock_window import HELP as CLOCK_WINDOW_HELP
+from sync.backend.clock_window import clock_window_hours
 from terminal.errors import ConfigError, EdgeposError
 
 
@@ -87,8 +88,14 @@ def _load_quietly(load: Any) -> Any:
 
 def cmd_cloud(args: argparse.Namespace, data_dir: Path) -> int:
     """The backend's actions; without one, run the ingest workers."""
-    from sync.cloud_setup import (check_settings, cloud_paths, command_prefix, exec_broker, init_report,
-                                  read_settings_file)
+    from sync.cloud_setup import (
+        check_settings,
+        cloud_paths,
+        command_prefix,
+        exec_broker,
+        init_report,
+        read_settings_file,
+    )
     from sync.provision import init_deployment, load_deployment
     deploy, db = cloud_paths(data_dir, args.deploy, args.db)
     action = args.cloud_command or "run"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sync.link import SyncLink
 from terminal.link.advice import refusal_fix, rejection_fix

@@ -5,7 +5,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from terminal.link.events import rfc3339
 from terminal.store.sync_store import HEARTBEAT_S, LinkState, SyncStore
@@ -13,7 +13,7 @@ from terminal.store.sync_store import HEARTBEAT_S, LinkState, SyncStore
 
 def now_text() -> str:
     """The current UTC time as the link records it."""
-    return rfc3339(datetime.now(timezone.utc))
+    return rfc3339(datetime.now(UTC))
 
 
 @dataclass

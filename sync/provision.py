@@ -10,16 +10,31 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sync.broker_files import (ACQUIRER_USER, BACKEND_USER, FORWARDER_USER, SHARE_NAME, acl_text, backend_users,
-                               find_mosquitto_passwd, mosquitto_conf_text, write_passwd)
+from sync.broker_files import (
+    ACQUIRER_USER,
+    BACKEND_USER,
+    FORWARDER_USER,
+    SHARE_NAME,
+    acl_text,
+    backend_users,
+    find_mosquitto_passwd,
+    mosquitto_conf_text,
+    write_passwd,
+)
 from sync.broker_process import ALL_ADDRESSES, is_local_address
 from sync.certs import write_certificates
 from sync.deployment import Deployment, TerminalCredentials, write_private
 from sync.schema import TERMINAL_ID
 from terminal.errors import ConfigError
 
-__all__ = ["DEPLOYMENT_FILE", "Deployment", "TerminalCredentials", "init_deployment", "load_deployment",
-           "find_deployment"]
+__all__ = [
+    "DEPLOYMENT_FILE",
+    "Deployment",
+    "TerminalCredentials",
+    "find_deployment",
+    "init_deployment",
+    "load_deployment",
+]
 DEPLOYMENT_FILE = "deployment.json"
 FORMAT_VERSION = 1
 WILDCARDS = (ALL_ADDRESSES, "::")
@@ -87,7 +102,7 @@ def init_deployment(directory: Path, terminals: Sequence[str], host: str = "127.
     backend_password = secrets.token_urlsafe(24)
     creds = {tid: TerminalCredentials(secrets.token_urlsafe(24), bytes.fromhex(secrets.token_hex(32)))
              for tid in tids}
-    write_passwd(directory / "passwd", {**{u: backend_password for u in backend_users()},
+    write_passwd(directory / "passwd", {**dict.fromkeys(backend_users(), backend_password),
                                         **{t: c.password for t, c in creds.items()}})
     (directory / "acl").write_text(acl_text(BACKEND_USER))
     run_as = pwd.getpwuid(os.geteuid()).pw_name

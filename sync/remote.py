@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from terminal.errors import ConfigError
 from terminal.config.remote import RemoteSettings, parse_remote_config, settings_to_json
+from terminal.errors import ConfigError
 from terminal.store.sync_store import SyncStore
 
 log = logging.getLogger(__name__)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from terminal.link.advice import rejection_cause
 from terminal.link.events import make_envelope, verify_envelope
 from terminal.link.keyring import fingerprint
-from terminal.link.advice import rejection_cause
 from terminal.store.db import Database
 
 

@@ -1,7 +1,6 @@
 """`edgepos sync status | run [--until-empty] | retry-rejected`: the handlers (paho loads only when run)."""
 from __future__ import annotations
 
-import argparse
 import json
 import signal
 from pathlib import Path

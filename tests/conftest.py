@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -26,7 +26,7 @@ class FixedClock:
     """A Clock port that stands still until told to move."""
 
     def __init__(self, moment: datetime | None = None) -> None:
-        self.moment = moment or datetime(2026, 11, 22, 8, 30, tzinfo=timezone.utc)
+        self.moment = moment or datetime(2026, 11, 22, 8, 30, tzinfo=UTC)
 
     def now(self) -> datetime:
         return self.moment

@@ -11,8 +11,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sync.backend.ereceipt_html import (ReceiptView, invoice_form_html, invoice_status_html, message_page, page,
-                                        receipt_html, receipt_view)
+from sync.backend.ereceipt_html import (
+    ReceiptView,
+    invoice_form_html,
+    invoice_status_html,
+    message_page,
+    page,
+    receipt_html,
+    receipt_view,
+)
 from sync.backend.ereceipt_store import InvoiceForm, ReceiptStore, StoredSale, check_invoice_form
 from sync.backend.http_limits import DEADLINE_S, MAX_CONNECTIONS, LimitedHandler, LimitedServer
 from sync.backend.store import BackendError
@@ -83,7 +90,7 @@ class ReceiptHandler(LimitedHandler):
         except BackendError as err:
             log.error("e-receipt page: %s", err)
             self._fail(503, "The receipt service is busy. Try again in a minute.")
-        except Exception:  # noqa: BLE001 - one request must never stop the server
+        except Exception:
             log.exception("e-receipt page failed")
             self._fail(500, "This receipt cannot be shown right now.")
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
 from sync.backend.ereceipt_store import InvoiceForm
 from sync.backend.forward_rows import MAX_MINOR, ForwardStatus
-from terminal.sales.money import Money
 from terminal.payments.paycodes import mask
+from terminal.sales.money import Money
 from terminal.sales.receipts import METHOD_NAMES
 from terminal.sales.textwidth import strip_control
 
@@ -110,7 +110,7 @@ def _masked(reference: str) -> str:
 
 def _when(closed_at: Any) -> str:
     try:
-        moment = datetime.fromisoformat(str(closed_at)).astimezone(timezone.utc)
+        moment = datetime.fromisoformat(str(closed_at)).astimezone(UTC)
     except (ValueError, OverflowError):         # not a time, or one astimezone() cannot move (year 1, 9999)
         return ""
     return moment.strftime("%Y-%m-%d %H:%M UTC")
@@ -146,7 +146,7 @@ def page(title: str, content: str) -> bytes:
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<meta name="referrer" content="no-referrer"><title>{escape(title)}</title>'
-            f"<style>{STYLE}</style></head><body><main>{content}</main></body></html>\n").encode("utf-8")
+            f"<style>{STYLE}</style></head><body><main>{content}</main></body></html>\n").encode()
 
 
 def message_page(title: str, text: str) -> bytes:

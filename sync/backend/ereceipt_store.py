@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -160,7 +160,7 @@ class ReceiptStore:
         insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         stmt = (insert(invoice_requests).values(
             sale_id=sale.sale_id, terminal=sale.terminal, buyer_name=form.buyer_name, tax_id=form.tax_id,
-            email=form.email, requested_at=rfc3339(datetime.now(timezone.utc)))
+            email=form.email, requested_at=rfc3339(datetime.now(UTC)))
             .on_conflict_do_nothing(index_elements=["terminal", "sale_id"]).returning(invoice_requests.c.sale_id))
         with self._begin() as conn:
             return conn.execute(stmt).first() is not None

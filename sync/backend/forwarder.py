@@ -8,7 +8,7 @@ import time
 import uuid
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -63,7 +63,7 @@ class Forwarder:
                         self._forward_one(row)
                 except (BackendError, SQLAlchemyError) as err:
                     log.error("forwarder: cannot read the pending offline payments (%s); trying again", err)
-                except Exception:  # noqa: BLE001 - the loop outlives anything one pass meets
+                except Exception:
                     log.exception("forwarder: this pass failed; trying again in %.1f s", self.poll_s)
         finally:
             self.client.loop_stop()
@@ -159,6 +159,6 @@ def _final(answer: dict[str, Any] | None) -> bool:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 

@@ -12,8 +12,8 @@ from typing import Any, Protocol
 
 import paho.mqtt.client as mqtt
 
-from sync.backend.keeper import BatchKeeper
 from sync.backend.judge import as_text, check_event
+from sync.backend.keeper import BatchKeeper
 from sync.backend.store import BackendError, EventStore, Received
 from sync.mqtt import BrokerSettings, make_client, reason_text, session_properties
 from sync.schema import Ack, EnvelopeError, acks_topic, encode_acks, terminal_of
@@ -151,7 +151,7 @@ class IngestWorker:
     def _process_safely(self, client: mqtt.Client, batch: list[tuple[str, bytes, int]]) -> None:
         try:
             self._process(client, batch)
-        except Exception as err:  # noqa: BLE001 - a bug must cost one batch (kept as dead letters), not the worker
+        except Exception as err:
             log.exception("%s: unexpected error on a batch of %d: keeping its messages in dead_letters", self.name,
                           len(batch))
             self.keeper.bury([Received(terminal_of(topic) or "?", as_text(payload)) for topic, payload, _m in batch],

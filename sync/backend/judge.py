@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sync.backend.store import storable
 from sync.event_schemas import DEFAULT_CLOCK_WINDOW, SchemaViolation, validate_envelope
@@ -26,7 +26,7 @@ def check_event(payload: bytes, terminal: str | None, secret: bytes | None, *, n
             raise EnvelopeError("field 'created_at' holds NUL or unpaired surrogate characters", env.id)
         check_mac(env, secret)
         try:
-            flags = validate_envelope(env.raw, now=now or datetime.now(timezone.utc),
+            flags = validate_envelope(env.raw, now=now or datetime.now(UTC),
                                       clock_window=clock_window or DEFAULT_CLOCK_WINDOW)
         except SchemaViolation as err:
             raise EnvelopeError(f"{env.schema}: {err}", env.id) from err
@@ -35,7 +35,7 @@ def check_event(payload: bytes, terminal: str | None, secret: bytes | None, *, n
         if err.event_id is not None and not storable(err.event_id):
             raise EnvelopeError(err.reason) from err
         raise
-    except Exception as err:  # noqa: BLE001 - one payload must never stop the worker
+    except Exception as err:
         raise EnvelopeError(f"unreadable event ({type(err).__name__}: {err})", event_id) from err
 
 

@@ -11,15 +11,38 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from sync.backend.store_base import (BackendError, Rejection, StoreUnavailable, clean_text, make_engine, now_text,
-                                     storable, store_failure)
+from sync.backend.store_base import (
+    BackendError,
+    Rejection,
+    StoreUnavailable,
+    clean_text,
+    make_engine,
+    now_text,
+    storable,
+    store_failure,
+)
 from sync.backend.store_reads import StoreReads
-from sync.backend.tables import (PG_BULK_INSERT, dead_letters, events, ingest_counts, metadata,
-                                 pending_forwards, rejections)
+from sync.backend.tables import (
+    PG_BULK_INSERT,
+    dead_letters,
+    events,
+    ingest_counts,
+    metadata,
+    pending_forwards,
+    rejections,
+)
 from sync.schema import Ack, AckStatus, Envelope
 
-__all__ = ["BackendError", "EventStore", "KEEP_REJECTIONS", "Received", "Rejection", "StoreUnavailable",
-           "clean_text", "storable"]
+__all__ = [
+    "KEEP_REJECTIONS",
+    "BackendError",
+    "EventStore",
+    "Received",
+    "Rejection",
+    "StoreUnavailable",
+    "clean_text",
+    "storable",
+]
 KEEP_REJECTIONS = 1000     # the rejections log keeps this many newest rows
 ACK_REASON = 300           # characters of a reason sent back to the terminal
 

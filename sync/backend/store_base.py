@@ -1,10 +1,11 @@
 """The store's engine (SQLite or PostgreSQL), its errors, and the text rules every stored string follows."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -54,7 +55,7 @@ def clean_text(text: str, limit: int = MAX_REASON) -> str:
 
 def now_text() -> str:
     """The backend's clock as stored (RFC 3339 UTC)."""
-    return rfc3339(datetime.now(timezone.utc))
+    return rfc3339(datetime.now(UTC))
 
 
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:

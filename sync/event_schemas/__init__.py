@@ -6,17 +6,27 @@ SCHEMAS beside the old one, so terminals on either version keep syncing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
-from sync.event_schemas.common import (MAX_ID, MAX_INT64, ClockFlag, SchemaViolation, integer, one_of, record,
-                                       text, timestamp)
+from sync.event_schemas.common import (
+    MAX_ID,
+    MAX_INT64,
+    ClockFlag,
+    SchemaViolation,
+    integer,
+    one_of,
+    record,
+    text,
+    timestamp,
+)
 from sync.event_schemas.member import check_member
 from sync.event_schemas.payment import TERMINAL_ID, check_payment
 from sync.event_schemas.refund import check_refund
 from sync.event_schemas.shift import check_shift
 
-__all__ = ["SchemaViolation", "ClockFlag", "validate_envelope", "KNOWN_SCHEMAS", "SCHEMAS", "DEFAULT_CLOCK_WINDOW"]
+__all__ = ["DEFAULT_CLOCK_WINDOW", "KNOWN_SCHEMAS", "SCHEMAS", "ClockFlag", "SchemaViolation", "validate_envelope"]
 
 # schema version -> the check of its body (raises SchemaViolation naming the field under `body`)
 SCHEMAS: dict[str, Callable[[Any, str], None]] = {

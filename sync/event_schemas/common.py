@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from terminal.sales.money import EXPONENTS
 
@@ -126,7 +127,7 @@ def timestamp(value: Any, path: str) -> datetime:
     try:
         leap = second == "60"    # RFC 3339 allows a leap second; it reads as :59
         return datetime(int(year), int(month), int(day), int(hour), int(minute), 59 if leap else int(second), micro,
-                        tzinfo=timezone.utc)
+                        tzinfo=UTC)
     except ValueError as err:
         raise SchemaViolation(path, f"{value!r} is not a real time: {err}") from None
 

@@ -5,8 +5,19 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from sync.event_schemas.common import (MAX_ID, Check, SchemaViolation, boolean, child, integer,
-                                       nullable, one_of, record, text, timestamp)
+from sync.event_schemas.common import (
+    MAX_ID,
+    Check,
+    SchemaViolation,
+    boolean,
+    child,
+    integer,
+    nullable,
+    one_of,
+    record,
+    text,
+    timestamp,
+)
 
 
 class MemberAction(StrEnum):

@@ -5,8 +5,21 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from sync.event_schemas.common import (MAX_ID, MAX_TEXT, SchemaViolation, amount, child, currency, integer,
-                                       list_of, nullable, one_of, record, text, timestamp)
+from sync.event_schemas.common import (
+    MAX_ID,
+    MAX_TEXT,
+    SchemaViolation,
+    amount,
+    child,
+    currency,
+    integer,
+    list_of,
+    nullable,
+    one_of,
+    record,
+    text,
+    timestamp,
+)
 from terminal.payments.paycodes import RULES
 from terminal.sales.receipts import METHOD_NAMES
 from terminal.sales.sale import MAX_QUANTITY

@@ -4,8 +4,19 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sync.event_schemas.common import (MAX_ID, MAX_ITEMS, MAX_TEXT, SchemaViolation, amount, child, currency,
-                                       list_of, one_of, record, text)
+from sync.event_schemas.common import (
+    MAX_ID,
+    MAX_ITEMS,
+    MAX_TEXT,
+    SchemaViolation,
+    amount,
+    child,
+    currency,
+    list_of,
+    one_of,
+    record,
+    text,
+)
 
 
 class ShiftEvent(StrEnum):

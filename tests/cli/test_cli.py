@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 DESIGN_COMMANDS = ["kiosk", "demo", "sim", "cloud", "doctor", "emv", "paycode", "face", "members", "sync", "bench"]
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-
 from test_members_cli import edgepos
 
 FACES = Path(__file__).resolve().parents[1] / "fixtures" / "faces"

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-
 from test_members_cli import edgepos
 
 MB = 1024  # ru_maxrss is in KiB on Linux

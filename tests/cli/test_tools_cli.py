@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from terminal.payments.emv import decode
 from terminal.app.tools_cli import main
+from terminal.payments.emv import decode
 
 VECTOR = ("00020101021252044131153137210116372101160123456789ABCDE6016Banteay Meanchey5913Kuntheas Shop"
           "5802KH540510.005303840621201081234567863041FF2")

@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -37,7 +37,7 @@ BODIES: dict[str, dict[str, Any]] = {
 
 def now_rfc3339() -> str:
     """The current time as the terminal writes created_at."""
-    return rfc3339(datetime.now(timezone.utc))
+    return rfc3339(datetime.now(UTC))
 
 
 class TerminalClient:

@@ -13,7 +13,7 @@ import hmac
 import itertools
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
@@ -56,7 +56,7 @@ def _signed(fields: dict[str, Any], secret: bytes) -> dict[str, Any]:
 
 
 def _now(offset_s: float = 0) -> str:
-    return rfc3339(datetime.now(timezone.utc) + timedelta(seconds=offset_s))
+    return rfc3339(datetime.now(UTC) + timedelta(seconds=offset_s))
 
 
 @st.composite

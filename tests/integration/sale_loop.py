@@ -11,10 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from simulators.file_printer import FilePrinter  # noqa: E402
-from terminal.app.bootstrap import build_terminal  # noqa: E402
-from terminal.config.settings import ensure_config, load_config  # noqa: E402
-from terminal.sales.money import Money  # noqa: E402
+from simulators.file_printer import FilePrinter
+from terminal.app.bootstrap import build_terminal
+from terminal.config.settings import ensure_config, load_config
+from terminal.sales.money import Money
 
 
 def main() -> None:

@@ -6,12 +6,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from simulators.file_printer import FilePrinter
-from sync.provision import Deployment
 from support.deploy import stop, terminal_dir  # noqa: F401  (shared with the UI tests)
+from sync.provision import Deployment
 from terminal.app.bootstrap import Terminal, build_terminal
 from terminal.config.settings import load_config
 from terminal.sales.money import Money

@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 import json
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,7 @@ def test_a_time_outside_the_clock_window_is_stored_with_a_flag(
 def test_the_clock_window_is_set_on_the_command_line(
         deployment: Any, broker: Any, terminals: dict[str, TerminalClient], tmp_path: Path) -> None:
     t1, db, log = terminals["T-0001"], tmp_path / "cloud" / "events.db", tmp_path / "cloud.log"
-    two_hours_ago = rfc3339(datetime.now(timezone.utc) - timedelta(hours=2))
+    two_hours_ago = rfc3339(datetime.now(UTC) - timedelta(hours=2))
     cloud = start_cloud(deployment, db, log, "run", "--clock-window-hours", "1")
     try:
         event = t1.envelope(created=two_hours_ago)                     # within the default 7 days, not within 1 h

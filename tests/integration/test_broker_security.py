@@ -12,8 +12,8 @@ import ssl
 import stat
 import threading
 import tomllib
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import paho.mqtt.client as mqtt
 import pytest

@@ -6,8 +6,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -17,8 +17,8 @@ from drivers.capture_worker import CaptureWorker
 from drivers.codereader import ZbarCodeReader
 from drivers.serial_scanner import LineSplitter, ScannerError, SerialScanner
 from simulators.camera import empty_frame, run_camera_sim, synth_paycode_frame
-from terminal.scanning.capture import Decoded
 from terminal.sales.catalog import load_catalog
+from terminal.scanning.capture import Decoded
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

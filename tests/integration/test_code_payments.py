@@ -6,18 +6,19 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from sync.rpc import MqttAcquirer
 from sync_helpers import open_terminal, take_sales, terminal_dir, wait_for
 from terminal.app.bootstrap import Terminal, build_payments, build_sync_link
+from terminal.errors import RefundError
 from terminal.payments.code_checkout import pay_by_code
 from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
 from terminal.payments.code_refund import refund_code_sale
-from terminal.errors import RefundError
 from terminal.payments.offline import OfflineGate
 from terminal.ports import SystemClock
 from terminal.sales.sale import SaleState

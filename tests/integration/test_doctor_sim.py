@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
+from sync.broker_process import MosquittoBroker
 from sync.provision import Deployment
 from sync_helpers import CLI, stop, terminal_dir
-from sync.broker_process import MosquittoBroker
 
 pytestmark = pytest.mark.integration
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from support.backend_db import backend_store_url
 from sync.backend.ereceipt import ReceiptServer, make_server
 from sync.backend.ingest import check_event
 from sync.backend.store import EventStore

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from terminal.payments.acquirer import AcquirerReply, AcquirerUnreachable
+from sync.event_schemas import KNOWN_SCHEMAS, validate_envelope
 from terminal.app.bootstrap import Terminal
+from terminal.payments.acquirer import AcquirerReply, AcquirerUnreachable
 from terminal.payments.code_checkout import pay_by_code
 from terminal.payments.code_payment import CodeAuthorizer
-from terminal.sales.money import Money
 from terminal.payments.offline import OfflineGate
+from terminal.sales.money import Money
 from terminal.store.attempts import AttemptStore
-
-from sync.event_schemas import KNOWN_SCHEMAS, validate_envelope
 
 ALIPAY_CODE = "28" + "1234567890123456"   # 18 digits starting 28: an Alipay code by its shape
 

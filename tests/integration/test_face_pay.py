@@ -6,8 +6,9 @@ passes analysis through to the real engine and closes the eyes of the real landm
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -15,12 +16,12 @@ import pytest
 
 from drivers.face_engine import FaceRecognitionEngine
 from terminal.app.bootstrap import Terminal
-from terminal.payments.code_payment import CodeAuthorizer
+from terminal.app.face_cli import load_rgb
 from terminal.errors import SaleError
+from terminal.face.pay import FaceIdentifier, FacePaySession
 from terminal.face.policy import FacePolicy
 from terminal.face.types import FaceAnalysis, Landmarks
-from terminal.app.face_cli import load_rgb
-from terminal.face.pay import FaceIdentifier, FacePaySession
+from terminal.payments.code_payment import CodeAuthorizer
 from terminal.sales.money import Money
 from terminal.sales.sale import SaleState
 from test_code_payments import Acquirer, shop  # noqa: F401  (the fixture: a terminal with its link running)
@@ -58,7 +59,7 @@ def photos() -> dict[str, npt.NDArray[np.uint8]]:
 
 
 @pytest.fixture
-def member(shop: tuple[Terminal, CodeAuthorizer], photos: dict[str, Any]) -> str:  # noqa: F811
+def member(shop: tuple[Terminal, CodeAuthorizer], photos: dict[str, Any]) -> str:
     term = shop[0]
     assert term.members is not None
     barack = term.members.add("Barack", PHONE, face_consent=True)
@@ -88,7 +89,7 @@ def acquirer(deployment: Any, request: Any) -> Iterator[Acquirer]:
     sim.stop()
 
 
-def test_face_pay_approved_earns_points(shop: Any, member: str, photos: dict[str, Any],  # noqa: F811
+def test_face_pay_approved_earns_points(shop: Any, member: str, photos: dict[str, Any],
                                         acquirer: Acquirer) -> None:
     term, authorizer = shop
     term.till.add_item("TEA-002")                                         # 68.00
@@ -105,7 +106,7 @@ def test_face_pay_approved_earns_points(shop: Any, member: str, photos: dict[str
 
 
 @pytest.mark.parametrize("acquirer", ["decline:insufficient_funds"], indirect=True)
-def test_face_pay_declined_says_why_and_the_sale_waits(shop: Any, member: str,  # noqa: F811
+def test_face_pay_declined_says_why_and_the_sale_waits(shop: Any, member: str,
                                                        photos: dict[str, Any], acquirer: Acquirer) -> None:
     term, authorizer = shop
     term.till.add_item("TEA-001")
@@ -116,7 +117,7 @@ def test_face_pay_declined_says_why_and_the_sale_waits(shop: Any, member: str,  
     assert term.till.sale is not None and term.till.sale.state is SaleState.TENDERING
 
 
-def test_three_wrong_digits_abort_and_nothing_is_charged(shop: Any, member: str,  # noqa: F811
+def test_three_wrong_digits_abort_and_nothing_is_charged(shop: Any, member: str,
                                                          photos: dict[str, Any], acquirer: Acquirer) -> None:
     term, authorizer = shop
     term.till.add_item("TEA-001")
@@ -129,7 +130,7 @@ def test_three_wrong_digits_abort_and_nothing_is_charged(shop: Any, member: str,
     assert acquirer.methods() == []
 
 
-def test_a_still_photo_fails_liveness(shop: Any, member: str, photos: dict[str, Any]) -> None:  # noqa: F811
+def test_a_still_photo_fails_liveness(shop: Any, member: str, photos: dict[str, Any]) -> None:
     term, _authorizer = shop
     term.till.add_item("TEA-001")
     pay = session(term, ENGINE)                                           # the real engine, no blink anywhere
@@ -138,7 +139,7 @@ def test_a_still_photo_fails_liveness(shop: Any, member: str, photos: dict[str, 
     assert steps[-1].stage == "failed" and "no blink within 5 s" in steps[-1].message
 
 
-def test_strangers_and_the_daily_cap_are_refused(shop: Any, member: str, photos: dict[str, Any]) -> None:  # noqa: F811
+def test_strangers_and_the_daily_cap_are_refused(shop: Any, member: str, photos: dict[str, Any]) -> None:
     term, _authorizer = shop
     term.till.add_item("TEA-002")                                         # 68.00
     stranger = session(term, ENGINE).frame(photos["biden"], 0.0)
@@ -147,7 +148,7 @@ def test_strangers_and_the_daily_cap_are_refused(shop: Any, member: str, photos:
     assert capped.stage == "failed" and "limit" in capped.message
 
 
-def test_face_pay_offline_when_the_acquirer_is_unreachable(shop: Any, member: str,  # noqa: F811
+def test_face_pay_offline_when_the_acquirer_is_unreachable(shop: Any, member: str,
                                                           photos: dict[str, Any], broker: Any) -> None:
     term, authorizer = shop
     term.till.add_item("TEA-001")

@@ -12,8 +12,19 @@ from typing import Any
 import pytest
 
 from sync.provision import Deployment
-from sync_helpers import (CLI, open_terminal, outbox_ids, start_cloud, start_link, stop, stored_ids, sync_status,
-                          take_sales, terminal_dir, wait_for)
+from sync_helpers import (
+    CLI,
+    open_terminal,
+    outbox_ids,
+    start_cloud,
+    start_link,
+    stop,
+    stored_ids,
+    sync_status,
+    take_sales,
+    terminal_dir,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 

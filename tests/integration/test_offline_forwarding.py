@@ -10,9 +10,9 @@ import pytest
 from sync.backend.store import EventStore
 from sync.schema import Envelope
 from sync_helpers import outbox_ids, start_cloud, stop, wait_for
-from test_code_payments import WECHAT, Acquirer, shop  # noqa: F401  (shop is a fixture)
-from terminal.payments.code_checkout import pay_by_code
 from terminal.link.events import make_envelope
+from terminal.payments.code_checkout import pay_by_code
+from test_code_payments import WECHAT, Acquirer, shop  # noqa: F401  (shop is a fixture)
 
 pytestmark = pytest.mark.integration
 ALIPAY = "281234567890123456"

@@ -9,8 +9,9 @@ import sys
 import threading
 import time
 import tty
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -19,9 +20,9 @@ from pyzbar.pyzbar import ZBarSymbol, decode
 from drivers.escpos_printer import EscposSerialPrinter
 from drivers.escpos_text import encode_cp1258
 from terminal.app.bootstrap import Terminal
-from terminal.scanning.capture import route
 from terminal.errors import PrinterError
 from terminal.sales.sale import SaleState
+from terminal.scanning.capture import route
 
 pytestmark = pytest.mark.integration
 

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from test_code_payments import Acquirer, ring, shop  # noqa: F401  (shop is a fixture)
 from terminal.payments.code_checkout import pay_by_qr
 from terminal.payments.emv import decode, decode_template
 from terminal.payments.qr_payment import QrMerchant, QrPayments
 from terminal.sales.sale import SaleState
+from test_code_payments import Acquirer, ring, shop  # noqa: F401  (shop is a fixture)
 
 pytestmark = pytest.mark.integration
 MERCHANT = QrMerchant("Hoa Sen 莲花 Mini Mart", "Shanghai", "CN", "M-0001")

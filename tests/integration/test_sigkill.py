@@ -16,7 +16,6 @@ import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
 
 import pytest
 

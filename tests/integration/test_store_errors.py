@@ -7,8 +7,8 @@ permissions do not stop root, so a read-only data dir would not be a reliable te
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -147,13 +147,11 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 
 def test_failed_transaction_rolls_back_everything(term: Terminal) -> None:
-    with pytest.raises(RuntimeError):
-        with term.db.transaction() as tx:
-            tx.execute("INSERT INTO counters(name, value) VALUES ('probe', 1)")
-            raise RuntimeError("boom")
-    with pytest.raises(StoreError, match="database error"):
-        with term.db.transaction() as tx:
-            tx.execute("INSERT INTO counters(name, value) VALUES ('probe2', 1)")
-            tx.execute("INSERT INTO no_such_table VALUES (1)")
+    with pytest.raises(RuntimeError), term.db.transaction() as tx:
+        tx.execute("INSERT INTO counters(name, value) VALUES ('probe', 1)")
+        raise RuntimeError("boom")
+    with pytest.raises(StoreError, match="database error"), term.db.transaction() as tx:
+        tx.execute("INSERT INTO counters(name, value) VALUES ('probe2', 1)")
+        tx.execute("INSERT INTO no_such_table VALUES (1)")
     assert term.db.query("SELECT name FROM counters WHERE name LIKE 'probe%'") == []
     assert not term.db._conn.in_transaction

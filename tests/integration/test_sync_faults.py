@@ -9,8 +9,19 @@ from typing import Any
 
 import pytest
 
-from sync_helpers import (all_event_ids, open_terminal, outbox_ids, start_cloud, start_link, stop, stored_ids,
-                          sync_status, take_sales, terminal_dir, wait_for)
+from sync_helpers import (
+    all_event_ids,
+    open_terminal,
+    outbox_ids,
+    start_cloud,
+    start_link,
+    stop,
+    stored_ids,
+    sync_status,
+    take_sales,
+    terminal_dir,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -13,10 +14,10 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")  # before any kivy import
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="edgepos-kivy-home-"))
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 
-from terminal.app.bootstrap import Terminal, build_terminal  # noqa: E402
-from terminal.config.settings import Config, ensure_config, load_config  # noqa: E402
-from terminal.ports import Printer  # noqa: E402
-from ui.launcher import start_xvfb  # noqa: E402
+from terminal.app.bootstrap import Terminal, build_terminal
+from terminal.config.settings import Config, ensure_config, load_config
+from terminal.ports import Printer
+from ui.launcher import start_xvfb
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
 from face_frames import blink_sequence, camera_frame, write_camera
-from terminal.payments.acquirer import AcquirerReply
-from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
+from terminal.app.face_cli import load_rgb
 from terminal.config.settings import Config
 from terminal.face.liveness import face_ear
-from terminal.app.face_cli import load_rgb
+from terminal.payments.acquirer import AcquirerReply
+from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
 from terminal.ports import SystemClock
 from terminal.store.attempts import AttemptStore
 from test_wallet_payment import ScriptedAcquirer
@@ -137,7 +138,7 @@ def test_face_pay_approved_shows_points_and_keeps_the_ui_responsive(make_kiosk: 
     # In-process dlib held the GIL for 200-250 ms gaps; in its own process the gaps are what the harness has alone
     # (Xvfb and software GL on 2 cores: 74-92 ms quiet). Guard that, not a number the harness cannot promise.
     assert worst_ms < min(250.0, max(120.0, 1.5 * baseline_ms)), (worst_ms, baseline_ms)
-    assert ["identify", "liveness", "digits"] == [s for s in stages if s in ("identify", "liveness", "digits")][:3]
+    assert [s for s in stages if s in ("identify", "liveness", "digits")][:3] == ["identify", "liveness", "digits"]
     assert screen.preview is not None and tuple(screen.preview.size) == (640, 480)
     everything = "\n".join(shown_before_digits) + screen_texts(screen)
     assert "Barack" not in everything and "0143" not in everything and "Please blink" in everything

@@ -3,9 +3,10 @@ artifacts/screens/<screen>-<size>.png, no label overflows, touch-sized buttons."
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -176,9 +177,8 @@ def technician_screens(kiosk: Any, size: tuple[int, int], suffix: str = "") -> N
 def test_idle_technician_and_wallet_fit(make_kiosk: Callable[..., Any], tmp_path: Path,
                                         size: tuple[int, int]) -> None:
     from support.fakes import FakePrinter
-    from test_wallet_payment import wallet
-
     from terminal.payments.acquirer import AcquirerReply
+    from test_wallet_payment import wallet
 
     kiosk = make_kiosk(printer=FakePrinter(), cashier="Trần Thị Lan 陈兰", configure=with_devices(frames_dir(tmp_path)))
     kiosk.resize(*size)
@@ -203,7 +203,6 @@ def test_idle_technician_and_wallet_fit(make_kiosk: Callable[..., Any], tmp_path
 def test_translated_screens_fit_at_the_small_size(make_kiosk: Callable[..., Any], tmp_path: Path,
                                                   lang: str) -> None:
     from support.fakes import FakePrinter
-
     from ui.i18n import tr
 
     size = (800, 480)
@@ -247,8 +246,8 @@ def payment_views(kiosk: Any, frames: Path, size: tuple[int, int], suffix: str =
     import cv2
 
     from terminal.payments.acquirer import AcquirerReply
-    from terminal.scanning.capture import CameraFrame
     from terminal.payments.code_payment import CodeOutcome
+    from terminal.scanning.capture import CameraFrame
     from test_wallet_payment import wallet
 
     term = kiosk.app.terminal
@@ -300,7 +299,6 @@ def test_payment_result_views_fit(make_kiosk: Callable[..., Any], tmp_path: Path
 def test_translated_payment_views_fit_at_the_small_size(make_kiosk: Callable[..., Any], tmp_path: Path,
                                                         lang: str) -> None:
     from support.fakes import FakePrinter
-
     from ui.i18n import tr
 
     frames = frames_dir(tmp_path)
@@ -317,11 +315,9 @@ def test_translated_payment_views_fit_at_the_small_size(make_kiosk: Callable[...
 def face_and_member_screens(make_kiosk: Callable[..., Any], tmp_path: Path, size: tuple[int, int],
                             lang: str = "en") -> None:
     """Face-pay (looking, blink, keypad, approved, not recognised) and members (find, add, enrol), each checked."""
+    from drivers.face_engine import FaceRecognitionEngine
     from face_frames import blink_sequence, camera_frame
     from test_facepay_screen import face_kiosk, tap_digits
-
-    from drivers.face_engine import FaceRecognitionEngine
-
     from ui.i18n import tr
 
     suffix = "" if lang == "en" else f"-{lang}"

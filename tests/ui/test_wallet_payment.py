@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -89,7 +90,8 @@ def test_the_qr_is_shown_and_the_wallet_pays_it(selling: Any) -> None:
     assert panel.ids.cancel_button.text == "Cancel" and not panel.paid   # no button completes it
     shot = save_screenshot(SCREENSHOTS / "wallet-qr-1280x800.png")
     from PIL import Image
-    from pyzbar.pyzbar import ZBarSymbol, decode as zbar
+    from pyzbar.pyzbar import ZBarSymbol
+    from pyzbar.pyzbar import decode as zbar
 
     from terminal.payments.emv import decode as emv_decode
     found = zbar(Image.open(shot), symbols=[ZBarSymbol.QRCODE])

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from terminal.sales.barcodes import gtin_check_digit, looks_like_gtin, validate_gtin
 from terminal.errors import BarcodeError, CatalogError
+from terminal.sales.barcodes import gtin_check_digit, looks_like_gtin, validate_gtin
 
 
 @pytest.mark.parametrize("code, normalised", [

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from terminal.scanning.capture import MEMBER_PREFIX, Deduper, clean_text, is_member_code, route
 from terminal.sales.catalog import Catalog, load_catalog
+from terminal.scanning.capture import MEMBER_PREFIX, Deduper, clean_text, is_member_code, route
 
 _PAY = re.compile(r"^(2[5-9]|30)\d{14,22}$|^1[0-5]\d{16}$|^62\d{17}$")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from terminal.errors import BarcodeError, CatalogError, UnknownItem
 from terminal.sales.barcodes import validate_gtin
 from terminal.sales.catalog import FIELDS, load_catalog, parse_tax_rate
-from terminal.errors import BarcodeError, CatalogError, UnknownItem
 from terminal.sales.money import Money
 
 HEADER = ",".join(FIELDS)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from terminal.sales.catalog import FIELDS, load_catalog
 from terminal.errors import CatalogError
+from terminal.sales.catalog import FIELDS, load_catalog
 from terminal.sales.money import Money
 
 HEADER = ",".join(FIELDS)

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from terminal.payments.acquirer import AcquirerReply
 from terminal.app.bootstrap import Terminal
+from terminal.payments.acquirer import AcquirerReply
 from terminal.payments.code_checkout import pay_by_code
 from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
-from terminal.scanning.frame_feed import FrameFeed
-from terminal.scanning.capture import CameraFrame
 from terminal.ports import SystemClock
 from terminal.sales.sale import SaleState
+from terminal.scanning.capture import CameraFrame
+from terminal.scanning.frame_feed import FrameFeed
 from terminal.store.attempts import AttemptStore
 
 WECHAT = "134567890123456789"

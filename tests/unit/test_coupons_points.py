@@ -4,18 +4,19 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
 from terminal.app.bootstrap import Terminal
-from terminal.scanning.capture import route
-from terminal.members.coupons import CouponService
 from terminal.errors import CouponError, MemberError, SaleError, StoreError
+from terminal.members.coupons import CouponService
 from terminal.members.service import MemberService
 from terminal.sales.money import Money
+from terminal.scanning.capture import route
 
 PHONE = "+8613812345678"
 

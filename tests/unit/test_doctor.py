@@ -1,18 +1,18 @@
 """The doctor's own checks on real files: clock, disk, database integrity, outbox age, the table."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from terminal.app.bootstrap import Terminal
-from terminal.technician.doctor import Check, check_clock, check_database, check_disk, check_outbox, format_table
 from terminal.store.db import Database
+from terminal.technician.doctor import Check, check_clock, check_database, check_disk, check_outbox, format_table
 
 
 def test_clock() -> None:
-    assert check_clock(datetime(2026, 11, 22, tzinfo=timezone.utc)).ok
-    stale = check_clock(datetime(1970, 1, 1, tzinfo=timezone.utc))
+    assert check_clock(datetime(2026, 11, 22, tzinfo=UTC)).ok
+    stale = check_clock(datetime(1970, 1, 1, tzinfo=UTC))
     assert not stale.ok and "timedatectl" in stale.fix
 
 
@@ -35,7 +35,7 @@ def test_database_integrity(tmp_path: Path) -> None:
     except Exception as err:                           # opening may already refuse: also a clear error
         assert "damaged" in str(err) or "malformed" in str(err)
         return
-    assert not broken.ok and "do not delete" in broken.fix or "restore" in broken.fix
+    assert (not broken.ok and "do not delete" in broken.fix) or "restore" in broken.fix
 
 
 def test_outbox_age(open_term: Terminal, clock: Any) -> None:

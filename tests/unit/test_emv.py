@@ -7,9 +7,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from terminal.payments.emv import (CURRENCY_NUMERIC, EDGEPOS_GUI, EmvError, MerchantQR, crc16, decode, decode_template,
-                          edgepos_account, encode, to_amount_str)
 from terminal.errors import EdgeposError
+from terminal.payments.emv import (
+    CURRENCY_NUMERIC,
+    EDGEPOS_GUI,
+    EmvError,
+    MerchantQR,
+    crc16,
+    decode,
+    decode_template,
+    edgepos_account,
+    encode,
+    to_amount_str,
+)
 from terminal.sales.money import EXPONENTS, Money
 
 VECTOR = ("00020101021252044131153137210116372101160123456789ABCDE6016Banteay Meanchey5913Kuntheas Shop"

@@ -11,8 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from simulators.escpos_parser import (Barcode, Bitmap, Cut, DrawerKick, EscposParser, Feed, Parsed, QrCode,
-                                      Style, TextLine, parse)
+from simulators.escpos_parser import (
+    Barcode,
+    Bitmap,
+    Cut,
+    DrawerKick,
+    EscposParser,
+    Feed,
+    Parsed,
+    QrCode,
+    Style,
+    TextLine,
+    parse,
+)
 from simulators.escpos_render import render, transcript
 
 ESC, GS, FS, DLE = b"\x1b", b"\x1d", b"\x1c", b"\x10"

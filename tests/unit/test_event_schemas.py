@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
-from sync.event_schemas import (DEFAULT_CLOCK_WINDOW, KNOWN_SCHEMAS, ClockFlag, SchemaViolation,
-                                validate_envelope)
+from sync.event_schemas import DEFAULT_CLOCK_WINDOW, KNOWN_SCHEMAS, ClockFlag, SchemaViolation, validate_envelope
 from terminal.link.events import make_envelope
 
-NOW = datetime(2026, 11, 22, 8, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 8, 30, tzinfo=UTC)
 SECRET = b"k" * 32
 
 # A sale as the terminal wrote it (tests/integration/test_event_schemas_terminal.py): a coupon, a line discount,
@@ -77,7 +77,7 @@ def test_the_terminals_events_pass_without_a_flag(schema: str, body: dict[str, A
 
 
 def test_the_registry_holds_one_entry_per_schema_version() -> None:
-    assert KNOWN_SCHEMAS == {"payment/1", "refund/1", "member/1", "shift/1"}
+    assert {"payment/1", "refund/1", "member/1", "shift/1"} == KNOWN_SCHEMAS
     refused(envelope("payment/2", SALE), "schema", "is not one of")
 
 
@@ -150,7 +150,7 @@ def test_an_unknown_field_in_the_forward_is_refused() -> None:
     ("2026-11-28T08:30:00Z", []), ("2026-11-15T08:30:00.5Z", []), ("2026-11-30T08:30:00+00:00", [ClockFlag.FUTURE]),
 ])
 def test_created_at_outside_the_window_is_a_flag_not_a_violation(created_at: str, flags: list[ClockFlag]) -> None:
-    assert DEFAULT_CLOCK_WINDOW == timedelta(days=7)
+    assert timedelta(days=7) == DEFAULT_CLOCK_WINDOW
     assert validate_envelope(envelope("payment/1", SALE, created_at=created_at), now=NOW) == flags
     assert {flag.value for flag in ClockFlag} == {"clock_ahead", "clock_behind"}
 

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sync.retry import RetryAction, retry_rejected
-from terminal.technician.doctor_link import check_rejected, check_terminal_id, running_link_check
 from terminal.link.events import rfc3339, verify_envelope
 from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
 from terminal.store.sync_store import LinkState, SyncStore
+from terminal.technician.doctor_link import check_rejected, check_terminal_id, running_link_check
 
-NOW = datetime(2026, 11, 22, 8, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 8, 30, tzinfo=UTC)
 OLD_KEY, NEW_KEY = b"o" * 32, b"n" * 32
 
 

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 
 from terminal.app.bootstrap import Terminal
-from terminal.scanning.capture import route
 from terminal.errors import ConfigError, ConsentError, FaceKeyError, MemberError, PhoneError
-from terminal.link.events import verify_envelope
 from terminal.face.vault import FaceVault
+from terminal.link.events import verify_envelope
 from terminal.members.codes import make_card, mask_phone, normalize_phone, phone_last4
 from terminal.members.service import MIN_CAMERA_FRAMES, MemberService
 from terminal.sales.money import Money
+from terminal.scanning.capture import route
 
 PHONE = "+8613812345678"
 
@@ -116,7 +116,7 @@ def test_templates_round_trip_encrypted_under_a_0600_key(term: Terminal) -> None
     term.db.vacuum()
     raw = (term.data_dir / "terminal.db").read_bytes()
     assert enc_a[0].tobytes()[:64] not in raw       # only ciphertext reaches the file
-    assert not key_path(term).read_bytes().strip() in raw
+    assert key_path(term).read_bytes().strip() not in raw
 
 
 def test_only_opted_in_members_are_in_the_gallery_and_withdrawal_deletes_templates(term: Terminal) -> None:

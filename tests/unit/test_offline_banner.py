@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from terminal.app.bootstrap import Terminal
-from terminal.sales.money import Money
 from terminal.link.offline_banner import BannerFacts, banner_text, format_age, read_banner_facts
+from terminal.sales.money import Money
 from terminal.store.sync_store import SyncStore
 
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from terminal.app.bootstrap import Terminal
-from terminal.sales.money import Money
 from terminal.payments.offline import OfflineGate, OfflineRefused
+from terminal.sales.money import Money
 from terminal.sales.sale import Payment
 
 

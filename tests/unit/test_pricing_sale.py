@@ -5,8 +5,8 @@ import copy
 
 import pytest
 
-from terminal.sales.catalog import Item
 from terminal.errors import SaleError
+from terminal.sales.catalog import Item
 from terminal.sales.money import Money
 from terminal.sales.pricing import CartLine, line_tax, price_cart
 from terminal.sales.sale import MAX_QUANTITY, Payment, Sale, SaleState

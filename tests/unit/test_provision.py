@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,7 +34,7 @@ def test_server_certificate_names_every_host_and_is_signed_by_the_ca() -> None:
     assert not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     assert ca_cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     assert isinstance(ca_key, ec.EllipticCurvePrivateKey) and ca_key.curve.name == "secp256r1"
-    lifetime = ca_cert.not_valid_after_utc - datetime.now(timezone.utc)
+    lifetime = ca_cert.not_valid_after_utc - datetime.now(UTC)
     assert timedelta(days=3640) < lifetime <= timedelta(days=3651)
 
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Callable
+from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -70,8 +72,8 @@ def test_receipt_figures_line_up() -> None:
 
 
 def sale_time() -> Any:
-    from datetime import datetime, timezone
-    return datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc)
+    from datetime import datetime
+    return datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
 
 
 def test_only_a_paid_sale_has_a_receipt() -> None:

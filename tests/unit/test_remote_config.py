@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from terminal.config.remote import parse_remote_config, settings_from_json, settings_to_json
 from terminal.errors import ConfigError
 from terminal.sales.money import Money
-from terminal.config.remote import parse_remote_config, settings_from_json, settings_to_json
 
 
 def push(doc: Any) -> bytes:

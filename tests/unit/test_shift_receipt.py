@@ -1,16 +1,16 @@
 """The X/Z report slip: a pure function of the report; printed through the Printer port."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from terminal.app.bootstrap import Terminal
-from terminal.sales.money import Money
-from terminal.shift.receipt import build_shift_receipt, print_shift_report
-from terminal.sales.textwidth import text_width
+from datetime import UTC, datetime
 
 from test_shifts import store_code_sale
 
-AT = datetime(2026, 11, 23, 18, 0, tzinfo=timezone.utc)
+from terminal.app.bootstrap import Terminal
+from terminal.sales.money import Money
+from terminal.sales.textwidth import text_width
+from terminal.shift.receipt import build_shift_receipt, print_shift_report
+
+AT = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
 
 
 def cny(text: str) -> Money:

@@ -3,19 +3,19 @@ the scanner test's masking, and the PIN in the config."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from terminal.technician import service as technician
 from terminal.app.bootstrap import Terminal, shop_info
 from terminal.config.settings import ensure_config, load_config
 from terminal.errors import ConfigError
-from terminal.technician.pin_lock import PinLock
 from terminal.sales.sample_receipt import build_test_receipt
 from terminal.sales.textwidth import text_width
+from terminal.technician import service as technician
+from terminal.technician.pin_lock import PinLock
 
 
 class Ticker:
@@ -52,7 +52,7 @@ def test_a_right_pin_resets_the_count() -> None:
 
 def test_test_receipt_has_both_scripts_and_the_receipt_qr(term: Terminal) -> None:
     shop = shop_info(term.config)
-    receipt = build_test_receipt(shop, datetime(2026, 11, 22, 8, 30, tzinfo=timezone.utc), 42)
+    receipt = build_test_receipt(shop, datetime(2026, 11, 22, 8, 30, tzinfo=UTC), 42)
     text = receipt.as_text()
     assert shop.name in text and "TEST PRINT" in text and "T-0001" in text
     assert "打印测试" in text and "Kiểm tra máy in" in text

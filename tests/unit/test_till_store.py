@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -301,10 +302,9 @@ def test_pragmas_and_schema_version(term: Terminal) -> None:
 
 def test_foreign_keys_are_enforced(term: Terminal) -> None:
     from terminal.errors import StoreError
-    with pytest.raises(StoreError):
-        with term.db.transaction() as tx:
-            tx.execute("INSERT INTO payments(id, sale_id, method, amount, tendered, change, currency, status,"
-                       " created_at) VALUES ('p', 'no-such-sale', 'cash', 1, 1, 0, 'CNY', 'approved', 'x')")
+    with pytest.raises(StoreError), term.db.transaction() as tx:
+        tx.execute("INSERT INTO payments(id, sale_id, method, amount, tendered, change, currency, status,"
+                   " created_at) VALUES ('p', 'no-such-sale', 'cash', 1, 1, 0, 'CNY', 'approved', 'x')")
     assert term.db.query_one("SELECT COUNT(*) FROM payments")[0] == 0  # type: ignore[index]
 
 
