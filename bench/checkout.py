@@ -4,8 +4,9 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from terminal.app.bootstrap import build_terminal
 from terminal.config.settings import ensure_config, load_config

@@ -4,12 +4,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from terminal.errors import CameraError, EndOfStream
-from terminal.scanning.capture import CameraFrame, Decoded, Deduper
 from terminal.ports import Camera, CodeReader
+from terminal.scanning.capture import CameraFrame, Decoded, Deduper
 
 log = logging.getLogger(__name__)
 

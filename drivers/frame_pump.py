@@ -4,11 +4,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
-from terminal.scanning.frame_feed import FrameFeed
 from terminal.errors import CameraError, EndOfStream
 from terminal.ports import Camera
+from terminal.scanning.frame_feed import FrameFeed
 
 log = logging.getLogger(__name__)
 

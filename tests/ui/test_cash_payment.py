@@ -1,7 +1,8 @@
 """Paying cash through the keypad panel: change, receipt file, cart cleared; short cash; dead printer."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

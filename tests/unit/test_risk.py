@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -22,7 +22,7 @@ class FixedClock:
     """A Clock that stands still until told to move."""
 
     def __init__(self) -> None:
-        self.moment = datetime(2026, 11, 22, 8, 30, tzinfo=timezone.utc)
+        self.moment = datetime(2026, 11, 22, 8, 30, tzinfo=UTC)
 
     def now(self) -> datetime:
         return self.moment
