@@ -7,8 +7,9 @@ import os
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import paho.mqtt.client as mqtt
 
@@ -17,10 +18,10 @@ from sync.link_report import LinkCounts, LinkReport, now_text
 from sync.mqtt import BrokerSettings, Will, make_client, reason_text
 from sync.remote import ConfigReceiver
 from sync.rpc import RpcChannel
-from sync.schema import Ack, acks_topic, config_topic, decode_acks, events_topic, status_topic
-from terminal.link.keyring import retire_current_key
-from terminal.link.advice import RejectionCause, rejection_cause
+from sync.schema import Ack, AckStatus, acks_topic, config_topic, decode_acks, events_topic, status_topic
 from terminal.config.remote import RemoteSettings
+from terminal.link.advice import RejectionCause, rejection_cause
+from terminal.link.keyring import retire_current_key
 from terminal.store.db import Database
 from terminal.store.sync_store import LinkState, SyncStore
 
@@ -92,7 +93,7 @@ class SyncLink:
     # -- connection -------------------------------------------------------------------------------
     def _connect_once(self) -> None:
         # A fresh client per connection: paho would otherwise resend its own in-memory queue on top of ours.
-        will = Will(status_topic(self.terminal), json.dumps({"state": "offline"}).encode())
+        will = Will(status_topic(self.terminal), json.dumps({"state": LinkState.OFFLINE}).encode())
         client = make_client(self.settings, self.terminal, will)
         client.max_inflight_messages_set(self.window)
         client.max_queued_messages_set(0)
@@ -158,7 +159,7 @@ class SyncLink:
     def publish_status(self) -> None:
         """Retained status: online, with the applied remote config version and any rejection."""
         if self._client is not None:
-            body = {"state": "online", "at": now_text(), **self.config.status_fields()}
+            body = {"state": LinkState.ONLINE, "at": now_text(), **self.config.status_fields()}
             self._client.publish(status_topic(self.terminal), json.dumps(body), qos=1, retain=True)
 
     # -- draining ---------------------------------------------------------------------------------
@@ -186,12 +187,12 @@ class SyncLink:
             return
         acks, self._acks = self._acks, []
         self._ack_wait = self.ack_timeout
-        done = [a.id for a in acks if a.status != "rejected"]
+        done = [a.id for a in acks if a.status != AckStatus.REJECTED]
         at = now_text()
         if done:
             self.counts.acked += self.store.acknowledge(done, at)
         for ack in acks:
-            if ack.status == "rejected":
+            if ack.status == AckStatus.REJECTED:
                 log.error("backend rejected event %s: %s", ack.id, ack.reason)
                 self.counts.rejected += self.store.reject(ack.id, ack.reason or "rejected", at)
                 self.counts.reasons[ack.reason or "rejected"] += 1
@@ -214,7 +215,7 @@ class SyncLink:
     def _shutdown(self) -> None:
         client, self._client = self._client, None
         if client is not None and self._connected:
-            client.publish(status_topic(self.terminal), json.dumps({"state": "offline"}), qos=1, retain=True)
+            client.publish(status_topic(self.terminal), json.dumps({"state": LinkState.OFFLINE}), qos=1, retain=True)
             client.loop(timeout=0.2)
             client.disconnect()
         self._connected = self.rpc.connected = False

@@ -18,7 +18,8 @@ from terminal.face.policy import Decision, DigitsCheck, DigitsState, FacePolicy,
 from terminal.face.types import FaceStatus
 from terminal.sales.money import Money
 from terminal.ports import FaceEngine
-from terminal.sales.sale import Payment, SaleState
+from terminal.payments.code_payment import OutcomeStatus, payment_status
+from terminal.sales.sale import Payment, PaymentMethod, SaleState
 
 if TYPE_CHECKING:
     from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, Progress
@@ -196,9 +197,9 @@ class FacePaySession:
         if not outcome.paid:
             return outcome, None
         forward = None
-        if outcome.status == "offline":
+        if outcome.status == OutcomeStatus.OFFLINE:
             forward = {"out_trade_no": outcome.out_trade_no, "scheme": "face", "member_id": member.id}
-        payment = Payment(uuid.uuid4().hex, "face", due, due, Money.zero(due.currency),
+        payment = Payment(uuid.uuid4().hex, PaymentMethod.FACE, due, due, Money.zero(due.currency),
                           reference=f"face:{member.masked_phone}:{outcome.out_trade_no}",
-                          status="approved" if outcome.status == "approved" else "offline")
+                          status=payment_status(outcome))
         return outcome, self.till.complete(payment, forward)

@@ -7,17 +7,17 @@ from typing import Callable
 
 from terminal.store.backlog import BacklogStore
 from terminal.store.db import Database
-from terminal.store.sync_store import SyncStore
+from terminal.store.sync_store import LinkState, SyncStore
 
 LATE_AFTER_S = 120.0  # a payment still unforwarded after this long shows the banner even with the link up
-CONNECTED = "online"  # the link state `edgepos sync status` reports while the link is connected
+CONNECTED = LinkState.ONLINE  # the link state `edgepos sync status` reports while the link is connected
 
 
 @dataclass(frozen=True)
 class BannerFacts:
     """What the banner is computed from: link state, unforwarded payment events, age of the oldest."""
 
-    link: str
+    link: LinkState
     payments: int
     oldest_age_s: float | None
 

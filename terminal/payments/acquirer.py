@@ -2,12 +2,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Callable, Protocol, runtime_checkable
 
 from terminal.errors import EdgeposError
 
-FINAL_OK = "success"
-FINAL_NO = frozenset({"declined", "closed"})
+
+class AcquirerMethod(StrEnum):
+    """The requests the acquirer takes, as they are named on the wire."""
+
+    PAY = "pay"
+    QUERY = "query"
+    REVERSE = "reverse"
+    REFUND = "refund"
+    PRECREATE = "precreate"   # a merchant-presented QR order
+
+
+class AcquirerStatus(StrEnum):
+    """The statuses an acquirer reply carries, as they are named on the wire."""
+
+    SUCCESS = "success"
+    DECLINED = "declined"
+    CLOSED = "closed"
+    PENDING = "pending"
+    CREATED = "created"       # a QR order exists and waits for the customer
+    REVERSED = "reversed"
+    REFUNDED = "refunded"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+FINAL_OK = AcquirerStatus.SUCCESS
+FINAL_NO = frozenset({AcquirerStatus.DECLINED, AcquirerStatus.CLOSED})
 
 
 class AcquirerUnreachable(EdgeposError):
@@ -16,7 +42,7 @@ class AcquirerUnreachable(EdgeposError):
 
 @dataclass(frozen=True)
 class AcquirerReply:
-    """One answer: status is success, declined, pending, reversed, refunded, failed or unknown."""
+    """One answer; status is an AcquirerStatus value, kept as received (an acquirer may send one we do not know)."""
 
     status: str
     reason: str = ""
@@ -26,8 +52,8 @@ class AcquirerReply:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AcquirerReply:
         """A reply from its JSON body (missing fields read as empty)."""
-        return cls(str(data.get("status", "unknown")), str(data.get("reason", "")), str(data.get("trade_no", "")),
-                   str(data.get("out_trade_no", "")))
+        return cls(str(data.get("status", AcquirerStatus.UNKNOWN)), str(data.get("reason", "")),
+                   str(data.get("trade_no", "")), str(data.get("out_trade_no", "")))
 
 
 @runtime_checkable
@@ -38,7 +64,7 @@ class Acquirer(Protocol):
         """True while requests can be sent (the link is up)."""
         ...
 
-    def call(self, method: str, body: dict[str, Any], timeout: float) -> AcquirerReply | None:
+    def call(self, method: AcquirerMethod, body: dict[str, Any], timeout: float) -> AcquirerReply | None:
         """Send `method` (pay, query, reverse, refund) and wait up to `timeout` s; raises AcquirerUnreachable."""
         ...
 

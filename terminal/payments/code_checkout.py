@@ -6,11 +6,11 @@ import uuid
 import threading
 from typing import Callable
 
-from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, Progress
+from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, OutcomeStatus, Progress, payment_status
 from terminal.sales.money import Money
 from terminal.payments.paycodes import normalize
-from terminal.sales.sale import Payment, SaleState
-from terminal.payments.qr_payment import QrPayments
+from terminal.sales.sale import Payment, PaymentMethod, SaleState
+from terminal.payments.qr_payment import QR_SCHEME, QrPayments
 from terminal.sales.till import Completed, Till
 
 
@@ -24,7 +24,7 @@ def pay_by_code(till: Till, authorizer: CodeAuthorizer, code: str, progress: Pro
     if not outcome.paid:
         return outcome, None   # the sale stays in tender: another method, or back to the cart
     forward = None
-    if outcome.status == "offline":
+    if outcome.status == OutcomeStatus.OFFLINE:
         forward = {"out_trade_no": outcome.out_trade_no, "scheme": outcome.scheme, "auth_code": normalize(code)}
     return outcome, _settle(till, outcome, forward)
 
@@ -41,8 +41,8 @@ def pay_by_qr(till: Till, qr: QrPayments, show: Callable[[str], None], progress:
 
 def _settle(till: Till, outcome: CodeOutcome, forward: dict[str, str] | None = None) -> Completed:
     due = till.sale.due if till.sale is not None else Money.zero(till.currency)
-    method = "qr" if outcome.scheme == "emvqr" else "code"
+    method = PaymentMethod.QR if outcome.scheme == QR_SCHEME else PaymentMethod.CODE
     payment = Payment(uuid.uuid4().hex, method, due, due, Money.zero(due.currency),
                       reference=f"{outcome.scheme}:{outcome.masked}:{outcome.out_trade_no}",
-                      status="approved" if outcome.status == "approved" else "offline")
+                      status=payment_status(outcome))
     return till.complete(payment, forward)

@@ -7,17 +7,21 @@ import time
 import uuid
 from concurrent.futures import Future
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Callable
 
-from terminal.payments.acquirer import FINAL_NO, FINAL_OK, Acquirer, AcquirerReply, AcquirerUnreachable
+from terminal.payments.acquirer import (FINAL_NO, FINAL_OK, Acquirer, AcquirerMethod, AcquirerReply,
+                                        AcquirerStatus, AcquirerUnreachable)
 from terminal.errors import EdgeposError
 from terminal.link.events import rfc3339
 from terminal.sales.money import Money
 from terminal.payments.paycodes import classify
 from terminal.ports import Clock
-from terminal.store.attempts import Attempt, AttemptStore
+from terminal.sales.sale import PaymentStatus
+from terminal.store.attempts import Attempt, AttemptStatus, AttemptStore
 
 log = logging.getLogger(__name__)
+UNSETTLED = frozenset({AttemptStatus.REVERSED, AttemptStatus.REVERSE_UNCONFIRMED})   # a late success is refunded
 Progress = Callable[[str], None]
 
 
@@ -30,11 +34,25 @@ class PaymentTimings:
     query_window_s: float = 45.0
 
 
+class OutcomeStatus(StrEnum):
+    """How a wallet payment (code, QR or face) ended, as the kiosk shows it."""
+
+    APPROVED = "approved"
+    OFFLINE = "offline"                          # accepted offline: the sale completes, charged later
+    DECLINED = "declined"
+    REVERSED = "reversed"
+    REVERSE_UNCONFIRMED = "reverse_unconfirmed"
+    REFUSED = "refused"
+
+
+PAID = frozenset({OutcomeStatus.APPROVED, OutcomeStatus.OFFLINE})
+
+
 @dataclass(frozen=True)
 class CodeOutcome:
     """How a code payment ended: approved, offline, declined, reversed, reverse_unconfirmed or refused."""
 
-    status: str
+    status: OutcomeStatus
     message: str
     out_trade_no: str = ""
     scheme: str = ""
@@ -45,7 +63,12 @@ class CodeOutcome:
     @property
     def paid(self) -> bool:
         """True when the sale may complete (approved online, or accepted offline)."""
-        return self.status in ("approved", "offline")
+        return self.status in PAID
+
+
+def payment_status(outcome: CodeOutcome) -> PaymentStatus:
+    """The stored payment's status for a paid outcome: approved online, or offline."""
+    return PaymentStatus.APPROVED if outcome.status == OutcomeStatus.APPROVED else PaymentStatus.OFFLINE
 
 
 class CodeAuthorizer:
@@ -71,12 +94,13 @@ class CodeAuthorizer:
         """
         paycode = classify(code)
         if not paycode.valid or paycode.scheme is None:
-            return CodeOutcome("refused", paycode.reason, masked=paycode.masked, reason=paycode.reason)
+            return CodeOutcome(OutcomeStatus.REFUSED, paycode.reason, masked=paycode.masked, reason=paycode.reason)
         try:
             if self.check_code is not None:
                 self.check_code(code)
         except EdgeposError as err:
-            return CodeOutcome("refused", str(err), scheme=paycode.scheme, masked=paycode.masked, reason=str(err))
+            return CodeOutcome(OutcomeStatus.REFUSED, str(err), scheme=paycode.scheme, masked=paycode.masked,
+                               reason=str(err))
         return self._attempt(paycode.scheme, paycode.masked, {"auth_code": code}, amount, sale_id, progress, cancel)
 
     def authorize_face(self, member_id: str, masked: str, amount: Money, sale_id: str,
@@ -98,7 +122,7 @@ class CodeAuthorizer:
              cancel: threading.Event) -> CodeOutcome:
         progress("Sending the payment to the wallet…")
         try:
-            reply = self.acquirer.call("pay", request, self.timings.request_timeout_s)
+            reply = self.acquirer.call(AcquirerMethod.PAY, request, self.timings.request_timeout_s)
         except AcquirerUnreachable:
             return self._offline(otn, amount)
         final = self.settle(otn, reply)
@@ -110,7 +134,7 @@ class CodeAuthorizer:
             if cancel.wait(self.timings.query_interval_s):   # a cashier's cancel ends the wait at once
                 break
             try:
-                reply = self.acquirer.call("query", {"out_trade_no": otn}, self.timings.request_timeout_s)
+                reply = self.acquirer.call(AcquirerMethod.QUERY, {"out_trade_no": otn}, self.timings.request_timeout_s)
             except AcquirerUnreachable:
                 continue  # the link will be back; keep querying until the window closes
             final = self.settle(otn, reply)
@@ -128,40 +152,44 @@ class CodeAuthorizer:
         if reply is None or reply.status not in (FINAL_OK, *FINAL_NO):
             return None
         if reply.status == FINAL_OK:
-            self.attempts.update(otn, "approved", self._now(), trade_no=reply.trade_no)
-            return CodeOutcome("approved", "Payment approved.", trade_no=reply.trade_no)
+            self.attempts.update(otn, AttemptStatus.APPROVED, self._now(), trade_no=reply.trade_no)
+            return CodeOutcome(OutcomeStatus.APPROVED, "Payment approved.", trade_no=reply.trade_no)
         reason = reply.reason or "declined by the wallet"
-        self.attempts.update(otn, "declined", self._now(), reason)
-        return CodeOutcome("declined", f"Declined: {reason}. Ask for another payment method.", reason=reason)
+        self.attempts.update(otn, AttemptStatus.DECLINED, self._now(), reason)
+        return CodeOutcome(OutcomeStatus.DECLINED, f"Declined: {reason}. Ask for another payment method.",
+                           reason=reason)
 
     def reverse(self, otn: str, why: str = "no final answer within the query window") -> CodeOutcome:
         """Cancel a trade that got no final answer; says whether the acquirer confirmed it."""
         try:
-            reply = self.acquirer.call("reverse", {"out_trade_no": otn}, self.timings.request_timeout_s)
+            reply = self.acquirer.call(AcquirerMethod.REVERSE, {"out_trade_no": otn}, self.timings.request_timeout_s)
         except AcquirerUnreachable:
             reply = None
-        if reply is not None and reply.status == "reversed":
-            self.attempts.update(otn, "reversed", self._now(), why)
-            return CodeOutcome("reversed", "No answer from the wallet in time: the payment was cancelled. "
-                                           "Nothing was charged; ask the customer to pay again.")
+        if reply is not None and reply.status == AcquirerStatus.REVERSED:
+            self.attempts.update(otn, AttemptStatus.REVERSED, self._now(), why)
+            return CodeOutcome(OutcomeStatus.REVERSED, "No answer from the wallet in time: the payment was "
+                                                       "cancelled. Nothing was charged; ask the customer to pay again.")
         reason = reply.reason if reply is not None else "no answer to the cancellation"
-        self.attempts.update(otn, "reverse_unconfirmed", self._now(), reason, needs_attention=True)
-        return CodeOutcome("reverse_unconfirmed", f"The payment could not be confirmed or cancelled ({reason}). "
-                                                  "Do not hand over the goods; a late payment will be refunded.",
-                           reason=reason)
+        self.attempts.update(otn, AttemptStatus.REVERSE_UNCONFIRMED, self._now(), reason, needs_attention=True)
+        return CodeOutcome(OutcomeStatus.REVERSE_UNCONFIRMED,
+                           f"The payment could not be confirmed or cancelled ({reason}). "
+                           "Do not hand over the goods; a late payment will be refunded.", reason=reason)
 
     def _offline(self, otn: str, amount: Money) -> CodeOutcome:
         if self.offline_gate is None:
-            self.attempts.update(otn, "refused", self._now(), "acquirer unreachable")
-            return CodeOutcome("refused", "The wallet service cannot be reached. Take another payment method.",
+            self.attempts.update(otn, AttemptStatus.REFUSED, self._now(), "acquirer unreachable")
+            return CodeOutcome(OutcomeStatus.REFUSED,
+                               "The wallet service cannot be reached. Take another payment method.",
                                reason="acquirer unreachable")
         try:
             self.offline_gate(amount)
         except EdgeposError as err:
-            self.attempts.update(otn, "refused", self._now(), str(err))
-            return CodeOutcome("refused", f"Offline and {err}. Take another payment method.", reason=str(err))
-        self.attempts.update(otn, "offline", self._now(), "accepted offline; forwarded when the link returns")
-        return CodeOutcome("offline", "Accepted offline: it will be charged when the connection returns.")
+            self.attempts.update(otn, AttemptStatus.REFUSED, self._now(), str(err))
+            return CodeOutcome(OutcomeStatus.REFUSED, f"Offline and {err}. Take another payment method.",
+                               reason=str(err))
+        self.attempts.update(otn, AttemptStatus.OFFLINE, self._now(),
+                             "accepted offline; forwarded when the link returns")
+        return CodeOutcome(OutcomeStatus.OFFLINE, "Accepted offline: it will be charged when the connection returns.")
 
     def late_result(self, reply: AcquirerReply) -> None:
         """An unsolicited result; a success for a trade we cancelled is refunded at once and flagged."""
@@ -170,23 +198,23 @@ class CodeAuthorizer:
             waiter.set_result(reply)
             return
         attempt = self.attempts.get(reply.out_trade_no)
-        if attempt is not None and attempt.status == "offline" and reply.status in (FINAL_OK, *FINAL_NO):
+        if attempt is not None and attempt.status is AttemptStatus.OFFLINE and reply.status in (FINAL_OK, *FINAL_NO):
             self._forwarded(attempt, reply)
             return
-        if attempt is None or reply.status != FINAL_OK or attempt.status not in ("reversed", "reverse_unconfirmed"):
+        if attempt is None or reply.status != FINAL_OK or attempt.status not in UNSETTLED:
             return
         body = {"out_trade_no": attempt.out_trade_no, "out_request_no": f"{attempt.out_trade_no}-late",
                 "amount": attempt.amount.amount_str(), "currency": attempt.amount.currency}
         try:
-            refund = self.acquirer.call("refund", body, self.timings.request_timeout_s)
+            refund = self.acquirer.call(AcquirerMethod.REFUND, body, self.timings.request_timeout_s)
         except AcquirerUnreachable:
             refund = None
-        if refund is not None and refund.status == "refunded":
-            self.attempts.update(attempt.out_trade_no, "late_refunded", self._now(),
+        if refund is not None and refund.status == AcquirerStatus.REFUNDED:
+            self.attempts.update(attempt.out_trade_no, AttemptStatus.LATE_REFUNDED, self._now(),
                                  f"{attempt.amount.format()} arrived after the cancellation and was refunded "
                                  f"automatically ({attempt.masked_code})", reply.trade_no, needs_attention=True)
         else:
-            self.attempts.update(attempt.out_trade_no, "late_unrefunded", self._now(),
+            self.attempts.update(attempt.out_trade_no, AttemptStatus.LATE_UNREFUNDED, self._now(),
                                  f"{attempt.amount.format()} arrived after the cancellation; the refund failed: "
                                  "call the acquirer", reply.trade_no, needs_attention=True)
         log.warning("late success for %s after its reversal: %s", attempt.out_trade_no, refund)
@@ -196,10 +224,10 @@ class CodeAuthorizer:
     def _forwarded(self, attempt: Attempt, reply: AcquirerReply) -> None:
         """The backend charged an offline payment: record the outcome; a decline needs the cashier."""
         if reply.status == FINAL_OK:
-            self.attempts.update(attempt.out_trade_no, "offline_approved", self._now(), "charged after forwarding",
-                                 reply.trade_no)
+            self.attempts.update(attempt.out_trade_no, AttemptStatus.OFFLINE_APPROVED, self._now(),
+                                 "charged after forwarding", reply.trade_no)
             return
-        self.attempts.update(attempt.out_trade_no, "offline_declined", self._now(),
+        self.attempts.update(attempt.out_trade_no, AttemptStatus.OFFLINE_DECLINED, self._now(),
                              f"{attempt.amount.format()} accepted offline for sale {attempt.sale_id[:12]} was declined "
                              f"when forwarded ({reply.reason or 'declined'}): follow up with the customer "
                              f"({attempt.masked_code})", needs_attention=True)

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import uuid
 
-from terminal.payments.acquirer import Acquirer, AcquirerUnreachable
+from terminal.payments.acquirer import Acquirer, AcquirerMethod, AcquirerStatus, AcquirerUnreachable
 from terminal.errors import RefundError
 from terminal.sales.money import Money
+from terminal.sales.sale import PaymentMethod, PaymentStatus
 from terminal.store.sales import Refund
 from terminal.sales.till import Till
 
 REQUEST_TIMEOUT_S = 10.0
+WALLET_METHODS = frozenset({PaymentMethod.CODE, PaymentMethod.QR})   # refunded through the acquirer
 
 
 def out_trade_no_of(till: Till, sale_id: str) -> str:
     """The acquirer trade a code sale was paid with (its payment reference ends with it)."""
     sale = till.sales.load(sale_id)
-    codes = [p for p in sale.payments if p.method in ("code", "qr") and p.status == "approved"]
+    codes = [p for p in sale.payments if p.method in WALLET_METHODS and p.status == PaymentStatus.APPROVED]
     if not codes:
         raise RefundError(f"sale {sale_id[:12]} was not paid online by wallet code or QR: refund it as cash")
     return codes[0].reference.rsplit(":", 1)[-1]
@@ -34,13 +36,13 @@ def refund_code_sale(till: Till, acquirer: Acquirer, sale_id: str, amount: Money
     body = {"out_trade_no": out_trade_no_of(till, sale_id), "out_request_no": refund_id,
             "amount": amount.amount_str(), "currency": amount.currency}
     try:
-        reply = acquirer.call("refund", body, timeout)
+        reply = acquirer.call(AcquirerMethod.REFUND, body, timeout)
     except AcquirerUnreachable as err:
         raise RefundError(f"the wallet service cannot be reached; try again later with refund id {refund_id}") \
             from err
     if reply is None:
         raise RefundError(f"no answer from the wallet service; retry with refund id {refund_id} "
                           "(the same id is never refunded twice)")
-    if reply.status != "refunded":
+    if reply.status != AcquirerStatus.REFUNDED:
         raise RefundError(f"the wallet refused the refund: {reply.reason or reply.status}")
     return till.refund(sale_id, amount, reason, refund_id)

@@ -9,12 +9,14 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Callable
 
-from terminal.payments.acquirer import AcquirerReply, AcquirerUnreachable
-from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, Progress
+from terminal.payments.acquirer import AcquirerMethod, AcquirerReply, AcquirerStatus, AcquirerUnreachable
+from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, OutcomeStatus, Progress
 from terminal.payments.emv import MerchantQR, edgepos_account, encode, to_amount_str
 from terminal.link.events import rfc3339
 from terminal.sales.money import Money
+from terminal.store.attempts import AttemptStatus
 
+QR_SCHEME = "emvqr"   # the scheme of a QR payment in its attempt and its payment reference
 MAX_BILL = 25   # EMVCo's limit for tag 62-01; our sale ids are longer, their first 25 hex digits are as unique
 
 
@@ -46,20 +48,21 @@ class QrPayments:
         """Create the order, show its QR, and return when paid, declined, expired or cancelled."""
         auth, timings = self.authorizer, self.authorizer.timings
         otn = f"{auth.terminal}-{uuid.uuid4().hex[:20]}"
-        auth.attempts.begin(otn, sale_id, "emvqr", "-", amount, rfc3339(auth.clock.now()))
+        auth.attempts.begin(otn, sale_id, QR_SCHEME, "-", amount, rfc3339(auth.clock.now()))
         waiter: Future[AcquirerReply] = Future()
         auth.waiters[otn] = waiter
         try:
             body = {"out_trade_no": otn, "amount": amount.amount_str(), "currency": amount.currency,
                     "sale_id": sale_id}
             try:
-                created = auth.acquirer.call("precreate", body, timings.request_timeout_s)
+                created = auth.acquirer.call(AcquirerMethod.PRECREATE, body, timings.request_timeout_s)
             except AcquirerUnreachable:
                 created = None
-            if created is None or created.status != "created":
-                auth.attempts.update(otn, "refused", rfc3339(auth.clock.now()), "the order could not be created")
-                return CodeOutcome("refused", "The wallet service cannot take QR payments right now. "
-                                              "Scan the customer's code or take cash.", otn, "emvqr")
+            if created is None or created.status != AcquirerStatus.CREATED:
+                auth.attempts.update(otn, AttemptStatus.REFUSED, rfc3339(auth.clock.now()),
+                                     "the order could not be created")
+                return CodeOutcome(OutcomeStatus.REFUSED, "The wallet service cannot take QR payments right now. "
+                                                          "Scan the customer's code or take cash.", otn, QR_SCHEME)
             payload = qr_payload(self.merchant, amount, sale_id)
             show(payload)
             progress("Ask the customer to scan the QR with their wallet app.")
@@ -77,12 +80,12 @@ class QrPayments:
                     waiter = auth.waiters[otn] = Future()
             except FutureTimeout:   # no notification yet: ask, in case it was lost
                 try:
-                    outcome = auth.settle(otn, auth.acquirer.call("query", {"out_trade_no": otn},
+                    outcome = auth.settle(otn, auth.acquirer.call(AcquirerMethod.QUERY, {"out_trade_no": otn},
                                                                   timings.request_timeout_s))
                 except AcquirerUnreachable:
                     outcome = None
             if outcome is not None:
-                return CodeOutcome(outcome.status, outcome.message, otn, "emvqr", "", outcome.trade_no)
+                return CodeOutcome(outcome.status, outcome.message, otn, QR_SCHEME, "", outcome.trade_no)
         closed = auth.reverse(otn)
         why = "cancelled by the cashier" if cancel.is_set() else "the QR expired"
-        return CodeOutcome(closed.status, f"{why.capitalize()}. {closed.message}", otn, "emvqr")
+        return CodeOutcome(closed.status, f"{why.capitalize()}. {closed.message}", otn, QR_SCHEME)

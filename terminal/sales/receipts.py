@@ -8,11 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from terminal.sales.money import Money
-from terminal.sales.sale import Sale, SaleState
+from terminal.sales.sale import PaymentMethod, PaymentStatus, Sale, SaleState
 from terminal.sales.textwidth import strip_control, text_width, two_columns, wrap
 
-METHOD_NAMES = {"cash": "Cash", "code": "Payment code", "qr": "QR", "face": "Face-pay",
-                "member_balance": "Member balance"}
+METHOD_NAMES: dict[str, str] = {PaymentMethod.CASH: "Cash", PaymentMethod.CODE: "Payment code", PaymentMethod.QR: "QR",
+                                 PaymentMethod.FACE: "Face-pay", PaymentMethod.MEMBER_BALANCE: "Member balance"}
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def render_receipt(sale: Sale, shop: ShopInfo, secret: bytes, printed_at: dateti
         lines.append(ReceiptLine(two_columns(name, payment.tendered.amount_str(), width)))
         if payment.reference:
             lines.append(ReceiptLine(two_columns("  ref", strip_control(payment.reference), width)))
-        if payment.status == "offline":
+        if payment.status == PaymentStatus.OFFLINE:
             lines.append(ReceiptLine("OFFLINE: charged when the terminal is back online", "center", bold=True))
         if not payment.change.is_zero:
             lines.append(ReceiptLine(two_columns("Change", payment.change.amount_str(), width), bold=True))
@@ -140,7 +140,7 @@ def render_receipt(sale: Sale, shop: ShopInfo, secret: bytes, printed_at: dateti
     lines.append(ReceiptLine("Scan for your e-receipt", "center"))
     url = f"{shop.receipt_base_url.rstrip('/')}/r/{sale.id}?k={receipt_token(secret, sale.id)}"
     card = member.card if member is not None else None
-    return Receipt(sale.id, tuple(lines), url, any(p.method == "cash" for p in sale.payments), width, card)
+    return Receipt(sale.id, tuple(lines), url, any(p.method == PaymentMethod.CASH for p in sale.payments), width, card)
 
 
 def _member_lines(member: ReceiptMember, width: int) -> list[ReceiptLine]:

@@ -23,17 +23,37 @@ class SaleState(str, enum.Enum):
     VOIDED = "voided"
 
 
+class PaymentMethod(enum.StrEnum):
+    """How a payment was tendered, as stored and sent in the payment event."""
+
+    CASH = "cash"
+    CODE = "code"                      # a customer's wallet code, scanned
+    QR = "qr"                          # the shop's EMVCo QR, scanned by the customer
+    FACE = "face"                      # a member's face-pay
+    MEMBER_BALANCE = "member_balance"
+
+
+class PaymentStatus(enum.StrEnum):
+    """Where a stored payment stands: charged, or accepted offline and charged when the link returns."""
+
+    APPROVED = "approved"
+    OFFLINE = "offline"
+
+
+SETTLING = frozenset({PaymentStatus.APPROVED, PaymentStatus.OFFLINE})   # the payments that count toward `paid`
+
+
 @dataclass(frozen=True)
 class Payment:
     """One tender applied to a sale; for cash, `tendered - amount` is the change."""
 
     id: str
-    method: str
+    method: PaymentMethod
     amount: Money
     tendered: Money
     change: Money
     reference: str = ""
-    status: str = "approved"
+    status: PaymentStatus = PaymentStatus.APPROVED
 
 
 def new_sale_id() -> str:
@@ -160,7 +180,7 @@ class Sale:
     @property
     def paid(self) -> Money:
         """Sum of payments that settle the sale: approved online, or accepted offline (forwarded later)."""
-        return total((p.amount for p in self.payments if p.status in ("approved", "offline")), self.currency)
+        return total((p.amount for p in self.payments if p.status in SETTLING), self.currency)
 
     @property
     def due(self) -> Money:

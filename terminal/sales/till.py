@@ -15,7 +15,7 @@ from terminal.ports import Clock, Printer
 from terminal.sales.receipts import Receipt, ShopInfo, render_receipt
 from terminal.sales.refunds import RefundRequest, refund_sale
 from terminal.sales.sale_events import sale_event_body
-from terminal.sales.sale import Payment, Sale, SaleState
+from terminal.sales.sale import Payment, PaymentMethod, Sale, SaleState
 from terminal.shift.model import ShiftReport
 from terminal.shift.service import ShiftService
 from terminal.store.db import Database
@@ -145,7 +145,7 @@ class Till:
             raise SaleError(f"cash must be in {self.currency}")
         if tendered < due:
             raise SaleError(f"{tendered} is not enough: {due} is due")
-        return self.complete(Payment(uuid.uuid4().hex, "cash", due, tendered, tendered - due))
+        return self.complete(Payment(uuid.uuid4().hex, PaymentMethod.CASH, due, tendered, tendered - due))
 
     def complete(self, payment: Payment, forward: dict[str, str] | None = None) -> Completed:
         """Settle the sale in tender with this payment: sale, payment and event in one transaction, then print."""

@@ -7,6 +7,7 @@ from terminal.errors import ShiftError
 from terminal.link.events import rfc3339
 from terminal.sales.money import Money
 from terminal.ports import Clock
+from terminal.sales.sale import PaymentMethod
 from terminal.shift.model import Shift, ShiftReport, method_line
 from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
@@ -66,7 +67,7 @@ class ShiftService:
         if not reason.strip():
             raise ShiftError("give a reason for the cash move")
         if direction == "out":
-            cash = self.report().method("cash").expected
+            cash = self.report().method(PaymentMethod.CASH).expected
             if amount > cash:
                 raise ShiftError(f"only {cash} should be in the drawer; cannot take out {amount}")
         with self._db.transaction() as tx:
@@ -79,14 +80,14 @@ class ShiftService:
         shift = shift or self.require_open()
         f = self._store.figures(shift.id)
         cur = self.currency
-        methods = sorted(set(f["taken"]) | set(f["refunded"]) | {"cash"})
+        methods = sorted(set(f["taken"]) | set(f["refunded"]) | {PaymentMethod.CASH})
         cash_in, cash_out = Money(f["moves"].get("in", 0), cur), Money(f["moves"].get("out", 0), cur)
         lines = []
         for m in methods:
             sales, taken = f["taken"].get(m, (0, 0))
             refunded = Money(f["refunded"].get(m, (0, 0))[1], cur)
             expected = Money(taken, cur) - refunded
-            if m == "cash":
+            if m == PaymentMethod.CASH:
                 expected = expected + shift.opening_float + cash_in - cash_out
             lines.append(method_line(m, sales, Money(taken, cur), refunded, expected,
                                      None if counted is None else counted.get(m, expected)))
@@ -100,7 +101,7 @@ class ShiftService:
         counted = dict(counted_other or {})
         for amount in counted.values():
             self._check_amount(amount, "a counted amount", allow_zero=True)
-        counted["cash"] = counted_cash
+        counted[PaymentMethod.CASH] = counted_cash
         now = rfc3339(self._clock.now())
         closed = Shift(shift.id, shift.cashier, shift.opening_float, shift.opened_at, now)
         report = self.report(counted, "Z", closed)

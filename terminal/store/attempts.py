@@ -2,9 +2,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from terminal.sales.money import Money
 from terminal.store.db import Database
+
+
+class AttemptStatus(StrEnum):
+    """Where one payment attempt stands, as stored in payment_attempts.status."""
+
+    SENT = "sent"                                # recorded, the request is on its way
+    APPROVED = "approved"
+    DECLINED = "declined"
+    REVERSED = "reversed"
+    REVERSE_UNCONFIRMED = "reverse_unconfirmed"  # no final answer and the reversal was not confirmed
+    REFUSED = "refused"                          # never charged: unreachable, over a cap, no QR order
+    OFFLINE = "offline"                          # accepted offline, forwarded by the backend later
+    OFFLINE_APPROVED = "offline_approved"        # the forwarded payment was charged
+    OFFLINE_DECLINED = "offline_declined"        # the forwarded payment was declined: the cashier follows up
+    LATE_REFUNDED = "late_refunded"              # a success after the reversal, refunded at once
+    LATE_UNREFUNDED = "late_unrefunded"          # a success after the reversal whose refund failed
 
 
 @dataclass(frozen=True)
@@ -16,7 +33,7 @@ class Attempt:
     scheme: str
     masked_code: str
     amount: Money
-    status: str
+    status: AttemptStatus
     reason: str
     trade_no: str
     needs_attention: bool
@@ -32,10 +49,11 @@ class AttemptStore:
         """Record an attempt before its request is sent."""
         with self._db.transaction() as tx:
             tx.execute("INSERT INTO payment_attempts(out_trade_no, sale_id, scheme, masked_code, amount, currency,"
-                       " status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'sent', ?, ?)",
-                       (out_trade_no, sale_id, scheme, masked, amount.minor, amount.currency, at, at))
+                       " status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (out_trade_no, sale_id, scheme, masked, amount.minor, amount.currency, AttemptStatus.SENT,
+                        at, at))
 
-    def update(self, out_trade_no: str, status: str, at: str, reason: str = "", trade_no: str = "",
+    def update(self, out_trade_no: str, status: AttemptStatus, at: str, reason: str = "", trade_no: str = "",
                needs_attention: bool = False) -> None:
         """Record where an attempt stands now."""
         with self._db.transaction() as tx:
@@ -61,4 +79,5 @@ class AttemptStore:
         """Attempts matching a WHERE clause (internal queries only)."""
         rows = self._db.query("SELECT out_trade_no, sale_id, scheme, masked_code, amount, currency, status, reason,"
                               f" trade_no, needs_attention FROM payment_attempts {where}", params)
-        return [Attempt(r[0], r[1], r[2], r[3], Money(int(r[4]), r[5]), r[6], r[7], r[8], bool(r[9])) for r in rows]
+        return [Attempt(r[0], r[1], r[2], r[3], Money(int(r[4]), r[5]), AttemptStatus(r[6]), r[7], r[8],
+                        bool(r[9])) for r in rows]

@@ -8,7 +8,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from terminal.payments.code_payment import CodeOutcome
+from terminal.payments.code_payment import CodeOutcome, OutcomeStatus
 from ui.common import load_kv
 from ui.i18n import tr
 
@@ -26,22 +26,24 @@ class ResultView:
 
 GREEN, AMBER, RED = (0.13, 0.5, 0.27, 1.0), (0.72, 0.47, 0.05, 1.0), (0.68, 0.16, 0.16, 1.0)
 VIEWS: dict[str, ResultView] = {
-    "approved": ResultView(GREEN, "Payment approved", "Hand over the goods and the receipt.", "New sale", True),
-    "offline": ResultView(AMBER, "Accepted offline", "It will be charged when the connection returns.",
-                          "New sale", True),
-    "declined": ResultView(RED, "Declined", "Ask for another payment method.", "Try another payment", False),
-    "reversed": ResultView((0.25, 0.33, 0.55, 1.0), "Payment cancelled", "Nothing was charged.",
-                           "Try again", False),
-    "reverse_unconfirmed": ResultView((0.45, 0.05, 0.3, 1.0), "Do not hand over the goods",
-                                      "The payment is not confirmed. A late payment will be refunded.",
-                                      "Understood", False),
-    "refused": ResultView((0.4, 0.4, 0.43, 1.0), "Not accepted", "", "Try again", False),
+    OutcomeStatus.APPROVED: ResultView(GREEN, "Payment approved", "Hand over the goods and the receipt.", "New sale",
+                                       True),
+    OutcomeStatus.OFFLINE: ResultView(AMBER, "Accepted offline", "It will be charged when the connection returns.",
+                                      "New sale", True),
+    OutcomeStatus.DECLINED: ResultView(RED, "Declined", "Ask for another payment method.", "Try another payment",
+                                       False),
+    OutcomeStatus.REVERSED: ResultView((0.25, 0.33, 0.55, 1.0), "Payment cancelled", "Nothing was charged.",
+                                       "Try again", False),
+    OutcomeStatus.REVERSE_UNCONFIRMED: ResultView((0.45, 0.05, 0.3, 1.0), "Do not hand over the goods",
+                                                  "The payment is not confirmed. A late payment will be refunded.",
+                                                  "Understood", False),
+    OutcomeStatus.REFUSED: ResultView((0.4, 0.4, 0.43, 1.0), "Not accepted", "", "Try again", False),
 }
 
 
 def view_for(status: str) -> ResultView:
     """The view of an outcome status (an unknown one is shown as not accepted)."""
-    return VIEWS.get(status, VIEWS["refused"])
+    return VIEWS.get(status, VIEWS[OutcomeStatus.REFUSED])
 
 
 class PaymentResult(BoxLayout):
@@ -65,7 +67,7 @@ class PaymentResult(BoxLayout):
     def show(self, outcome: CodeOutcome, extra: str = "") -> None:
         """Fill the view from an outcome (`extra`: e.g. the printer's problem)."""
         self.status = outcome.status
-        reason = outcome.reason or (outcome.message if outcome.status == "refused" else "")
+        reason = outcome.reason or (outcome.message if outcome.status == OutcomeStatus.REFUSED else "")
         said = tr._("Reason: {reason}").format(reason=reason) if reason else ""
         self.detail = "  ".join(text for text in (said, extra) if text)
         self._retranslate()

@@ -11,6 +11,7 @@ from kivy.uix.modalview import ModalView
 from terminal.errors import EdgeposError
 from terminal.sales.money import Money
 from terminal.sales.receipts import METHOD_NAMES
+from terminal.sales.sale import PaymentMethod
 from terminal.shift.model import ShiftReport
 from ui.common import load_kv
 
@@ -39,7 +40,7 @@ class ClosePanel(ModalView):
         load_kv(Path(__file__).with_name("close_panel.kv"))
         self.report, self.counted_cash, self.on_close = report, counted_cash, on_close
         super().__init__(**kwargs)
-        cash = report.method("cash")
+        cash = report.method(PaymentMethod.CASH)
         diff = counted_cash - cash.expected
         self.cash_expected_text = cash.expected.format()
         self.cash_counted_text = counted_cash.format()
@@ -47,7 +48,7 @@ class ClosePanel(ModalView):
         self.difference_error = not diff.is_zero
         self.rows: list[MethodConfirmRow] = []
         for line in report.methods:
-            if line.method == "cash":
+            if line.method == PaymentMethod.CASH:
                 continue
             row = MethodConfirmRow(method=line.method, name_text=METHOD_NAMES.get(line.method, line.method),
                                    expected_text=line.expected.format())
