@@ -1,7 +1,7 @@
 """Reading config documents key by key: every key read is known, any other is refused with the closest as a hint.
 
-The local TOML file and the settings the shop pushes both go through find_unknown, so a typo is never
-silently ignored (which would leave the default in force) and both name the closest known key.
+The local TOML file and the settings the shop pushes are both read by ConfigReader and checked by find_unknown,
+so a typo is never silently ignored (which would leave the default in force) and both name the closest known key.
 """
 from __future__ import annotations
 
@@ -85,40 +85,65 @@ def find_unknown(doc: Mapping[str, Any], schema: Schema) -> UnknownKey | None:
 
 
 class ConfigReader:
-    """Reads typed keys from a parsed TOML file, naming file and key in every error; remembers what it read."""
+    """Reads typed keys ('section.key', or 'key' at the top level) from a parsed config document, naming where
+    it came from and the key in every error; remembers what it read.
 
-    def __init__(self, path: Path, data: dict[str, Any]) -> None:
-        self.path, self.data = path, data
-        self._read: dict[str, dict[str, None]] = {}
+    `source` is the file (errors read `file: [section] key: problem`), or the name of a document that has no
+    file, such as the settings the shop pushes (errors read `name: section.key problem`).
+    """
+
+    def __init__(self, source: Path | str, data: dict[str, Any]) -> None:
+        self.source, self.data = source, data
+        self._read: dict[str, dict[str, None] | None] = {}
 
     def schema(self) -> Schema:
-        """Every table and key read so far: what this file may contain."""
-        return {table: tuple(keys) for table, keys in self._read.items()}
+        """Every table and key read so far: what this document may contain."""
+        return {table: tuple(keys) if keys is not None else None for table, keys in self._read.items()}
 
-    def unknown(self) -> ConfigError | None:
-        """The error for the first table or key of the file that was never read, if any."""
-        found = find_unknown(self.data, self.schema())
-        return ConfigError(found.in_file(self.path)) if found else None
+    def unknown(self, schema: Schema | None = None) -> ConfigError | None:
+        """The error for the first table or key not in `schema` (default: never read), if any."""
+        found = find_unknown(self.data, self.schema() if schema is None else schema)
+        if found is None:
+            return None
+        if isinstance(self.source, Path):
+            return ConfigError(found.in_file(self.source))
+        return ConfigError(f"{self.source}: {found.dotted('is not a setting the terminal knows')}")
 
     def fail(self, key: str, problem: str) -> ConfigError:
-        """An error naming the file, [section] and key."""
-        return ConfigError(f"{self.path}: [{key.rsplit('.', 1)[0]}] {key.rsplit('.', 1)[-1]}: {problem}")
+        """An error naming the document, the section and the key."""
+        if not isinstance(self.source, Path):
+            return ConfigError(f"{self.source}: {key} {problem}")
+        return ConfigError(f"{self.source}: [{key.rsplit('.', 1)[0]}] {key.rsplit('.', 1)[-1]}: {problem}")
 
     def _missing(self, section: str, name: str) -> str:
         """Why a required key is missing, with the likely typo when the file has one."""
+        if not section:
+            return "missing (required)"
         if section not in self.data:
             typo = closest(section, [t for t, v in self.data.items() if isinstance(v, dict)])
             return "missing (required)" + (f"; is [{typo}] a typo for [{section}]?" if typo else "")
         typo = closest(name, self.data[section])
         return "missing (required)" + (f"; is {typo} a typo for {name}?" if typo else "")
 
-    def get(self, key: str, kind: type, default: Any = ...) -> Any:
-        """The value of `section.key`, checked to be of `kind` (a type or tuple of types)."""
-        section, name = key.split(".")
-        self._read.setdefault(section, {})[name] = None
+    def _table(self, section: str) -> dict[str, Any]:
         table = self.data.get(section, {})
-        if not isinstance(table, dict):
-            raise ConfigError(f"{self.path}: [{section}] must be a table")
+        if isinstance(table, dict):
+            return table
+        if isinstance(self.source, Path):
+            raise ConfigError(f"{self.source}: [{section}] must be a table")
+        raise self.fail(section, "must be a table")
+
+    def get(self, key: str, kind: type, default: Any = ...) -> Any:
+        """The value of `section.key` (or top-level `key`), checked to be of `kind` (a type or tuple of types)."""
+        if "." in key:
+            section, name = key.split(".")
+            keys = self._read.setdefault(section, {})
+            if keys is not None:
+                keys[name] = None
+            table = self._table(section)
+        else:
+            section, name, table = "", key, self.data
+            self._read.setdefault(name, None)
         if name not in table:
             if default is ...:
                 raise self.fail(key, self._missing(section, name))

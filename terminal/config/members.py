@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from terminal.config.keys import ConfigReader
 from terminal.face.images import DEFAULT_MAX_IMAGE_PIXELS, HIGHEST_MAX_IMAGE_PIXELS
 from terminal.sales.money import Money
-
-if TYPE_CHECKING:
-    from terminal.config.settings import _Reader
 
 
 @dataclass(frozen=True)
@@ -30,7 +27,7 @@ class FaceConfig:
     max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
 
 
-def _number(r: _Reader, key: str, default: float, low: float, high: float) -> float:
+def _number(r: ConfigReader, key: str, default: float, low: float, high: float) -> float:
     raw = r.get(key, (int, float), default)  # type: ignore[arg-type]
     if isinstance(raw, bool):
         raise r.fail(key, f"must be a number, got {raw!r}")
@@ -40,7 +37,7 @@ def _number(r: _Reader, key: str, default: float, low: float, high: float) -> fl
     return value
 
 
-def parse_members(r: _Reader, currency: str) -> tuple[MembersConfig, FaceConfig]:
+def parse_members(r: ConfigReader, currency: str) -> tuple[MembersConfig, FaceConfig]:
     """Read and check both sections; each has defaults, so an older config file still loads."""
     points = r.get("members.points_per_unit", int, 1)
     if isinstance(points, bool) or points < 0:

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from terminal.config.keys import Schema, find_unknown
+from terminal.config.keys import ConfigReader, Schema
 from terminal.errors import ConfigError, MoneyError
 from terminal.sales.money import Money
 
@@ -13,6 +13,7 @@ OFFLINE_KEYS = ("per_payment_cap", "total_cap", "max_age_hours")
 RECEIPT_KEYS = ("header", "footer")
 SCHEMA: Schema = {"version": None, "offline": OFFLINE_KEYS, "receipt": RECEIPT_KEYS, "catalog_version": None}
 MAX_TEXT = 200
+ORIGIN = "remote config"  # how errors name a pushed document, which has no file
 
 
 @dataclass(frozen=True)
@@ -28,38 +29,25 @@ class RemoteSettings:
     catalog_version: str | None = None
 
 
-def _fail(key: str, problem: str) -> ConfigError:
-    return ConfigError(f"remote config: {key} {problem}")
-
-
-def _section(doc: dict[str, Any], name: str) -> dict[str, Any]:
-    section = doc.get(name, {})
-    if not isinstance(section, dict):
-        raise _fail(name, "must be a table")
-    return section
-
-
-def _text(section: dict[str, Any], name: str, key: str) -> str | None:
-    value = section.get(key)
+def _text(r: ConfigReader, key: str, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > MAX_TEXT or any(ord(c) < 32 and c != "\n" for c in value):
-        raise _fail(f"{name}.{key}", f"must be printable text of at most {MAX_TEXT} characters")
+        raise r.fail(key, f"must be printable text of at most {MAX_TEXT} characters")
     return value
 
 
-def _money(section: dict[str, Any], key: str, currency: str) -> Money | None:
-    value = section.get(key)
+def _money(r: ConfigReader, key: str, value: Any, currency: str) -> Money | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _fail(f"offline.{key}", f"must be an amount in quotes, e.g. \"500.00\" (got {value!r})")
+        raise r.fail(key, f"must be an amount in quotes, e.g. \"500.00\" (got {value!r})")
     try:
         amount = Money.parse(value, currency)
     except MoneyError as err:
-        raise _fail(f"offline.{key}", f"is not an amount in {currency}: {err}") from err
+        raise r.fail(key, f"is not an amount in {currency}: {err}") from err
     if amount.minor < 0:
-        raise _fail(f"offline.{key}", "cannot be negative")
+        raise r.fail(key, "cannot be negative")
     return amount
 
 
@@ -68,27 +56,30 @@ def parse_remote_config(payload: bytes, currency: str, applied_version: int | No
     try:
         doc = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ConfigError(f"remote config: not JSON ({err})") from err
+        raise ConfigError(f"{ORIGIN}: not JSON ({err})") from err
     if not isinstance(doc, dict):
-        raise ConfigError("remote config: must be a JSON object")
-    unknown = find_unknown(doc, SCHEMA)  # the same check, and hint, as the terminal's own config file
+        raise ConfigError(f"{ORIGIN}: must be a JSON object")
+    r = ConfigReader(ORIGIN, doc)
+    unknown = r.unknown(SCHEMA)  # the same check, and hint, as the terminal's own config file
     if unknown:
-        raise ConfigError(f"remote config: {unknown.dotted('is not a setting the terminal knows')}")
-    version = doc.get("version")
+        raise unknown
+    version = r.get("version", object, None)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _fail("version", "must be a positive integer")
+        raise r.fail("version", "must be a positive integer")
     if applied_version is not None and version <= applied_version:
-        raise _fail("version", f"{version} is not newer than the applied version {applied_version}")
-    offline = _section(doc, "offline")
-    receipt = _section(doc, "receipt")
-    hours = offline.get("max_age_hours")
+        raise r.fail("version", f"{version} is not newer than the applied version {applied_version}")
+    offline = {key: r.get(f"offline.{key}", object, None) for key in OFFLINE_KEYS}
+    receipt = {key: r.get(f"receipt.{key}", object, None) for key in RECEIPT_KEYS}
+    hours = offline["max_age_hours"]
     if hours is not None and (not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 168):
-        raise _fail("offline.max_age_hours", "must be a whole number of hours from 1 to 168")
-    catalog = doc.get("catalog_version")
+        raise r.fail("offline.max_age_hours", "must be a whole number of hours from 1 to 168")
+    catalog = r.get("catalog_version", object, None)
     if catalog is not None and (not isinstance(catalog, str) or not 0 < len(catalog) <= 64):
-        raise _fail("catalog_version", "must be a short text")
-    return RemoteSettings(version, _money(offline, "per_payment_cap", currency), _money(offline, "total_cap", currency),
-                          hours, _text(receipt, "receipt", "header"), _text(receipt, "receipt", "footer"), catalog)
+        raise r.fail("catalog_version", "must be a short text")
+    return RemoteSettings(version, _money(r, "offline.per_payment_cap", offline["per_payment_cap"], currency),
+                          _money(r, "offline.total_cap", offline["total_cap"], currency), hours,
+                          _text(r, "receipt.header", receipt["header"]), _text(r, "receipt.footer", receipt["footer"]),
+                          catalog)
 
 
 def settings_to_json(settings: RemoteSettings) -> str:

@@ -95,11 +95,7 @@ class Config:
     technician_pin: str = "2580"
 
 
-# members_config annotates with this name
-_Reader = ConfigReader
-
-
-def _display(r: _Reader) -> tuple[str | None, Decimal | None]:
+def _display(r: ConfigReader) -> tuple[str | None, Decimal | None]:
     currency = r.get("display.currency", str, "") or None
     raw = r.get("display.rate", str, "")  # read even when unused, so that it stays a known key
     if currency is None:
@@ -119,7 +115,7 @@ def _display(r: _Reader) -> tuple[str | None, Decimal | None]:
     return currency, rate
 
 
-def _pin(r: _Reader) -> str:
+def _pin(r: ConfigReader) -> str:
     pin = r.get("kiosk.technician_pin", object, "2580")
     if not (isinstance(pin, str) and pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
         # TOML reads 2580 unquoted as a number, and a PIN such as 0123 is not even valid TOML unquoted
@@ -131,7 +127,7 @@ def _pin(r: _Reader) -> str:
 
 def parse_config(path: Path, data: dict[str, Any]) -> Config:
     """Validate parsed TOML into a Config."""
-    r = _Reader(path, data)
+    r = ConfigReader(path, data)
     currency = r.text("terminal.currency")
     try:
         exponent(currency)
