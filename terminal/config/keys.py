@@ -5,10 +5,11 @@ so a typo is never silently ignored (which would leave the default in force) and
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from terminal.errors import ConfigError, MoneyError
 from terminal.sales.money import Money
@@ -149,7 +150,7 @@ class ConfigReader:
                 raise self.fail(key, self._missing(section, name))
             return default
         value = table[name]
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
             names = " or ".join(k.__name__ for k in kind) if isinstance(kind, tuple) else kind.__name__
             raise self.fail(key, f"must be {names}, got {type(value).__name__} {value!r}")
         return value

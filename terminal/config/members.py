@@ -48,5 +48,6 @@ def parse_members(r: ConfigReader, currency: str) -> tuple[MembersConfig, FaceCo
                       blink_window_s=r.positive("face.blink_window_s", 5),
                       max_image_pixels=r.positive("face.max_image_pixels", DEFAULT_MAX_IMAGE_PIXELS))
     if face.max_image_pixels > HIGHEST_MAX_IMAGE_PIXELS:
-        raise r.fail("face.max_image_pixels", f"must be at most {HIGHEST_MAX_IMAGE_PIXELS}, got {face.max_image_pixels}")
+        raise r.fail("face.max_image_pixels",
+                     f"must be at most {HIGHEST_MAX_IMAGE_PIXELS}, got {face.max_image_pixels}")
     return MembersConfig(points), face

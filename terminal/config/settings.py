@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from terminal.config.keys import ConfigReader
-from terminal.errors import ConfigError, MoneyError
 from terminal.config.members import FaceConfig, MembersConfig, parse_members
+from terminal.errors import ConfigError, MoneyError
 from terminal.sales.money import Money, exponent
 
 # Chinese in the printer's GB18030 font and Vietnamese in code page 1258 | Vietnamese rastered | everything rastered
@@ -184,7 +184,8 @@ def load_config(path: Path) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found (run `edgepos --data-dir DIR kiosk` once to create a default)") from None
+        raise ConfigError(f"{path}: config file not found "
+                          "(run `edgepos --data-dir DIR kiosk` once to create a default)") from None
     except OSError as err:
         raise ConfigError(f"{path}: cannot read the config file: {err.strerror}") from err
     try:

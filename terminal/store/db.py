@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from terminal.errors import StoreError
 from terminal.store.migrations import MIGRATIONS, SCHEMA_VERSION

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from terminal.sales.catalog import Item
 from terminal.errors import StoreError
 from terminal.link.events import rfc3339
+from terminal.sales.catalog import Item
 from terminal.sales.money import Money
 from terminal.sales.pricing import CartLine
 from terminal.sales.sale import Payment, Sale, SaleState

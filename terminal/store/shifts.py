@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from terminal.sales.money import Money
-from terminal.shift.model import ShiftReport, Shift
+from terminal.shift.model import Shift, ShiftReport
 from terminal.store.db import Database, Transaction
 
 

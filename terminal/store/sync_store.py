@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -151,7 +151,7 @@ class SyncStore:
 
     def status(self, now: datetime | None = None) -> SyncStatus:
         """The link state, queue size and ages, read from the DB in one go."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         facts = self.state()
         pending_row = self._db.query_one("SELECT COUNT(*), MIN(created_at) FROM outbox")
         rejected_row = self._db.query_one("SELECT COUNT(*) FROM outbox_rejected")
