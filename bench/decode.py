@@ -1,4 +1,5 @@
-"""`edgepos bench decode`: ms per 640x480 frame for our capture path, with and without a payment code, vs zxing-cpp and OpenCV."""
+"""`edgepos bench decode`: ms per 640x480 frame for our capture path, with and without a payment code,
+vs zxing-cpp and OpenCV."""
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ Decoder = Callable[[np.ndarray], list[str]]
 
 
 def make_frames(n: int, seed: int = 7) -> tuple[list[np.ndarray], list[str], list[np.ndarray]]:
-    """n BGR frames each showing a random WeChat-like code (10 + 16 digits) as QR, their codes, and n code-free frames."""
+    """n BGR frames each showing a random WeChat-like code (10 + 16 digits) as QR, their codes, n code-free frames."""
     rng = np.random.default_rng(seed)
     codes = ["10" + "".join(str(d) for d in rng.integers(0, 10, 16)) for _ in range(n)]
     present = [synth_paycode_frame(code, noise=float(rng.uniform(3, 8)), blur=float(rng.uniform(0.5, 1.3)),

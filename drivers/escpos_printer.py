@@ -132,7 +132,7 @@ class EscposSerialPrinter:
         """'ready' when the port opens; otherwise what is wrong."""
         try:
             printer = self._open()
-        except Exception as err:  # any failure to open is a status to show, not a crash
+        except Exception as err:  # noqa: BLE001 - any failure to open is a status to show, not a crash
             return f"not answering on {self.port}: {err}"
         try:
             if paper_out(printer):

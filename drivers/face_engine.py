@@ -24,6 +24,7 @@ Choices (measured with bench/face.py on a 2-core x86 box, 640x480 frames):
 """
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
@@ -94,7 +95,8 @@ def _area(raw: _Raw) -> float:
 
 
 def _clip(raw: _Raw, height: int, width: int) -> Box:
-    top, right, bottom, left = (int(round(v)) for v in raw)
+    # int(): numpy 1.x rounds its own floats to floats
+    top, right, bottom, left = (int(round(v)) for v in raw)  # noqa: RUF046
     return max(top, 0), min(right, width), min(bottom, height), max(left, 0)
 
 
@@ -122,7 +124,7 @@ class FaceRecognitionEngine:
         if raw is None:
             return FaceAnalysis(status, REASONS[status])
         height, width = frame.shape[:2]
-        box, face_px = _clip(raw, height, width), int(round(raw[2] - raw[0]))
+        box, face_px = _clip(raw, height, width), int(round(raw[2] - raw[0]))  # noqa: RUF046 - numpy 1.x
         if status != "ok":
             return FaceAnalysis(status, REASONS[status], box=box, face_px=face_px)
         shape = _dlib(predictor, frame, dlib.rectangle(box[3], box[0], box[1], box[2]))
@@ -134,7 +136,7 @@ class FaceRecognitionEngine:
         encoding = np.asarray(_dlib(encoder.compute_face_descriptor, frame, shape, self.num_jitters), np.float32)
         ticks.append(time.perf_counter())
         encoding.setflags(write=False)
-        ms = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:])]
+        ms = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
         self.last_timings = {"detect_ms": ms[0], "landmarks_ms": ms[1], "blur_ms": ms[2], "encode_ms": ms[3]}
         return FaceAnalysis("ok", REASONS["ok"], encoding, box, self._group(shape), blur, face_px)
 

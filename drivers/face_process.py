@@ -46,7 +46,7 @@ def _serve(conn: Any, options: dict[str, Any]) -> None:
         method, image = request
         try:
             conn.send(("ok", getattr(engine, method)(image)))
-        except Exception as err:  # every failure goes back to the caller as a FaceEngineError
+        except Exception as err:  # noqa: BLE001 - every failure goes back to the caller as a FaceEngineError
             conn.send(("error", str(err)))
 
 

@@ -128,9 +128,9 @@ class AcquirerSim:
         trade = self.trades.get(otn)
         if trade is None:
             return {"status": "unknown", "reason": "no such trade"}
-        if trade.script == "pending" and trade.status == "pending":
-            if time.monotonic() - trade.started >= float(trade.arg or 5):
-                trade.status = "success"
+        if (trade.script == "pending" and trade.status == "pending"
+                and time.monotonic() - trade.started >= float(trade.arg or 5)):
+            trade.status = "success"
         if trade.script in ("silent", "late-success") and trade.status == "pending":
             return None
         return {"status": trade.status, "trade_no": f"SIM{otn[-12:]}" if trade.status == "success" else ""}

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Union
 
 from simulators.escpos_elements import Bitmap, Run, Style
 
@@ -34,7 +33,7 @@ BARCODES = {0: "UPC-A", 1: "UPC-E", 2: "EAN13", 3: "EAN8", 4: "CODE39", 5: "ITF"
 STATUS = {1: 0x16, 2: 0x12, 3: 0x12, 4: 0x12}   # DLE EOT n of a healthy printer: online, cover shut, paper OK
 MAX_COMMAND = 4 << 20                           # a header announcing more than this is garbage, not an image
 ALIGNS = {0: "left", 1: "center", 2: "right"}
-Buf = Union[bytes, bytearray]
+Buf = bytes | bytearray
 TEXT = re.compile(rb"[\x20-\xff]+")
 QR_EC = {48: "L", 49: "M", 50: "Q", 51: "H"}
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ class DrawerKick:
     pin: int
 
 
-Element = Union[TextLine, Bitmap, QrCode, Barcode, Feed, Cut, DrawerKick]
+Element = TextLine | Bitmap | QrCode | Barcode | Feed | Cut | DrawerKick
 
 
 @dataclass(frozen=True)

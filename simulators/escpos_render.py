@@ -205,7 +205,7 @@ def _python_barcode(e: Barcode) -> Image.Image | None:
         code = kind(e.data, writer=ImageWriter(), **extra)
         image = code.render({"module_width": e.module * 25.4 / 203, "module_height": e.height * 25.4 / 203,
                              "dpi": 203, "write_text": False, "quiet_zone": 1})
-    except Exception:  # python-barcode is optional and raises many kinds of errors on data it rejects
+    except Exception:  # noqa: BLE001 - python-barcode is optional and raises many kinds of errors on data it rejects
         return None
     return image.convert("L") if isinstance(image, Image.Image) else None
 

@@ -80,7 +80,8 @@ def run_scanner_sim(suffix: str = "crlf", baud: int = 9600, source: IO[str] | st
         raise ValueError(f"suffix must be one of {', '.join(SUFFIXES)}, not {suffix!r}")
     if baud <= 0:
         raise ValueError("baud must be positive")
-    stream = open(source, encoding="utf-8") if isinstance(source, str) else (source or sys.stdin)
+    # closed in the finally below, and only when opened here
+    stream = open(source, encoding="utf-8") if isinstance(source, str) else (source or sys.stdin)  # noqa: SIM115
     master, path = open_pty()
     print(f"pty: {path}", file=out, flush=True)
     sent = 0
@@ -119,7 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--suffix", choices=sorted(SUFFIXES), default="crlf", help="line ending after each code")
     p.add_argument("--baud", type=int, default=9600)
     p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each code")
-    p.add_argument("--hold", action="store_true", help="keep the port open after the input ends, until killed (else 1 s)")
+    p.add_argument("--hold", action="store_true",
+                   help="keep the port open after the input ends, until killed (else 1 s)")
     p.add_argument("source", nargs="?", default="-", help="a file of codes, one a line; - for stdin")
     args = p.parse_args(argv)
     try:

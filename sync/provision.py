@@ -92,8 +92,8 @@ def init_deployment(directory: Path, terminals: Sequence[str], host: str = "127.
         raise ConfigError(f"{directory} exists and is not a directory")
     if directory.exists() and any(directory.iterdir()) and not force:
         raise ConfigError(f"{directory} already holds a deployment: making a new one would invalidate the keys and "
-                          "passwords of every installed terminal; choose another directory, or re-run `cloud init` with --force "
-                          "to replace it")
+                          "passwords of every installed terminal; choose another directory, or re-run `cloud init` "
+                          "with --force to replace it")
     find_mosquitto_passwd()  # fail before writing anything
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(directory, 0o700)

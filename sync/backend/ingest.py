@@ -37,7 +37,10 @@ class Flag(Protocol):
 
 
 class IngestWorker:
-    """Receives every terminal's events through the deployment's secret shared group at QoS 1; PUBACKs and acks an event only after the commit that stored it."""
+    """Receives every terminal's events through the deployment's secret shared group at QoS 1.
+
+    An event is PUBACKed and acked only after the commit that stored it.
+    """
 
     def __init__(self, settings: BrokerSettings, store_url: str, secrets: dict[str, bytes], name: str, *,
                  batch_max: int = 500, die_after_commit: int | None = None,
@@ -73,7 +76,8 @@ class IngestWorker:
         self.connections += 1
         log.info("%s connected to %s:%d (session present: %s)", self.name, self.settings.host,
                  self.settings.port, flags.session_present)
-        client.subscribe(self.settings.shared_events, qos=1)   # again even with a session: harmless, and heals a lost one
+        # again even with a session: harmless, and heals a lost one
+        client.subscribe(self.settings.shared_events, qos=1)
 
     def _on_subscribe(self, _c: mqtt.Client, _u: Any, _mid: int, reasons: list[Any], _p: Any) -> None:
         if any(r.is_failure for r in reasons):
@@ -168,10 +172,10 @@ class IngestWorker:
         if self.die_after_commit is not None and self.commits >= self.die_after_commit:
             log.error("%s: die_after_commit=%d reached, exiting before acking", self.name, self.die_after_commit)
             os._exit(137)
-        self._report([a for i, a in zip(items, answers) if a is not None and i.envelope is not None],
+        self._report([a for i, a in zip(items, answers, strict=True) if a is not None and i.envelope is not None],
                      sum(1 for i in items if i.envelope is None))
         per_terminal: dict[str, list[Ack]] = {}
-        for item, answer in zip(items, answers):
+        for item, answer in zip(items, answers, strict=True):
             if answer is not None:
                 per_terminal.setdefault(item.terminal, []).append(answer)
         for terminal, acks in per_terminal.items():

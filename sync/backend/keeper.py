@@ -34,7 +34,7 @@ class BatchKeeper:
         answers: list[Ack | None] = []
         for item in items:
             try:
-                got = self._retrying(lambda: self.store.ingest([item], self.name), 1)
+                got = self._retrying(lambda: self.store.ingest([item], self.name), 1)  # noqa: B023 - called at once
             except Exception as err:  # noqa: BLE001 - this one cannot be stored: kept aside, the rest go on
                 got = self._dead_letter(item, err)
             if got is None:

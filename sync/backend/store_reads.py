@@ -19,7 +19,7 @@ class StoreReads:
     url: str
 
     def stats(self) -> dict[str, Any]:
-        """Per terminal: stored events per schema, duplicate and rejected answers, dead letters, clock-flagged events."""
+        """Per terminal: stored events per schema, duplicate and rejected answers, dead letters, clock-flagged ones."""
         terminals: dict[str, dict[str, Any]] = {}
 
         def entry(tid: str) -> dict[str, Any]:

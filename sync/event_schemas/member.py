@@ -1,4 +1,4 @@
-"""member/1: a member joined, consented, enrolled a face, earned points or left, as terminal/members/service.py writes it."""
+"""member/1: a member joined, consented, enrolled a face, earned points or left (terminal/members/service.py)."""
 from __future__ import annotations
 
 import re

@@ -133,4 +133,5 @@ def test_demo_prints_on_the_configured_serial_printer_and_its_summary_adds_up(tm
     subtotal, discount, total = (Decimal(summary[k]) for k in ("subtotal", "discount", "total"))
     assert discount > 0 and subtotal - discount + Decimal(summary["tax_added"]) == total
     said = "\n".join(result.stdout.strip().splitlines()[:-1])
-    assert f"discount -{summary['currency']} {summary['discount']}" in said and f"subtotal {summary['currency']}" in said
+    assert f"discount -{summary['currency']} {summary['discount']}" in said \
+        and f"subtotal {summary['currency']}" in said

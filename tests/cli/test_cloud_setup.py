@@ -26,7 +26,8 @@ except ModuleNotFoundError:  # `pytest` rather than `python -m pytest`: only tes
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_HERE = "192.0.2.10"   # TEST-NET-1: documentation only, never an address of this machine
-pytestmark = pytest.mark.skipif(find_mosquitto() is None, reason="mosquitto is not installed (apt-get install mosquitto)")
+pytestmark = pytest.mark.skipif(find_mosquitto() is None,
+                                reason="mosquitto is not installed (apt-get install mosquitto)")
 
 
 def command(*args: str) -> list[str]:

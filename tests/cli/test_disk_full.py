@@ -78,10 +78,10 @@ def test_first_enrolment_on_a_full_disk_is_a_clear_error_and_leaves_no_temp_key(
     member = json.loads(added.stdout)["member_id"]
     db, svc, _coupons = open_members(load_config(data / "edgepos.toml"), data)
     try:
-        with (full_disk / "filler").open("wb", buffering=0) as filler:     # full again, the face key not made yet
-            with pytest.raises(OSError):
-                while True:
-                    filler.write(b"\0" * 65536)
+        # full again, the face key not made yet
+        with (full_disk / "filler").open("wb", buffering=0) as filler, pytest.raises(OSError):
+            while True:
+                filler.write(b"\0" * 65536)
         with pytest.raises(EdgeposError) as caught:
             svc.enroll_templates(member, [np.full(128, 0.5, np.float32)])
     finally:

@@ -96,7 +96,7 @@ class TerminalClient:
         while pending and time.monotonic() < deadline:
             self.publish(*pending)
             with self.changed:
-                self.changed.wait_for(lambda: all(e["id"] in self.acks for e in pending), 3.0)
+                self.changed.wait_for(lambda: all(e["id"] in self.acks for e in pending), 3.0)  # noqa: B023 - waits here
                 pending = [e for e in pending if e["id"] not in self.acks]
         return self.wait_acks([e["id"] for e in envelopes], 0.1)
 

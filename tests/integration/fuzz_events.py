@@ -25,12 +25,12 @@ _ids = itertools.count(1)
 NAME = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
 ODD = st.sampled_from(["\ud800", "a\x00b", "\u2028\u0085", "🙂" * 30, "x" * 300, "'; DROP TABLE events;--", "",
                        "yesterday", "2999-13-45T99:99:99Z", "\\u0000", "NaN"])
-JSON = st.recursive(st.none() | st.booleans() | st.integers(-10**40, 10**40) | st.floats(allow_nan=False, allow_infinity=False)
-                    | st.text(max_size=20) | ODD,
+JSON = st.recursive(st.none() | st.booleans() | st.integers(-10**40, 10**40)
+                    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20) | ODD,
                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
                     max_leaves=15)
-WRONG = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=False, allow_infinity=False), ODD, st.lists(st.integers(), max_size=3),
-                  st.just({"nested": {"deeper": [1, 2]}}))
+WRONG = st.one_of(st.none(), st.booleans(), st.floats(allow_nan=False, allow_infinity=False), ODD,
+                  st.lists(st.integers(), max_size=3), st.just({"nested": {"deeper": [1, 2]}}))
 BAD_NUMBER = st.one_of(st.integers(-10**30, -1), st.integers(10**13, 10**40), st.just(1e308), st.just(-0.5))
 
 

@@ -169,7 +169,7 @@ def test_wrong_password_and_unknown_user_are_refused_at_connect(deployment: Depl
                                ("T-9999", good.password), (deployment.backend_username, good.password)):
         peer = peers(BrokerSettings(good.host, good.port, username, password, good.ca_file))
         peer.connect()
-        peer.wait(lambda: peer.connack is not None, "CONNACK")
+        peer.wait(lambda: peer.connack is not None, "CONNACK")  # noqa: B023 - waits here
         assert peer.connack is not None and peer.connack.value in (BAD_CREDENTIALS, NOT_AUTHORIZED), \
             f"{username}/{password!r}: {peer.connack}"
         peer.close()

@@ -1,4 +1,5 @@
-"""Code capture end to end: rendered frames, a synthesized video through the camera driver, a serial scanner on a real pty."""
+"""Code capture end to end: rendered frames, a synthesized video through the camera driver, a serial scanner
+on a real pty."""
 from __future__ import annotations
 
 import json
@@ -219,7 +220,7 @@ def test_codes_typed_on_stdin(sim_procs: list[subprocess.Popen[str]]) -> None:
         for code in PAY_CODES:
             sim.stdin.write(code + "\n")
             sim.stdin.flush()
-            _wait_for(lambda: code in got, 5)
+            _wait_for(lambda: code in got, 5)  # noqa: B023 - waits here
         assert got == PAY_CODES
     finally:
         scanner.stop()

@@ -89,7 +89,7 @@ def test_each_script_end_to_end(shop: Any, deployment: Any, script: str, status:
         progress: list[str] = []
         outcome, done = pay_by_code(term.till, authorizer, WECHAT, progress.append)
         assert outcome.status == status, outcome
-        assert [m for m in dict.fromkeys(sim.methods())] == calls
+        assert list(dict.fromkeys(sim.methods())) == calls
         assert progress and outcome.masked.startswith("1345") and outcome.masked.endswith("6789")
         attempt = authorizer.attempts.get(outcome.out_trade_no)
         assert attempt is not None and attempt.masked_code == outcome.masked

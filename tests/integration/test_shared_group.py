@@ -27,8 +27,9 @@ from terminal.link.events import make_envelope
 
 pytestmark = pytest.mark.integration
 EVENTS = 30
-ROGUE_FILTERS = ("$share/ingest/edgepos/v1/+/events", "$share/ingest/#", "$share/#", "$share/edgepos/edgepos/v1/+/events",
-                 "$share/backend/edgepos/v1/T-0002/events", "edgepos/v1/+/events", "#")
+ROGUE_FILTERS = ("$share/ingest/edgepos/v1/+/events", "$share/ingest/#", "$share/#",
+                 "$share/edgepos/edgepos/v1/+/events", "$share/backend/edgepos/v1/T-0002/events", "edgepos/v1/+/events",
+                 "#")
 
 
 class Client:

@@ -125,7 +125,7 @@ def check_database(conn: sqlite3.Connection, data_dir: Path, reported: list[str]
     outbox = [dict(r) for r in conn.execute("SELECT * FROM outbox ORDER BY seq")]
     envelopes = [json.loads(r["envelope"]) for r in outbox]
     assert [r["seq"] for r in outbox] == list(range(1, len(outbox) + 1)), f"seq has gaps or repeats {ctx}"
-    for row, env in zip(outbox, envelopes):
+    for row, env in zip(outbox, envelopes, strict=True):
         assert env["seq"] == row["seq"] and env["id"] == row["id"] and env["schema"] == row["schema"], ctx
         assert verify_envelope(env, secret), ctx
     payment_events = Counter(e["body"]["sale_id"] for e in envelopes if e["schema"] == "payment/1")

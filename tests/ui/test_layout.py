@@ -90,8 +90,8 @@ def test_screens_fit_at_kiosk_sizes(make_kiosk: Callable[..., Any], size: tuple[
     kiosk.tap(shift.ids.to_sale_button)
     sale = kiosk.screen("sale")
     for sku in LONG_NAMES:
-        kiosk.tap([b for b in sale.ids.item_grid.children if b.sku == sku][0])
-    kiosk.tap([b for b in sale.ids.item_grid.children if b.sku == "GFT-001"][0])
+        kiosk.tap(next(b for b in sale.ids.item_grid.children if b.sku == sku))
+    kiosk.tap(next(b for b in sale.ids.item_grid.children if b.sku == "GFT-001"))
     kiosk.type(sale.ids.discount, "1.50")
     kiosk.tap(sale.ids.line_discount)
     kiosk.enter(sale.ids.barcode, "8930001234506")  # a bad check digit: the error line shows
@@ -99,7 +99,7 @@ def test_screens_fit_at_kiosk_sizes(make_kiosk: Callable[..., Any], size: tuple[
     check(kiosk, "sale", size)
     kiosk.tap(sale.ids.pay_cash_button)
     panel = kiosk.modal()
-    kiosk.tap([b for b in panel.ids.quick_box.children][0])  # the largest quick-cash amount
+    kiosk.tap(panel.ids.quick_box.children[0])  # the largest quick-cash amount
     check(kiosk, "cash-panel", size)
     kiosk.tap(panel.ids.confirm_button)
     assert panel.paid
@@ -212,10 +212,10 @@ def test_translated_screens_fit_at_the_small_size(make_kiosk: Callable[..., Any]
         tr.switch(lang)
         sale = kiosk.screen("sale")
         for sku in LONG_NAMES:
-            kiosk.tap([b for b in sale.ids.item_grid.children if b.sku == sku][0])
+            kiosk.tap(next(b for b in sale.ids.item_grid.children if b.sku == sku))
         kiosk.tap(sale.ids.pay_cash_button)
         panel = kiosk.modal()
-        kiosk.tap([b for b in panel.ids.quick_box.children][0])
+        kiosk.tap(panel.ids.quick_box.children[0])
         kiosk.tap(panel.ids.confirm_button)
         kiosk.tap(panel.ids.confirm_button)
         kiosk.enter(sale.ids.barcode, "6900001250999")

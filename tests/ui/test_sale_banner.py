@@ -19,7 +19,7 @@ def pay_cash_through_the_panel(kiosk: Any, code: str) -> None:
     kiosk.enter(sale.ids.barcode, code)
     kiosk.tap(sale.ids.pay_cash_button)
     panel = kiosk.modal()
-    kiosk.tap([b for b in panel.ids.quick_box.children if b.text == "18.00"][0])
+    kiosk.tap(next(b for b in panel.ids.quick_box.children if b.text == "18.00"))
     kiosk.tap(panel.ids.confirm_button)
     assert panel.paid
     kiosk.tap(panel.ids.confirm_button)  # "New sale"

@@ -186,8 +186,8 @@ def test_a_store_made_before_clock_flags_gets_the_column(tmp_path: Path) -> None
     old = sa.create_engine(url)
     with old.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE events (id TEXT PRIMARY KEY, terminal TEXT NOT NULL, schema TEXT NOT NULL, "
-                             "seq BIGINT NOT NULL, created_at TEXT NOT NULL, body TEXT NOT NULL, envelope TEXT NOT NULL,"
-                             " received_at TEXT NOT NULL, worker TEXT NOT NULL)")
+                             "seq BIGINT NOT NULL, created_at TEXT NOT NULL, body TEXT NOT NULL, "
+                             "envelope TEXT NOT NULL, received_at TEXT NOT NULL, worker TEXT NOT NULL)")
     old.dispose()
     store = EventStore(url)
     store.create()

@@ -266,7 +266,7 @@ def test_round_trip(name: str, city: str, currency_amount: tuple[str, str | None
                     merchant_account=(edgepos_account(merchant_id),), dynamic=dynamic)
     payload = encode(qr)
     fields = decode(payload)
-    assert list(fields)[0] == "00" and list(fields)[-1] == "63"
+    assert next(iter(fields)) == "00" and list(fields)[-1] == "63"
     assert fields["59"] == name and fields["60"] == city and fields["58"] == country
     assert fields["53"] == CURRENCY_NUMERIC[currency] and fields["52"] == mcc
     assert fields["01"] == ("12" if dynamic else "11")

@@ -260,7 +260,7 @@ def rich_stream() -> bytes:
 
 def fed_in_pieces(data: bytes, cuts: list[int]) -> Parsed:
     parser, parts = EscposParser(), []
-    for start, end in zip([0] + cuts, cuts + [len(data)]):
+    for start, end in zip([0] + cuts, cuts + [len(data)], strict=True):
         parts += parser.feed(data[start:end])
     tail = parser.flush()
     parts += [tail] if tail else []

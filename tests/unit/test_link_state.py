@@ -1,4 +1,4 @@
-"""What the link leaves in the terminal's DB and what the doctor and `sync retry-rejected` make of it, on real SQLite."""
+"""What the link leaves in the terminal's DB, and what the doctor and `sync retry-rejected` make of it (real SQLite)."""
 from __future__ import annotations
 
 import json

@@ -81,7 +81,7 @@ def test_cash_moves(open_term: Terminal, rows: Rows) -> None:
     assert report.cash_in == cny("50") and report.cash_out == cny("120")
     assert report.method("cash").expected == cny("30")      # 100 + 50 - 120
     before = rows(db_path(open_term))
-    with pytest.raises(ShiftError, match="only CNY 30.00 should be in the drawer"):
+    with pytest.raises(ShiftError, match=r"only CNY 30.00 should be in the drawer"):
         s.cash_move("out", cny("30.01"), "too much")
     with pytest.raises(ShiftError, match="more than zero"):
         s.cash_move("in", cny("0"), "nothing")

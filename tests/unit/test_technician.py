@@ -75,7 +75,7 @@ def test_checks_on_a_running_terminal_use_its_printer_and_its_live_link(term: Te
                             "broker", "rejected"]
     assert checks["printer"].ok and checks["broker"].ok and "2026-11-22T08:30:00" in checks["broker"].detail
     printer.fail = "out of paper"
-    assert [c for c in collect_checks(term.config, term.data_dir, term, "x") if c.name == "printer"][0].detail \
+    assert next(c for c in collect_checks(term.config, term.data_dir, term, "x") if c.name == "printer").detail \
         == "out of paper"
 
 

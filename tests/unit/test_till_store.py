@@ -159,7 +159,7 @@ def test_refund_full(open_term: Terminal, rows: Rows) -> None:
     refund = t.till.refund(done.sale.id, DUE, "wrong items")
     assert (refund.amount, refund.method, refund.reason, refund.sale_id) == (DUE, "cash", "wrong items", done.sale.id)
     before = rows(db_path(t))
-    with pytest.raises(RefundError, match="only CNY 0.00"):
+    with pytest.raises(RefundError, match=r"only CNY 0.00"):
         t.till.refund(done.sale.id, cny("0.01"), "again")
     assert rows(db_path(t)) == before
     events = envelopes(t, "refund/1")
@@ -174,7 +174,7 @@ def test_partial_refunds_never_exceed_what_was_paid(open_term: Terminal, rows: R
     t.till.refund(done.sale.id, cny("20.00"), "one tea")
     t.till.refund(done.sale.id, cny("30.00"), "more")
     before = rows(db_path(t))
-    with pytest.raises(RefundError, match="only CNY 2.58 of this sale is left"):
+    with pytest.raises(RefundError, match=r"only CNY 2.58 of this sale is left"):
         t.till.refund(done.sale.id, cny("2.59"), "too much")
     with pytest.raises(RefundError, match="positive"):
         t.till.refund(done.sale.id, cny("0"), "nothing")
@@ -194,7 +194,7 @@ def test_refund_over_the_sale_writes_nothing(open_term: Terminal, rows: Rows) ->
     t.till.add_item("DRK-001")
     done = t.till.pay_cash(cny("5"))
     before = rows(db_path(t))
-    with pytest.raises(RefundError, match="cannot refund CNY 2.01"):
+    with pytest.raises(RefundError, match=r"cannot refund CNY 2.01"):
         t.till.refund(done.sale.id, cny("2.01"), "over")
     assert rows(db_path(t)) == before
 
@@ -428,7 +428,7 @@ def test_reprint_last(open_term: Terminal, printer: Any) -> None:
     t.till.add_item("DRK-001")
     done = t.till.pay_cash(cny("2.00"))
     printer.fail = "printer offline"
-    with pytest.raises(PrinterError, match="printer offline.*Reprint"):
+    with pytest.raises(PrinterError, match=r"printer offline.*Reprint"):
         t.till.reprint_last()
     printer.fail = None
     assert t.till.reprint_last() == f"fake:{done.sale.id}"
@@ -438,6 +438,6 @@ def test_unreadable_key_is_a_clear_error(make_terminal: Callable[..., Terminal],
     make_terminal()
     key = data_dir / "keys" / "terminal.key"
     key.write_text("not hex at all")
-    with pytest.raises(ConfigError, match="terminal.key"):
+    with pytest.raises(ConfigError, match=r"terminal.key"):
         make_terminal()
     assert [p.name for p in key.parent.iterdir()] == ["terminal.key"]   # no temp file left behind
