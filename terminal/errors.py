@@ -1,4 +1,7 @@
 """Errors the cashier or technician can read: each says what happened and what to do."""
+from __future__ import annotations
+
+from enum import StrEnum
 
 
 class EdgeposError(Exception):
@@ -79,3 +82,24 @@ class FaceKeyError(EdgeposError):
 
 class CouponError(SaleError):
     """A coupon is unknown, expired, used, bound to another member or above the sale."""
+
+
+class PaymentRefusal(StrEnum):
+    """Why our own rules refuse a wallet payment before it is charged: the code ui/ turns into text."""
+
+    NOT_A_CODE = "not_a_code"              # the scan is not a wallet payment code
+    CODE_REUSED = "code_reused"            # payment codes are single use
+    TOO_MANY_CODES = "too_many_codes"      # the velocity limit of code payments per terminal
+    UNREACHABLE = "unreachable"            # the wallet service cannot be reached and offline payments are off
+    OVER_PAYMENT_CAP = "over_payment_cap"  # offline: the payment is over the per-payment limit
+    OVER_TOTAL_CAP = "over_total_cap"      # offline: the unforwarded total would go over its limit
+    OFFLINE_TOO_OLD = "offline_too_old"    # offline: the oldest unforwarded payment is too old
+    QR_UNAVAILABLE = "qr_unavailable"      # the wallet service did not create the QR order
+
+
+class PaymentRefused(EdgeposError):
+    """A wallet payment refused by one of our rules; `reason` says which, the message says it in English."""
+
+    def __init__(self, reason: PaymentRefusal, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason

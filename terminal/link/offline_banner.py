@@ -1,9 +1,9 @@
 """The cashier's offline banner: whether it shows and what it says, from the outbox and the link state."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 from terminal.store.backlog import BacklogStore
 from terminal.store.db import Database
@@ -69,7 +69,7 @@ def _age_s(stamp: str | None, now: datetime) -> float | None:
 
 def read_banner_facts(db: Database, now: datetime | None = None) -> BannerFacts:
     """The link state as `sync status` reports it, and the payment events still in the outbox."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     link = SyncStore(db).status(now).link
     count, oldest = BacklogStore(db).waiting("payment/1")
     return BannerFacts(link, count, _age_s(oldest, now))

@@ -1,9 +1,10 @@
 """The acquirer port: authorize, query, reverse and refund wallet payments (MQTT request/response in sync/)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Callable, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from terminal.errors import EdgeposError
 

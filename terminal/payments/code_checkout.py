@@ -1,16 +1,15 @@
 """Paying the sale in progress with a customer's wallet code: authorize, then complete the sale if paid."""
 from __future__ import annotations
 
-import uuid
-
 import threading
-from typing import Callable
+import uuid
+from collections.abc import Callable
 
 from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, OutcomeStatus, Progress, payment_status
-from terminal.sales.money import Money
 from terminal.payments.paycodes import normalize
-from terminal.sales.sale import Payment, PaymentMethod, SaleState
 from terminal.payments.qr_payment import QR_SCHEME, QrPayments
+from terminal.sales.money import Money
+from terminal.sales.sale import Payment, PaymentMethod, SaleState
 from terminal.sales.till import Completed, Till
 
 

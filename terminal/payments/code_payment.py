@@ -5,18 +5,25 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Callable
 
-from terminal.payments.acquirer import (FINAL_NO, FINAL_OK, Acquirer, AcquirerMethod, AcquirerReply,
-                                        AcquirerStatus, AcquirerUnreachable)
-from terminal.errors import EdgeposError
+from terminal.errors import EdgeposError, PaymentRefusal, PaymentRefused
 from terminal.link.events import rfc3339
-from terminal.sales.money import Money
+from terminal.payments.acquirer import (
+    FINAL_NO,
+    FINAL_OK,
+    Acquirer,
+    AcquirerMethod,
+    AcquirerReply,
+    AcquirerStatus,
+    AcquirerUnreachable,
+)
 from terminal.payments.paycodes import classify
 from terminal.ports import Clock
+from terminal.sales.money import Money
 from terminal.sales.sale import PaymentStatus
 from terminal.store.attempts import Attempt, AttemptStatus, AttemptStore
 
@@ -59,6 +66,7 @@ class CodeOutcome:
     masked: str = ""
     trade_no: str = ""
     reason: str = ""   # the wallet's or our own reason for a decline, a refusal or an unconfirmed reversal
+    refusal: PaymentRefusal | None = None   # which of our rules refused it (status REFUSED), for ui/ to word
 
     @property
     def paid(self) -> bool:
@@ -69,6 +77,11 @@ class CodeOutcome:
 def payment_status(outcome: CodeOutcome) -> PaymentStatus:
     """The stored payment's status for a paid outcome: approved online, or offline."""
     return PaymentStatus.APPROVED if outcome.status == OutcomeStatus.APPROVED else PaymentStatus.OFFLINE
+
+
+def refusal_of(err: EdgeposError) -> PaymentRefusal | None:
+    """The reason code of an error raised by one of our payment rules (None for any other error)."""
+    return err.reason if isinstance(err, PaymentRefused) else None
 
 
 class CodeAuthorizer:
@@ -94,13 +107,14 @@ class CodeAuthorizer:
         """
         paycode = classify(code)
         if not paycode.valid or paycode.scheme is None:
-            return CodeOutcome(OutcomeStatus.REFUSED, paycode.reason, masked=paycode.masked, reason=paycode.reason)
+            return CodeOutcome(OutcomeStatus.REFUSED, paycode.reason, masked=paycode.masked, reason=paycode.reason,
+                               refusal=PaymentRefusal.NOT_A_CODE)
         try:
             if self.check_code is not None:
                 self.check_code(code)
         except EdgeposError as err:
             return CodeOutcome(OutcomeStatus.REFUSED, str(err), scheme=paycode.scheme, masked=paycode.masked,
-                               reason=str(err))
+                               reason=str(err), refusal=refusal_of(err))
         return self._attempt(paycode.scheme, paycode.masked, {"auth_code": code}, amount, sale_id, progress, cancel)
 
     def authorize_face(self, member_id: str, masked: str, amount: Money, sale_id: str,
@@ -116,7 +130,7 @@ class CodeAuthorizer:
         outcome = self._run(otn, {**base, "scheme": scheme, **payer}, amount, progress, cancel or threading.Event())
         log.info("%s payment %s (%s) for sale %s: %s %s", scheme, otn, masked, sale_id, outcome.status,
                  outcome.message)
-        return CodeOutcome(outcome.status, outcome.message, otn, scheme, masked, outcome.trade_no, outcome.reason)
+        return replace(outcome, out_trade_no=otn, scheme=scheme, masked=masked)
 
     def _run(self, otn: str, request: dict[str, str], amount: Money, progress: Progress,
              cancel: threading.Event) -> CodeOutcome:
@@ -180,13 +194,13 @@ class CodeAuthorizer:
             self.attempts.update(otn, AttemptStatus.REFUSED, self._now(), "acquirer unreachable")
             return CodeOutcome(OutcomeStatus.REFUSED,
                                "The wallet service cannot be reached. Take another payment method.",
-                               reason="acquirer unreachable")
+                               reason="acquirer unreachable", refusal=PaymentRefusal.UNREACHABLE)
         try:
             self.offline_gate(amount)
         except EdgeposError as err:
             self.attempts.update(otn, AttemptStatus.REFUSED, self._now(), str(err))
             return CodeOutcome(OutcomeStatus.REFUSED, f"Offline and {err}. Take another payment method.",
-                               reason=str(err))
+                               reason=str(err), refusal=refusal_of(err))
         self.attempts.update(otn, AttemptStatus.OFFLINE, self._now(),
                              "accepted offline; forwarded when the link returns")
         return CodeOutcome(OutcomeStatus.OFFLINE, "Accepted offline: it will be charged when the connection returns.")

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import uuid
 
-from terminal.payments.acquirer import Acquirer, AcquirerMethod, AcquirerStatus, AcquirerUnreachable
 from terminal.errors import RefundError
+from terminal.payments.acquirer import Acquirer, AcquirerMethod, AcquirerStatus, AcquirerUnreachable
 from terminal.sales.money import Money
 from terminal.sales.sale import PaymentMethod, PaymentStatus
-from terminal.store.sales import Refund
 from terminal.sales.till import Till
+from terminal.store.sales import Refund
 
 REQUEST_TIMEOUT_S = 10.0
 WALLET_METHODS = frozenset({PaymentMethod.CODE, PaymentMethod.QR})   # refunded through the acquirer

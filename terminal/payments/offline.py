@@ -1,19 +1,19 @@
 """The offline policy: which payments may be accepted while the acquirer cannot be reached."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from terminal.config.settings import OfflineConfig
-from terminal.errors import EdgeposError
-from terminal.sales.money import Money
+from terminal.errors import PaymentRefusal, PaymentRefused
 from terminal.ports import Clock
+from terminal.sales.money import Money
 from terminal.store.backlog import BacklogStore
 from terminal.store.db import Database
 
 
-class OfflineRefused(EdgeposError):
-    """An offline payment over one of the caps."""
+class OfflineRefused(PaymentRefused):
+    """An offline payment over one of the caps (reason: OVER_PAYMENT_CAP, OVER_TOTAL_CAP or OFFLINE_TOO_OLD)."""
 
 
 class OfflineGate:
@@ -31,14 +31,14 @@ class OfflineGate:
         """Raise OfflineRefused with the reason when `amount` may not be taken offline."""
         caps = self._caps()
         if amount > caps.per_payment_cap:
-            raise OfflineRefused(f"{amount.format()} is over the offline limit of {caps.per_payment_cap.format()} "
-                                 "per payment")
+            raise OfflineRefused(PaymentRefusal.OVER_PAYMENT_CAP, f"{amount.format()} is over the offline limit "
+                                 f"of {caps.per_payment_cap.format()} per payment")
         stored, oldest = self.unforwarded(amount.currency)
         if stored + amount > caps.total_cap:
-            raise OfflineRefused(f"the offline total would reach {(stored + amount).format()}, over the limit of "
-                                 f"{caps.total_cap.format()}")
+            raise OfflineRefused(PaymentRefusal.OVER_TOTAL_CAP, "the offline total would reach "
+                                 f"{(stored + amount).format()}, over the limit of {caps.total_cap.format()}")
         if oldest is not None:
             since = datetime.fromisoformat(oldest.replace("Z", "+00:00"))
             if self._clock.now() - since > timedelta(hours=caps.max_age_hours):
-                raise OfflineRefused(f"the oldest offline payment is more than {caps.max_age_hours} h old and "
-                                     "still not forwarded")
+                raise OfflineRefused(PaymentRefusal.OFFLINE_TOO_OLD, "the oldest offline payment is more than "
+                                     f"{caps.max_age_hours} h old and still not forwarded")

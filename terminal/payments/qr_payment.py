@@ -4,15 +4,16 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Callable
 
+from terminal.errors import PaymentRefusal
+from terminal.link.events import rfc3339
 from terminal.payments.acquirer import AcquirerMethod, AcquirerReply, AcquirerStatus, AcquirerUnreachable
 from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, OutcomeStatus, Progress
 from terminal.payments.emv import MerchantQR, edgepos_account, encode, to_amount_str
-from terminal.link.events import rfc3339
 from terminal.sales.money import Money
 from terminal.store.attempts import AttemptStatus
 
@@ -62,7 +63,8 @@ class QrPayments:
                 auth.attempts.update(otn, AttemptStatus.REFUSED, rfc3339(auth.clock.now()),
                                      "the order could not be created")
                 return CodeOutcome(OutcomeStatus.REFUSED, "The wallet service cannot take QR payments right now. "
-                                                          "Scan the customer's code or take cash.", otn, QR_SCHEME)
+                                                          "Scan the customer's code or take cash.", otn, QR_SCHEME,
+                                   refusal=PaymentRefusal.QR_UNAVAILABLE)
             payload = qr_payload(self.merchant, amount, sale_id)
             show(payload)
             progress("Ask the customer to scan the QR with their wallet app.")

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import logging
 
-from terminal.errors import EdgeposError
+from terminal.errors import PaymentRefusal, PaymentRefused
 from terminal.payments.paycodes import mask, normalize
 from terminal.ports import Clock
 from terminal.store.db import Transaction
@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION_S = 90 * 24 * 3600  # wallet codes expire in minutes; 90 days of hashes is ample
 
 
-class RiskRefused(EdgeposError):
-    """A payment code is refused by a risk rule; the message says which and what to do."""
+class RiskRefused(PaymentRefused):
+    """A payment code is refused by a risk rule (reason: CODE_REUSED or TOO_MANY_CODES); the message says what to do."""
 
 
 class RiskGuard:
@@ -48,27 +48,28 @@ class RiskGuard:
     def _now(self) -> float:
         return self._clock.now().timestamp()
 
-    def _refusal(self, tx: Transaction, code: str) -> str | None:
+    def _refusal(self, tx: Transaction, code: str) -> RiskRefused | None:
         if self._store.seen(tx, self._hash(code)):
-            return ("this payment code was already used (codes are single use): "
-                    "ask the customer to refresh the code in the wallet app and scan again")
+            return RiskRefused(PaymentRefusal.CODE_REUSED, "this payment code was already used (codes are single use): "
+                               "ask the customer to refresh the code in the wallet app and scan again")
         since = self._now() - self.velocity_window_s
         count = self._store.count_since(tx, since)
         if count >= self.velocity_max:
-            return (f"too many code payments: {count} in the last {self.velocity_window_s} s "
-                    f"(limit {self.velocity_max}): wait a moment, or call the supervisor")
+            return RiskRefused(PaymentRefusal.TOO_MANY_CODES, f"too many code payments: {count} in the last "
+                               f"{self.velocity_window_s} s (limit {self.velocity_max}): wait a moment, or call the "
+                               "supervisor")
         return None
 
-    def _refuse(self, code: str, reason: str) -> RiskRefused:
-        log.warning("payment code %s refused: %s", mask(normalize(code)), reason)
-        return RiskRefused(reason)
+    def _refuse(self, code: str, refusal: RiskRefused) -> RiskRefused:
+        log.warning("payment code %s refused: %s", mask(normalize(code)), refusal)
+        return refusal
 
     def check_code(self, code: str) -> None:
         """Raise RiskRefused when the code was seen before or the velocity limit is reached."""
         with self._store.db.transaction() as tx:
-            reason = self._refusal(tx, code)
-        if reason:
-            raise self._refuse(code, reason)
+            refusal = self._refusal(tx, code)
+        if refusal is not None:
+            raise self._refuse(code, refusal)
 
     def record(self, code: str) -> None:
         """Remember that a payment was attempted with this code (as a hash only)."""
@@ -78,11 +79,11 @@ class RiskGuard:
     def admit(self, code: str) -> None:
         """check_code and record in one transaction, so two scans of one code cannot both pass."""
         with self._store.db.transaction() as tx:
-            reason = self._refusal(tx, code)
-            if not reason:
+            refusal = self._refusal(tx, code)
+            if refusal is None:
                 self._insert(tx, code)
-        if reason:
-            raise self._refuse(code, reason)
+        if refusal is not None:
+            raise self._refuse(code, refusal)
 
     def _insert(self, tx: Transaction, code: str) -> None:
         now = self._now()

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from terminal.sales.money import Money
 from terminal.sales.sale import PaymentMethod, PaymentStatus, Sale, SaleState
 from terminal.sales.textwidth import strip_control, text_width, two_columns, wrap
 

@@ -6,15 +6,15 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from terminal.sales.catalog import Item
 from terminal.errors import SaleError
+from terminal.sales.catalog import Item
 from terminal.sales.money import Money, total
 from terminal.sales.pricing import CartLine, Totals, price_cart
 
 MAX_QUANTITY = 9999
 
 
-class SaleState(str, enum.Enum):
+class SaleState(enum.StrEnum):
     """Where a sale is in its life."""
 
     OPEN = "open"

@@ -6,22 +6,22 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from terminal.sales.catalog import Catalog
-from terminal.members.coupons import Coupon, CouponService
 from terminal.errors import PrinterError, SaleError
+from terminal.members.coupons import Coupon, CouponService
 from terminal.members.service import Member, MemberService
-from terminal.sales.money import Money
 from terminal.ports import Clock, Printer
+from terminal.sales.catalog import Catalog
+from terminal.sales.money import Money
 from terminal.sales.receipts import Receipt, ShopInfo, render_receipt
 from terminal.sales.refunds import RefundRequest, refund_sale
-from terminal.sales.sale_events import sale_event_body
 from terminal.sales.sale import Payment, PaymentMethod, Sale, SaleState
+from terminal.sales.sale_events import sale_event_body
+from terminal.sales.till_perks import SalePerks
 from terminal.shift.model import ShiftReport
 from terminal.shift.service import ShiftService
 from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
 from terminal.store.sales import Refund, SaleStore
-from terminal.sales.till_perks import SalePerks
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from terminal.app.bootstrap import Terminal
+from terminal.errors import PaymentRefusal, PaymentRefused
 from terminal.payments.offline import OfflineGate, OfflineRefused
 from terminal.sales.money import Money
 from terminal.sales.sale import Payment
@@ -51,3 +52,21 @@ def test_forwarded_payments_no_longer_count(open_term: Terminal, clock: Any) -> 
     assert gate.unforwarded("CNY") == (cny("0"), None)
     clock.advance(hours=48)
     gate(cny("10.00"))
+
+
+def test_each_refusal_carries_its_reason_code(open_term: Terminal, clock: Any) -> None:
+    t = open_term
+    gate = OfflineGate(t.db, t.offline_caps, clock)
+    with pytest.raises(OfflineRefused) as over:
+        gate(cny("500.01"))
+    assert over.value.reason is PaymentRefusal.OVER_PAYMENT_CAP
+    for _ in range(10):
+        pay_offline(t, "TEA-001", 27)
+    with pytest.raises(OfflineRefused) as total:
+        gate(cny("140.01"))
+    assert total.value.reason is PaymentRefusal.OVER_TOTAL_CAP
+    clock.advance(hours=24, seconds=1)
+    with pytest.raises(OfflineRefused) as old:
+        gate(cny("1.00"))
+    assert old.value.reason is PaymentRefusal.OFFLINE_TOO_OLD
+    assert isinstance(old.value, PaymentRefused)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from terminal.errors import EdgeposError
+from terminal.errors import EdgeposError, PaymentRefusal
 from terminal.payments.risk import RiskGuard, RiskRefused
 from terminal.store.db import Database
 from terminal.store.risk import RiskStore
@@ -148,3 +148,15 @@ def test_bad_limits_are_refused(db: Database, clock: FixedClock) -> None:
     with pytest.raises(ValueError):
         guard(db, clock, velocity_max=0)
     assert issubclass(RiskRefused, EdgeposError)
+
+
+def test_each_refusal_carries_its_reason_code(db: Database, clock: FixedClock) -> None:
+    risk = guard(db, clock, velocity_max=2, window=60)
+    risk.admit(WECHAT)
+    with pytest.raises(RiskRefused) as reused:
+        risk.admit(WECHAT)
+    assert reused.value.reason is PaymentRefusal.CODE_REUSED
+    risk.admit(ALIPAY)
+    with pytest.raises(RiskRefused) as many:
+        risk.check_code("134567890123456999")
+    assert many.value.reason is PaymentRefusal.TOO_MANY_CODES
