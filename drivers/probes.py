@@ -1,9 +1,12 @@
 """Doctor checks that need the device drivers: printer, scanner port, camera."""
 from __future__ import annotations
 
+from typing import Callable
+
 from terminal.config.settings import DeviceConfig
+from terminal.errors import CameraError
+from terminal.ports import Camera, Printer
 from terminal.technician.doctor import Check
-from terminal.ports import Printer
 
 
 def check_printer(printer: Printer, devices: DeviceConfig) -> Check:
@@ -34,14 +37,12 @@ def check_scanner(devices: DeviceConfig) -> Check:
     return Check("scanner", True, f"{devices.scanner_port} opens at {devices.scanner_baud} baud")
 
 
-def check_camera(devices: DeviceConfig) -> Check:
-    """The camera opens and gives a frame."""
+def check_camera(devices: DeviceConfig, open_camera: Callable[[], Camera]) -> Check:
+    """The camera (from the app's camera factory) opens and gives a frame."""
     if devices.camera == "none" or (devices.camera == "sim" and not devices.camera_source):
         return Check("camera", True, f"{devices.camera}: no camera to check")
-    from drivers.camera import CameraError, OpenCvCamera
-    source: int | str = int(devices.camera_source) if devices.camera_source.isdigit() else devices.camera_source
     try:
-        camera = OpenCvCamera(source or 0)
+        camera = open_camera()
         try:
             frame = camera.read()
         finally:

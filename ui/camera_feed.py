@@ -2,7 +2,8 @@
 
 In `edgepos kiosk` the code-capture thread already reads the camera and publishes every frame into
 `terminal.camera_feed`; when nothing has published for a while (no capture thread, or a file that
-ended) the first screen that needs frames starts a FramePump that opens the configured camera once.
+ended) the first screen that needs frames starts a frame pump (from `terminal.devices`) that opens the
+configured camera once.
 Screens `acquire()` on enter and `release()` on leave; workers `wait_frame()` for the next fresh frame.
 """
 from __future__ import annotations
@@ -11,9 +12,9 @@ import threading
 import time
 from typing import Any
 
-from terminal.technician import service as technician
 from terminal.app.bootstrap import Terminal
 from terminal.scanning.capture import CameraFrame
+from terminal.technician.service import camera_configured
 
 STALE_S = 0.5  # no frame for this long: nobody else is reading the camera
 
@@ -33,7 +34,7 @@ class SharedCamera:
     @property
     def configured(self) -> bool:
         """True when the config names a camera (a device, a video file or an image sequence)."""
-        return technician.camera_configured(self.terminal.config.devices)
+        return camera_configured(self.terminal.config.devices)
 
     @property
     def error(self) -> str | None:
@@ -59,11 +60,7 @@ class SharedCamera:
                 stale = self._users > 0 and time.monotonic() - self._arrived >= STALE_S
             broken = self._pump is not None and self._pump.error is not None   # said once, not retried
             if stale and self.configured and not broken and (self._pump is None or not self._pump.running):
-                from drivers.camera import OpenCvCamera
-                from drivers.frame_pump import FramePump
-
-                source = self.terminal.config.devices.camera_source
-                self._pump = FramePump(lambda: OpenCvCamera(source or 0), self.feed)
+                self._pump = self.terminal.devices.frame_pump(self.terminal.config.devices, self.feed)
                 self._pump.start()
 
     def release(self) -> None:

@@ -5,8 +5,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from terminal.app.bootstrap import Terminal, build_terminal
-from terminal.config.settings import Config
+from terminal.app.bootstrap import Terminal
 from terminal.errors import EdgeposError
 from terminal.sales.till import Completed
 
@@ -131,16 +130,14 @@ def _drive(terminal: Terminal, out: Path, say: Callable[[str], Any]) -> UiDemo:
     return demo
 
 
-def run_ui_demo(config: Config, data_dir: Path, out: Path, say: Callable[[str], Any]) -> dict[str, Any]:
-    """Drive a cash sale through the kiosk (on Xvfb without a display); the summary lists the screenshots."""
-    from simulators.printer_process import SimulatedPrinter  # the demo prints to the virtual printer
+def run_ui_demo(terminal: Terminal, out: Path, say: Callable[[str], Any]) -> dict[str, Any]:
+    """Drive a cash sale through the kiosk (on Xvfb without a display); the summary lists the screenshots.
+
+    The terminal comes from the app's build_demo_terminal (it prints to the virtual printer); it is closed here.
+    """
     from ui.launcher import stop_display, virtual_display_if_needed
 
-    devices = config.devices
-    printer = SimulatedPrinter(data_dir / "receipts", devices.printer_baud, devices.printer_encoding,
-                               devices.printer_paper_dots)
-    terminal = build_terminal(config, data_dir, printer=printer)
-    os.environ.setdefault("KIVY_HOME", str(data_dir / "kivy"))
+    os.environ.setdefault("KIVY_HOME", str(terminal.data_dir / "kivy"))
     out.mkdir(parents=True, exist_ok=True)
     try:
         xvfb = virtual_display_if_needed(*SIZE)

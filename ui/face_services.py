@@ -35,14 +35,11 @@ class FaceServices:
         """The FaceIdentifier (engine with its models loaded, gallery read); built on the first call."""
         with self._lock:
             if self._identifier is None:
-                from terminal.app.face_cli import build_identifier
-
                 if self.terminal.members is None:
                     raise RuntimeError("this terminal has no member service")
-                from drivers.face_process import ProcessFaceEngine
-
-                self._engine = ProcessFaceEngine()   # dlib holds the GIL: in a thread it would stall the UI
-                identifier = build_identifier(self.terminal.config, self.terminal.members, self._engine)
+                self._engine = self.terminal.devices.face_engine()   # a process of its own: dlib holds the GIL
+                identifier = self.terminal.devices.face_identifier(self.terminal.config, self.terminal.members,
+                                                                  self._engine)
                 identifier.gallery()            # read and decrypt the templates now, not at the first face
                 self._identifier = identifier
             return self._identifier

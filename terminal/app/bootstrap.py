@@ -17,6 +17,7 @@ from terminal.scanning.frame_feed import FrameFeed
 from terminal.members.service import MemberService
 from terminal.ports import Clock, Printer, SystemClock
 from terminal.sales.receipts import ShopInfo
+from terminal.app.devices import KioskDevices, build_printer, virtual_printer
 from terminal.config.remote import RemoteSettings, settings_from_json
 from terminal.shift.service import ShiftService
 from terminal.store.coupons import CouponStore
@@ -46,6 +47,7 @@ class Terminal:
     shifts: ShiftService
     outbox: OutboxStore
     printer: Printer
+    devices: KioskDevices                          # what the kiosk's screens open on demand (camera, face engine)
     remote: RemoteSettings | None = None
     code_payments: CodeAuthorizer | None = None   # set by the kiosk once its link runs (build_payments)
     qr_payments: QrPayments | None = None
@@ -111,18 +113,6 @@ def _write_new_secret(keys: Path, path: Path) -> None:
                          f" disk holding {keys} (or make it writable for this user), then start again") from None
 
 
-def build_printer(config: Config, data_dir: Path) -> Printer:
-    """The configured printer: the ESC/POS driver on the serial port, or on the virtual printer's pty (sim)."""
-    devices = config.devices
-    if devices.printer == "sim":
-        from simulators.printer_process import SimulatedPrinter
-        return SimulatedPrinter(data_dir / "receipts", devices.printer_baud, devices.printer_encoding,
-                                devices.printer_paper_dots)
-    from drivers.escpos_printer import EscposSerialPrinter
-    return EscposSerialPrinter(devices.printer_port, devices.printer_baud, encoding=devices.printer_encoding,
-                               paper_dots=devices.printer_paper_dots)
-
-
 def shop_info(config: Config) -> ShopInfo:
     """What the receipts say about the shop."""
     return ShopInfo(config.shop_name, config.shop_address, config.terminal_id, config.receipt_base_url,
@@ -161,12 +151,17 @@ def build_terminal(config: Config, data_dir: Path, *, printer: Printer | None = 
     members, coupons = build_members(config, data_dir, db, outbox, clock, secret)
     till = Till(db, catalog, shifts, SaleStore(db), outbox, printer, clock, shop_info(config), secret,
                 config.receipt_width, members=members, coupons=coupons)
-    terminal = Terminal(config, data_dir, db, catalog, till, shifts, outbox, printer, members=members,
-                        coupons=coupons)
+    terminal = Terminal(config, data_dir, db, catalog, till, shifts, outbox, printer, KioskDevices(),
+                        members=members, coupons=coupons)
     stored = SyncStore(db).state().get("remote_config")
     if stored:
         terminal.apply_remote(settings_from_json(stored, config.currency))
     return terminal
+
+
+def build_demo_terminal(config: Config, data_dir: Path) -> Terminal:
+    """The terminal of `edgepos demo --ui`: whatever the config says, it prints to the virtual printer."""
+    return build_terminal(config, data_dir, printer=virtual_printer(config, data_dir))
 
 
 def build_sync_link(terminal: Terminal) -> SyncLink:

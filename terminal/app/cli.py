@@ -104,10 +104,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Run the scripted demo sale and print its JSON summary last."""
     if args.ui:
         from datetime import datetime
+        from terminal.app.bootstrap import build_demo_terminal
         from ui.demo_ui import run_ui_demo  # Kivy is loaded only for the UI demo
         data_dir = Path(args.data_dir)
         out = args.out or data_dir / "screenshots" / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
-        print(json.dumps(run_ui_demo(_load(args), data_dir, out, say=print), ensure_ascii=False))
+        terminal = build_demo_terminal(_load(args), data_dir)
+        print(json.dumps(run_ui_demo(terminal, out, say=print), ensure_ascii=False))
         return 0
     if args.out is not None:
         print("edgepos demo: --out is for the screenshots of --ui", file=sys.stderr)

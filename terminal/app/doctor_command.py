@@ -27,6 +27,7 @@ def collect_checks(config: Config, data_dir: Path, terminal: Terminal | None = N
     from sync.mqtt import BrokerSettings
     from sync.probe import check_broker
     from terminal.app.bootstrap import build_terminal
+    from terminal.app.devices import open_camera
     from terminal.errors import ConfigError
 
     own = terminal is None
@@ -34,7 +35,7 @@ def collect_checks(config: Config, data_dir: Path, terminal: Terminal | None = N
     checks: list[Check] = [check_clock(), check_disk(data_dir), check_database(term.db),
                            check_outbox(term.db, term.offline_caps().max_age_hours),
                            check_printer(term.printer, config.devices), check_scanner(config.devices),
-                           check_camera(config.devices)]
+                           check_camera(config.devices, lambda: open_camera(config.devices))]
     broker = config.broker
     store = SyncStore(term.db)
     checks.append(check_terminal_id(config.terminal_id, broker.username, str(config.path)))

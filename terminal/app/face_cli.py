@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from terminal.app.devices import build_identifier
 from terminal.config.settings import Config
 from terminal.face.images import ImageError, image_size, load_rgb
 
@@ -13,8 +14,6 @@ __all__ = ["ImageError", "add_face_parser", "build_identifier", "cmd_face", "loa
 
 if TYPE_CHECKING:
     from terminal.face.pay import FaceIdentifier
-    from terminal.members.service import MemberService
-    from terminal.ports import FaceEngine
 
 
 def add_face_parser(sub: Any) -> None:
@@ -26,18 +25,6 @@ def add_face_parser(sub: Any) -> None:
     enroll.add_argument("images", nargs="+", type=Path, help="image files with the member's face")
     identify = actions.add_parser("identify", help="who is in this image (skips liveness and phone digits)")
     identify.add_argument("image", type=Path, help="an image file")
-
-
-def build_identifier(config: Config, members: MemberService, engine: FaceEngine | None = None) -> FaceIdentifier:
-    """The face engine (face_recognition, unless another is given) with the config's face-pay policy."""
-    from terminal.face.policy import FacePolicy
-    from terminal.face.pay import FaceIdentifier
-    if engine is None:
-        from drivers.face_engine import FaceRecognitionEngine
-        engine = FaceRecognitionEngine(max_pixels=config.face.max_image_pixels)
-    face = config.face
-    policy = FacePolicy(face.tolerance, face.margin, float(face.blink_window_s))
-    return FaceIdentifier(engine, members, policy)
 
 
 def cmd_face(args: argparse.Namespace, config: Config, data_dir: Path) -> int:

@@ -5,15 +5,18 @@ Each function may block (serial ports, a broker login, a camera); the kiosk call
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from terminal.app.bootstrap import Terminal, shop_info
 from terminal.scanning.capture import CameraFrame, route
 from terminal.config.settings import DeviceConfig
 from terminal.technician.doctor import Check
 from terminal.app.logs import recent_lines
 from terminal.payments.paycodes import classify, mask
 from terminal.sales.sample_receipt import build_test_receipt
-from terminal.store.sync_store import SyncStatus, SyncStore
+from terminal.store.sync_store import LinkState, SyncStatus, SyncStore
+
+if TYPE_CHECKING:
+    from terminal.app.bootstrap import Terminal
 
 LOG_LINES = 30
 
@@ -23,12 +26,14 @@ def run_checks(terminal: Terminal) -> list[Check]:
     from terminal.app.doctor_command import collect_checks
 
     status = SyncStore(terminal.db).status()
-    since = (status.since or "") if status.link == "online" else None
+    since = (status.since or "") if status.link is LinkState.ONLINE else None
     return collect_checks(terminal.config, terminal.data_dir, terminal, link_online_since=since)
 
 
 def test_print(terminal: Terminal, now: datetime | None = None) -> str:
     """Print the test receipt; returns where it went (raises PrinterError with the printer's reason)."""
+    from terminal.app.bootstrap import shop_info
+
     receipt = build_test_receipt(shop_info(terminal.config), now or datetime.now(timezone.utc),
                                  terminal.config.receipt_width)
     return terminal.printer.print_receipt(receipt)
@@ -51,12 +56,9 @@ def camera_configured(devices: DeviceConfig) -> bool:
     return devices.camera == "opencv" or (devices.camera == "sim" and bool(devices.camera_source))
 
 
-def grab_frame(devices: DeviceConfig) -> CameraFrame:
-    """One frame from the configured camera (raises CameraError, an EdgeposError, when it gives none)."""
-    from drivers.camera import OpenCvCamera
-
-    source: int | str = int(devices.camera_source) if devices.camera_source.isdigit() else devices.camera_source
-    camera = OpenCvCamera(source or 0)
+def grab_frame(terminal: Terminal) -> CameraFrame:
+    """One frame from the terminal's camera (raises CameraError, an EdgeposError, when it gives none)."""
+    camera = terminal.devices.open_camera(terminal.config.devices)
     try:
         return camera.read()
     finally:

@@ -99,7 +99,7 @@ class DeviceTests:
             return
         self.camera_busy = True
         self.camera_text = tr._("Reading a frame…")
-        run_in_background(lambda: frame_pixels(technician.grab_frame(devices).image), self._framed,
+        run_in_background(lambda: frame_pixels(technician.grab_frame(self.terminal).image), self._framed,
                           self._frame_failed, name="edgepos-camera-test")
 
     def _framed(self, pixels: tuple[int, int, bytes]) -> None:
