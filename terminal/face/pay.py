@@ -16,14 +16,14 @@ from terminal.face.gallery import Gallery
 from terminal.face.liveness import BlinkDetector
 from terminal.face.policy import Decision, DigitsCheck, DigitsState, FacePolicy, FaceRefusal, decide_with
 from terminal.face.types import FaceStatus
-from terminal.sales.money import Money
-from terminal.ports import FaceEngine
 from terminal.payments.code_payment import OutcomeStatus, payment_status
+from terminal.ports import FaceEngine
+from terminal.sales.money import Money
 from terminal.sales.sale import Payment, PaymentMethod, SaleState
 
 if TYPE_CHECKING:
-    from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, Progress
     from terminal.members.service import MemberService
+    from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, Progress
     from terminal.sales.till import Completed, Till
 
 
@@ -73,7 +73,7 @@ class FaceIdentifier:
         with self._lock:
             if self._gallery is None:
                 ids, matrix = self.members.all_templates()
-                self._gallery = Gallery.from_templates(zip(ids, matrix))
+                self._gallery = Gallery.from_templates(zip(ids, matrix, strict=True))
             return self._gallery
 
     def reload(self) -> None:

@@ -130,6 +130,7 @@ class DigitsCheck:
         if self.state is DigitsState.CONFIRMED:
             return DigitsResult(DigitsState.CONFIRMED, self.tries_left, "Phone digits confirmed.")
         if self.state is DigitsState.LOCKED:
-            return DigitsResult(DigitsState.LOCKED, 0, "Wrong digits too many times: face-pay cancelled, please pay another way.")
+            return DigitsResult(DigitsState.LOCKED, 0,
+                                "Wrong digits too many times: face-pay cancelled, please pay another way.")
         plural = "try" if self.tries_left == 1 else "tries"
         return DigitsResult(DigitsState.PENDING, self.tries_left, f"Wrong digits: {self.tries_left} {plural} left.")

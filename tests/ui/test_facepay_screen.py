@@ -224,3 +224,18 @@ def test_without_a_camera_face_pay_says_so(make_kiosk: Callable[..., Any], engin
     kiosk.tap(kiosk.screen("sale").ids.pay_face_button)
     until(kiosk, lambda: screen.stage == "failed", seconds=5)
     assert "No camera is configured" in screen.result_text
+
+
+def test_a_refusal_is_shown_from_its_code_in_the_customers_language(make_kiosk: Callable[..., Any], engine: Any,
+                                                                     tmp_path: Path) -> None:
+    from ui.i18n import tr
+
+    kiosk = face_kiosk(make_kiosk, engine, tmp_path, [camera_frame("biden", close_up_y=0.17)] * 6)
+    screen = kiosk.screen("facepay")
+    try:
+        tr.switch("zh")
+        kiosk.tap(kiosk.screen("sale").ids.pay_face_button)
+        until(kiosk, lambda: screen.stage == "failed")
+        assert (screen.result_title, screen.result_text) == ("未能识别人脸", "请使用其他方式支付，或加入会员。")
+    finally:
+        tr.switch("en")

@@ -2,8 +2,9 @@
 quality feedback (the real engine on simulator frames), find by phone and by card, attach, delete with confirm."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -73,10 +74,9 @@ def test_feedback_names_the_quality_problem() -> None:
     assert feedback("multiple_faces", 0, 3).startswith("One face only")
     assert feedback("blurred", 2, 3).startswith("Hold still")
     assert feedback("ok", 3, 3) == "3/3 good frames"
-    from terminal.face.types import REASONS
-    from ui.facepay.screen import quality_hint
+    from ui.facepay.texts import face_hint        # face-pay shows the same advice, from the step's face status
 
-    assert quality_hint(REASONS["face_too_small"]) == "Come closer" and quality_hint("other words") == "other words"
+    assert face_hint("face_too_small") == "Come closer" and face_hint("other words") == "other words"
 
 
 def test_find_by_phone_and_card_attach_and_delete(members_kiosk: Any) -> None:

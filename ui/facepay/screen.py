@@ -1,8 +1,9 @@
 """The customer's face-pay screen: live preview, look / blink prompts, phone-digit keypad, charge and result."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
@@ -10,38 +11,16 @@ from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 
 from terminal.app.bootstrap import Terminal
 from terminal.errors import EdgeposError
-from terminal.face.types import REASONS
-from terminal.face.pay import FacePaySession, FaceStep
+from terminal.face.pay import FacePaySession, FacePayStep, FaceStep
+from terminal.payments.code_payment import OutcomeStatus
 from terminal.sales.till import Completed
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.dispatch import run_in_background, ui_callback
+from ui.facepay.texts import face_hint, refusal_text
 from ui.facepay.worker import FacePayWorker, Pixels
 from ui.i18n import tr
-from ui.members.enrol import feedback
 
 Finish = Callable[[Completed | None, str], None]
-
-
-def failure_title(message: str) -> tuple[str, str]:
-    """A title for why face-pay stopped, and the detail safe to show (a cap never shows the member's spending)."""
-    text = message.lower()
-    if "not recognised" in text:
-        return tr._("Face not recognised"), tr._("Please pay another way, or join as a member.")
-    if "blink" in text:
-        return tr._("Liveness check failed"), tr._("No blink was seen in time. Please pay another way.")
-    if "face changed" in text:
-        return tr._("Liveness check failed"), tr._("The face changed. Please pay another way.")
-    if "wrong digits" in text:
-        return tr._("Too many wrong digits"), tr._("Please pay another way.")
-    if "limit" in text:
-        return tr._("Face-pay limit reached for today"), tr._("Please pay another way.")
-    return tr._("Face-pay stopped"), message
-
-
-def quality_hint(message: str) -> str:
-    """The engine's reason for not using a frame, as the short translated advice of the enrolment screen."""
-    status = next((name for name, text in REASONS.items() if text == message), "")
-    return feedback(status, 0, 0).split(" · ")[0] if status and status != "ok" else message
 
 
 class FacePayScreen(PosScreen):
@@ -124,20 +103,20 @@ class FacePayScreen(PosScreen):
         """A step from the session (worker or keypad): prompt, keypad or result."""
         if self.stage in ("charging", "approved", "failed"):
             return
-        if step.stage == "identify":
+        if step.stage is FacePayStep.IDENTIFY:
             self.stage, self.prompt = "identify", tr._("Look at the camera")
-            self.hint = "" if step.message == "Look at the camera" else quality_hint(step.message)
-        elif step.stage == "liveness":
+            self.hint = face_hint(step.face, tr._)
+        elif step.stage is FacePayStep.LIVENESS:
             self.stage, self.prompt, self.hint = "liveness", tr._("Please blink"), ""
-        elif step.stage == "digits":
+        elif step.stage is FacePayStep.DIGITS:
             self.stage, self.tries_left = "digits", step.tries_left
             self.prompt = tr._("Enter the last 4 digits of your phone")
             if self._worker is not None:
                 self._worker.stop()          # no more face work: only the keypad now
-        elif step.stage == "confirmed":
+        elif step.stage is FacePayStep.CONFIRMED:
             self._charge()
         else:
-            self._fail(*failure_title(step.message))
+            self._fail(*refusal_text(step, tr._))
 
     def press_key(self, key: str) -> None:
         """A keypad key: a digit, 'Del' or 'OK'."""
@@ -149,7 +128,7 @@ class FacePayScreen(PosScreen):
             if len(self.entry) == 4:
                 entry, self.entry = self.entry, ""
                 step = self.session.digits(entry)
-                if step.stage == "digits":
+                if step.stage is FacePayStep.DIGITS:
                     self.tries_left = step.tries_left
                     self.hint = tr._("Wrong digits: {n} tries left").format(n=step.tries_left)
                 self.show_step(step)
@@ -183,7 +162,7 @@ class FacePayScreen(PosScreen):
             self._fail(tr._("Not paid"), f"{outcome.message} " + tr._("The sale is waiting: please pay another way."))
             return
         self._done, self.stage = done, "approved"
-        self.prompt = tr._("Approved") if outcome.status == "approved" else tr._("Accepted offline")
+        self.prompt = tr._("Approved") if outcome.status == OutcomeStatus.APPROVED else tr._("Accepted offline")
         self.result_title = tr._("Thank you, {name}!").format(name=first_name)
         points, balance = (award.points, award.balance) if award is not None else (0, 0)
         self.result_text = (tr._("Paid {amount}").format(amount=done.payment.amount.format()) + "\n"

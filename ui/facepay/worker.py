@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from terminal.errors import EdgeposError
+from terminal.face.pay import FacePayStep
 from ui.dispatch import run_on_ui
 from ui.face_services import FaceServices, preview_pixels, to_rgb
 from ui.i18n import tr
@@ -75,7 +77,7 @@ class FacePayWorker:
                 self._preview_pending.set()
                 pixels = preview_pixels(frame.image)
                 run_on_ui(self._show, pixels)
-            if session.step.stage not in ("identify", "liveness"):
+            if session.step.stage not in (FacePayStep.IDENTIFY, FacePayStep.LIVENESS):
                 continue
             before = session.step
             try:

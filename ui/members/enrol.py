@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -10,6 +11,7 @@ from terminal.errors import EdgeposError
 from terminal.members.service import MIN_CAMERA_FRAMES
 from ui.dispatch import run_on_ui
 from ui.face_services import FaceServices, preview_pixels, to_rgb
+from ui.facepay.texts import face_hint
 from ui.i18n import tr
 
 SAME_FACE = 0.5  # every good frame is within this face distance of the first: one person, not two taking turns
@@ -17,11 +19,8 @@ SAME_FACE = 0.5  # every good frame is within this face distance of the first: o
 
 def feedback(status: str, good: int, needed: int) -> str:
     """What the cashier and the customer read under the preview for one analysed frame."""
-    texts = {"no_face": tr._("Look at the camera"), "face_too_small": tr._("Come closer"),
-             "multiple_faces": tr._("One face only"), "blurred": tr._("Hold still"),
-             "partial_face": tr._("Move to the centre"), "other_face": tr._("One face only")}
     count = tr._("{n}/{total} good frames").format(n=good, total=needed)
-    return count if status == "ok" else f"{texts.get(status, status)} · {count}"
+    return count if status == "ok" else f"{face_hint(status, tr._)} · {count}"
 
 
 class EnrolCapture:

@@ -1,8 +1,9 @@
 """The cash payment panel: keypad, quick-cash buttons, change and receipt status."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
@@ -12,6 +13,7 @@ from terminal.errors import EdgeposError
 from terminal.sales.money import Money
 from terminal.sales.till import Completed, Till
 from ui.common import load_kv
+from ui.i18n import tr
 
 NOTES = ("10", "20", "50", "100")  # banknotes, in major units of the home currency
 MAX_ENTRY = 12
@@ -44,8 +46,8 @@ class CashPanel(ModalView):
         sale = till.sale
         due = sale.due if sale is not None else Money.zero(till.currency)
         shown = till.display_price(due)
-        self.due_text = f"Due {due.format()}" + (f"  (≈ {shown.format()})" if shown else "")
-        self.message = "Key in the cash received, or tap a quick amount."
+        self.due_text = tr._("Due {amount}").format(amount=due.format()) + (f"  (≈ {shown.format()})" if shown else "")
+        self.message = tr._("Key in the cash received, or tap a quick amount.")
         for amount in quick_cash_amounts(due):
             button = Factory.PosButton(text=amount.amount_str())
             button.bind(on_release=lambda _b, a=amount: self.set_amount(a))
@@ -80,8 +82,8 @@ class CashPanel(ModalView):
             self.message, self.message_error = str(err), True
             return
         self.paid = True
-        receipt = "Receipt printed." if done.print_error is None else done.print_error
-        self.message = f"Change {done.change.format()}   {receipt}"
+        receipt = tr._("Receipt printed.") if done.print_error is None else done.print_error
+        self.message = f"{tr._('Change {change}').format(change=done.change.format())}   {receipt}"
         self.message_error = done.print_error is not None
         self.on_finish(done)
 

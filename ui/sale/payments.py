@@ -3,12 +3,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from terminal.scanning.capture import route
 from terminal.payments.paycodes import classify
-from terminal.technician.service import camera_configured
+from terminal.sales.sale import PaymentMethod, PaymentStatus
 from terminal.sales.till import Completed
+from terminal.scanning.capture import route
+from terminal.technician.service import camera_configured
+from ui.i18n import N_, tr
 from ui.sale.cash_panel import CashPanel
 from ui.sale.wallet_panel import WalletPanel
+
+METHOD_NAMES: dict[str, str] = {
+    PaymentMethod.CASH: N_("cash"), PaymentMethod.CODE: N_("code"), PaymentMethod.QR: N_("qr"),
+    PaymentMethod.FACE: N_("face"), PaymentMethod.MEMBER_BALANCE: N_("member_balance"),
+}
+STATUS_NAMES: dict[str, str] = {PaymentStatus.APPROVED: N_("approved"), PaymentStatus.OFFLINE: N_("offline")}
+
+
+def named(names: dict[str, str], code: str) -> str:
+    """A method or status code in the cashier's language (the code itself when it has no name)."""
+    return tr._(names[code]) if code in names else code
+
+
+def paid_text(done: Completed) -> str:
+    """The status line after a payment: amount, method and status (or change), then the receipt's fate."""
+    payment = done.payment
+    if payment.method != PaymentMethod.CASH:
+        paid = tr._("Paid {amount} by {method} ({status}).").format(
+            amount=payment.amount.format(), method=named(METHOD_NAMES, payment.method),
+            status=named(STATUS_NAMES, payment.status))
+    else:
+        paid = tr._("Paid {amount}, change {change}.").format(amount=payment.amount.format(),
+                                                               change=done.change.format())
+    return f"{paid} {done.print_error or tr._('Receipt printed.')}"
 
 
 class SalePayments:
@@ -31,7 +57,7 @@ class SalePayments:
         """Lock the cart and open the wallet panel (customer code or merchant QR)."""
         code_payments, qr_payments = self.terminal.code_payments, self.terminal.qr_payments
         if code_payments is None or qr_payments is None:
-            self.say("Wallet payments are not set up on this terminal (no broker link).", error=True)
+            self.say(tr._("Wallet payments are not set up on this terminal (no broker link)."), error=True)
             return
         if self.attempt(self.till.start_tender)[0]:
             feed = self.terminal.camera_feed if camera_configured(self.terminal.config.devices) else None
@@ -41,7 +67,7 @@ class SalePayments:
     def pay_face(self) -> None:
         """Lock the cart and hand the customer the face-pay screen (needs the payment service's link)."""
         if self.terminal.code_payments is None:
-            self.say("Face-pay needs the payment service (no broker link): please pay another way.", error=True)
+            self.say(tr._("Face-pay needs the payment service (no broker link): please pay another way."), error=True)
             return
         if self.attempt(self.till.start_tender)[0]:
             self.manager.get_screen("facepay").begin(self._face_done)
@@ -56,15 +82,9 @@ class SalePayments:
 
     def _payment_done(self, done: Completed | None) -> None:
         if done is None:
-            self.say("back to the cart")
-        elif done.payment.method != "cash":
-            self.say(f"Paid {done.payment.amount.format()} by {done.payment.method} ({done.payment.status}). "
-                     f"{done.print_error or 'Receipt printed.'}", error=done.print_error is not None)
-        elif done.print_error:
-            self.say(f"Paid {done.payment.amount.format()}, change {done.change.format()}. {done.print_error}",
-                     error=True)
+            self.say(tr._("back to the cart"))
         else:
-            self.say(f"Paid {done.payment.amount.format()}, change {done.change.format()}. Receipt printed.")
+            self.say(paid_text(done), error=done.print_error is not None)
         self.selected_line = -1
         self.refresh()
 
@@ -81,9 +101,11 @@ class SalePayments:
         elif where.kind == "member":
             ok, member = self.attempt(self.terminal.members.find_by_card, where.text)
             if ok and self.attempt(self.till.attach_member, member)[0]:
-                self.say(f"Member {member.display_name} {member.masked_phone} attached ({member.points} points).")
+                self.say(tr._("Member {name} {phone} attached ({points} points).").format(
+                    name=member.display_name, phone=member.masked_phone, points=member.points))
                 self.refresh()
         elif where.kind == "item":
             self.on_barcode(where.text)
         elif not self.apply_coupon(where.text):
-            self.say(f"Scanned {where.text[:24]!r}: {where.reason}", error=True)
+            self.say(tr._("Scanned {code}: {reason}").format(code=repr(where.text[:24]), reason=where.reason),
+                     error=True)

@@ -10,7 +10,7 @@ from terminal.app.bootstrap import Terminal
 from terminal.sales.catalog import Item
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.dispatch import ui_callback
-from ui.i18n import tr
+from ui.i18n import N_, tr
 from ui.sale.cart import CartRow, ItemButton, fill_cart, load_cart_kv
 from ui.sale.cash_panel import CashPanel
 from ui.sale.offline_banner import OfflineBanner
@@ -19,6 +19,7 @@ from ui.sale.wallet_panel import WalletPanel
 
 __all__ = ["CartRow", "ItemButton", "OfflineBanner", "SaleScreen"]
 MAX_GRID_ITEMS = 60
+DISCOUNTED = {"line": N_("line discount {amount} applied"), "cart": N_("cart discount {amount} applied")}
 
 
 class SaleScreen(PosScreen, SalePayments):
@@ -75,7 +76,7 @@ class SaleScreen(PosScreen, SalePayments):
         for item in items[:MAX_GRID_ITEMS]:
             grid.add_widget(ItemButton(sku=item.sku, text=f"{item.name}\n[b]{item.unit_price.format()}[/b]"))
         if not items:
-            self.say(f"no item matches {query.strip()!r}", error=True)
+            self.say(tr._("no item matches {query}").format(query=repr(query.strip())), error=True)
 
     def refresh(self) -> None:
         """Redraw header, cart lines and totals from the sale in progress."""
@@ -105,7 +106,7 @@ class SaleScreen(PosScreen, SalePayments):
         if sale is not None:
             self.selected_line = max(i for i, ln in enumerate(sale.lines) if ln.item.sku == sku)
             line = sale.lines[self.selected_line]
-            self.say(f"Added {line.item.name}  ({line.quantity})")
+            self.say(tr._("Added {name}  ({quantity})").format(name=line.item.name, quantity=line.quantity))
         self.refresh()
 
     def on_barcode(self, text: str) -> None:
@@ -116,7 +117,7 @@ class SaleScreen(PosScreen, SalePayments):
         if not code or self.apply_coupon(code):
             field.focus = True
             return
-        ok, sale = self.attempt(self.till.scan, code)
+        ok, _sale = self.attempt(self.till.scan, code)
         if ok:
             self._added(self.terminal.catalog.lookup(code).sku)
         field.focus = True
@@ -128,7 +129,7 @@ class SaleScreen(PosScreen, SalePayments):
             return False
         ok, coupon = self.attempt(self.till.apply_coupon, code)
         if ok:
-            self.say(f"Coupon {coupon.code}: {coupon.describe()}")
+            self.say(tr._("Coupon {code}: {description}").format(code=coupon.code, description=coupon.describe()))
             self.refresh()
         return True
 
@@ -145,16 +146,16 @@ class SaleScreen(PosScreen, SalePayments):
             return
         quantity = sale.lines[index].quantity + delta
         if quantity < 1:
-            self.say("use the remove button (×) to take the line off", error=True)
+            self.say(tr._("use the remove button (×) to take the line off"), error=True)
             return
         if self.attempt(self.till.set_quantity, index, quantity)[0]:
-            self.say(f"{sale.lines[index].item.name}: quantity {quantity}")
+            self.say(tr._("{name}: quantity {quantity}").format(name=sale.lines[index].item.name, quantity=quantity))
         self.refresh()
 
     def remove_line(self, index: int) -> None:
         """The × button of a cart line."""
         if self.attempt(self.till.remove_line, index)[0]:
-            self.say(f"line {index + 1} removed")
+            self.say(tr._("line {n} removed").format(n=index + 1))
         self.refresh()
 
     def select_line(self, index: int) -> None:
@@ -166,7 +167,7 @@ class SaleScreen(PosScreen, SalePayments):
         """Apply the typed discount to the selected line ('line') or to the whole sale ('cart')."""
         text = self.ids.discount.text.strip() or "0"
         if scope == "line" and self.selected_line < 0:
-            self.say("tap a line in the cart first, then Line disc.", error=True)
+            self.say(tr._("tap a line in the cart first, then Line disc."), error=True)
             return
         ok, amount = self.attempt(self.till.money, text)
         if ok:
@@ -176,18 +177,18 @@ class SaleScreen(PosScreen, SalePayments):
                 ok = self.attempt(self.till.discount_cart, amount)[0]
         if ok:
             self.ids.discount.text = ""
-            self.say(f"{scope} discount {amount.format()} applied")
+            self.say(tr._(DISCOUNTED["line" if scope == "line" else "cart"]).format(amount=amount.format()))
         self.refresh()
 
     def void_sale(self) -> None:
         """Cancel the sale in progress."""
         if self.attempt(self.till.void)[0]:
             self.selected_line = -1
-            self.say("sale voided")
+            self.say(tr._("sale voided"))
         self.refresh()
 
     def reprint_last(self) -> None:
         """Print the last paid sale's receipt again (after a paper-out or a jam)."""
         ok, where = self.attempt(self.till.reprint_last)
         if ok:
-            self.say(f"Receipt reprinted ({where}).")
+            self.say(tr._("Receipt reprinted ({where}).").format(where=where))

@@ -61,8 +61,8 @@ class WalletPanel(ModalView):
         self._cancel = threading.Event()
         super().__init__(**kwargs)
         sale = till.sale
-        self.due_text = f"Due {sale.due.format()}" if sale is not None else ""
-        self.message = "Scan the customer's payment code, or show the QR for the customer to scan."
+        self.due_text = tr._("Due {amount}").format(amount=sale.due.format()) if sale is not None else ""
+        self.message = tr._("Scan the customer's payment code, or show the QR for the customer to scan.")
         self.has_camera = camera_feed is not None
         self.ids.result_view.bind(on_action=lambda *_: self.result_action())
         if camera_feed is not None:

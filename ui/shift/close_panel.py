@@ -14,6 +14,7 @@ from terminal.sales.receipts import METHOD_NAMES
 from terminal.sales.sale import PaymentMethod
 from terminal.shift.model import ShiftReport
 from ui.common import load_kv
+from ui.i18n import tr
 
 
 class MethodConfirmRow(BoxLayout):
@@ -50,7 +51,7 @@ class ClosePanel(ModalView):
         for line in report.methods:
             if line.method == PaymentMethod.CASH:
                 continue
-            row = MethodConfirmRow(method=line.method, name_text=METHOD_NAMES.get(line.method, line.method),
+            row = MethodConfirmRow(method=line.method, name_text=tr._(METHOD_NAMES.get(line.method, line.method)),
                                    expected_text=line.expected.format())
             row.bind(confirmed=self._recheck)
             self.rows.append(row)

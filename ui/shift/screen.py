@@ -1,7 +1,7 @@
 """Open a shift, move cash in or out, view and print the X report, close with counted cash (Z report printed)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,11 +9,20 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from terminal.app.bootstrap import Terminal
 from terminal.sales.money import Money
+from terminal.sales.sale import PaymentMethod
 from terminal.shift.model import ShiftReport
 from terminal.shift.receipt import print_shift_report
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.dispatch import run_in_background
+from ui.i18n import N_, tr
 from ui.shift.close_panel import ClosePanel
+
+MOVED = {"in": N_("Cash in: {amount} recorded ({reason})."), "out": N_("Cash out: {amount} recorded ({reason}).")}
+
+
+def joined(*sentences: str) -> str:
+    """Sentences for the status line, skipping empty ones."""
+    return " ".join(s for s in sentences if s)
 
 
 class ShiftScreen(PosScreen):
@@ -33,7 +42,7 @@ class ShiftScreen(PosScreen):
         self._closing_note = ""
         self.refresh()
         if not self.shift_open:
-            self.say("No shift is open: enter your name and the float counted into the drawer.")
+            self.say(tr._("No shift is open: enter your name and the float counted into the drawer."))
 
     def on_pre_enter(self, *_args: Any) -> None:
         """Redraw whenever the screen is shown."""
@@ -44,9 +53,10 @@ class ShiftScreen(PosScreen):
         shift = self.terminal.shifts.current
         self.shift_open = shift is not None
         if shift is None:
-            self.shift_text = "No shift open"
+            self.shift_text = tr._("No shift open")
         else:
-            self.shift_text = f"Shift open · {shift.cashier} · since {shift.opened_at[:16].replace('T', ' ')} UTC"
+            self.shift_text = tr._("Shift open · {cashier} · since {since} UTC").format(
+                cashier=shift.cashier, since=shift.opened_at[:16].replace("T", " "))
 
     def show_report(self, report: ShiftReport) -> None:
         """Put a report's lines in the report panel (and keep it for printing)."""
@@ -61,7 +71,8 @@ class ShiftScreen(PosScreen):
             ok, shift = self.attempt(self.terminal.shifts.open, ids.cashier_input.text, amount)
             if ok:
                 ids.cashier_input.text = ids.float_input.text = ""
-                self.say(f"Shift opened by {shift.cashier} with a float of {shift.opening_float.format()}.")
+                self.say(tr._("Shift opened by {cashier} with a float of {amount}.").format(
+                    cashier=shift.cashier, amount=shift.opening_float.format()))
                 self.report, self.report_text = None, ""
         self.refresh()
 
@@ -72,7 +83,7 @@ class ShiftScreen(PosScreen):
         reason = ids.move_reason.text.strip()
         if ok and self.attempt(self.terminal.shifts.cash_move, direction, amount, reason)[0]:
             ids.move_amount.text = ids.move_reason.text = ""
-            self.say(f"Cash {direction}: {amount.format()} recorded ({reason}).")
+            self.say(tr._(MOVED[direction]).format(amount=amount.format(), reason=reason))
             self.x_report(quiet=True)
 
     def x_report(self, quiet: bool = False) -> None:
@@ -81,18 +92,18 @@ class ShiftScreen(PosScreen):
         if ok:
             self.show_report(report)
             if not quiet:
-                self.say("X report: the shift stays open.")
+                self.say(tr._("X report: the shift stays open."))
 
     def close_shift(self) -> None:
         """Check the counted cash, then open the close panel (cash vs expected, other methods to confirm)."""
         text = self.ids.counted_input.text.strip()
         if not text:
-            self.say("count the cash in the drawer and enter it before closing", error=True)
+            self.say(tr._("count the cash in the drawer and enter it before closing"), error=True)
             return
         ok, counted = self.attempt(self.terminal.till.money, text)
         ok = ok and self.attempt(self.terminal.shifts.report)[0]
         if ok and self.terminal.till.sale is not None and self.terminal.till.sale.lines:
-            self.say("finish or void the sale in progress before closing the shift", error=True)
+            self.say(tr._("finish or void the sale in progress before closing the shift"), error=True)
             return
         if ok:
             self.close_panel = ClosePanel(self.terminal.shifts.report(), counted, self._close)
@@ -103,9 +114,9 @@ class ShiftScreen(PosScreen):
         report = self.terminal.till.close_shift(counted, counted_other)
         self.ids.counted_input.text = ""
         self.show_report(report)
-        diff = report.method("cash").difference
-        self._closing_note = f"Shift closed. Cash difference {diff.format() if diff else '0'}."
-        self.say(f"{self._closing_note} Printing the Z report…")
+        diff = report.method(PaymentMethod.CASH).difference
+        self._closing_note = tr._("Shift closed. Cash difference {diff}.").format(diff=diff.format() if diff else "0")
+        self.say(joined(self._closing_note, tr._("Printing the Z report…")))
         self.refresh()
         self.print_report()
 
@@ -116,19 +127,20 @@ class ShiftScreen(PosScreen):
             return
         self.print_busy = True
         term = self.terminal
-        run_in_background(lambda: print_shift_report(term.printer, report, term.till.shop, datetime.now(timezone.utc),
+        run_in_background(lambda: print_shift_report(term.printer, report, term.till.shop, datetime.now(UTC),
                                                      term.config.receipt_width),
                           self._printed, self._print_failed, name="edgepos-shift-print")
 
     def _printed(self, where: str) -> None:
         self.print_busy = False
         kind = self.report.kind if self.report is not None else "X"
-        self.say(f"{self._closing_note} {kind} report printed ({where}).".strip())
+        self.say(joined(self._closing_note, tr._("{kind} report printed ({where}).").format(kind=kind, where=where)))
         self._closing_note = ""
 
     def _print_failed(self, err: Exception) -> None:
         self.print_busy = False
-        self.say(f"{self._closing_note} Report not printed: {err}. Tap Print report to try again.".strip(), error=True)
+        self.say(joined(self._closing_note, tr._("Report not printed: {error}. Tap Print report to try again.")
+                        .format(error=err)), error=True)
         self._closing_note = ""
 
     def to_sale(self) -> None:
