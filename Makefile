@@ -1,4 +1,5 @@
-# edgepos: `make run` starts the kiosk on simulated hardware, `make test` runs the whole suite.
+# edgepos: `make run` starts the kiosk on simulated hardware, `make test` runs lint, mypy and the whole suite;
+# `make lint` and `make unit` (the fast tests: tests/unit and tests/cli) are the quick checks while working.
 # Both install what is missing first: Debian packages (as root; otherwise the one sudo line to run),
 # a virtual environment in .venv, and the package itself.
 
@@ -12,7 +13,7 @@ APT_TEST := $(APT_RUN) mosquitto chromium
 
 export KIVY_NO_ARGS := 1
 
-.PHONY: run test soak demo bench system-run system-test clean
+.PHONY: run test lint typecheck unit soak demo bench system-run system-test clean
 
 run: system-run $(VENV)/.installed-run
 	$(BIN)/edgepos --data-dir $(DATA_DIR) kiosk
@@ -23,9 +24,20 @@ demo: $(VENV)/.installed-run
 bench: $(VENV)/.installed-run
 	$(BIN)/edgepos bench checkout
 
-test: system-test $(VENV)/.installed-test
-	$(BIN)/python -m mypy
+test: system-test lint typecheck
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# ruff: pycodestyle, pyflakes, import order, bugbear, pyupgrade and a few more (pyproject.toml [tool.ruff]).
+lint: $(VENV)/.installed-test
+	$(BIN)/python -m ruff check .
+
+# mypy strict on terminal/, sync/, drivers/ and simulators/ (setup.cfg [mypy]).
+typecheck: $(VENV)/.installed-test
+	$(BIN)/python -m mypy
+
+# The fast tests while working: tests/unit and tests/cli (the import contract among them); no Kivy window.
+unit: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/cli
 
 # The backend fuzz test with 10x the examples (random signed envelopes against running workers).
 soak: system-test $(VENV)/.installed-test

@@ -21,11 +21,9 @@ from decimal import Decimal
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
 from sync.broker_files import CLOUD_RPC
-from sync.mqtt import BrokerSettings, make_client
+from sync.mqtt import BrokerSettings, make_client, publish_properties
 from sync.rpc import reply_topic
 from sync.schema import ROOT, terminal_of
 
@@ -66,8 +64,7 @@ class AcquirerSim:
         self.client.disconnect()
 
     def _reply(self, message: mqtt.MQTTMessage, body: dict[str, Any]) -> None:
-        props = Properties(PacketTypes.PUBLISH)
-        props.CorrelationData = getattr(message.properties, "CorrelationData", b"")
+        props = publish_properties(getattr(message.properties, "CorrelationData", b""))
         topic = getattr(message.properties, "ResponseTopic", "")
         self.client.publish(topic, json.dumps(body), qos=1, properties=props)
 

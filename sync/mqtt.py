@@ -71,10 +71,23 @@ def make_client(settings: BrokerSettings, client_id: str, will: Will | None = No
     return client
 
 
+def _properties(packet_type: int) -> Properties:
+    return Properties(packet_type)  # type: ignore[no-untyped-call]  # paho's Properties.__init__ has no annotations
+
+
 def session_properties(expiry_s: int) -> Properties:
     """CONNECT properties keeping the session (and its queued messages) for expiry_s after a disconnect."""
-    props = Properties(PacketTypes.CONNECT)
+    props = _properties(PacketTypes.CONNECT)
     props.SessionExpiryInterval = expiry_s
+    return props
+
+
+def publish_properties(correlation: bytes, response_topic: str | None = None) -> Properties:
+    """PUBLISH properties of an RPC message: its correlation data and, for a request, the topic to answer on."""
+    props = _properties(PacketTypes.PUBLISH)
+    if response_topic is not None:
+        props.ResponseTopic = response_topic
+    props.CorrelationData = correlation
     return props
 
 

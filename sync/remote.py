@@ -21,9 +21,9 @@ class ConfigReceiver:
         self.store, self.currency, self.on_config = store, currency, on_config
         self._pending: list[bytes] = []
 
-    def received(self, payload: bytes) -> None:
+    def received(self, payload: bytes | bytearray) -> None:
         """A message on the config topic (a retained one comes again at each connect)."""
-        self._pending.append(payload)
+        self._pending.append(bytes(payload))
 
     def applied_version(self) -> int | None:
         """The version in force, from the DB."""

@@ -11,9 +11,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
+from sync.mqtt import publish_properties
 from sync.schema import ROOT
 from terminal.payments.acquirer import AcquirerReply, AcquirerUnreachable
 
@@ -81,9 +80,7 @@ class RpcChannel:
                 if not self._outgoing:
                     return
                 method, payload, correlation = self._outgoing.popleft()
-            props = Properties(PacketTypes.PUBLISH)
-            props.ResponseTopic = reply_topic(self.terminal, method)
-            props.CorrelationData = correlation
+            props = publish_properties(correlation, reply_topic(self.terminal, method))
             client.publish(rpc_topic(self.terminal, method), payload, qos=1, properties=props)
 
     def deliver(self, message: mqtt.MQTTMessage) -> None:

@@ -146,7 +146,7 @@ def encode_acks(acks: list[Ack]) -> bytes:
     return json.dumps(items[0] if len(items) == 1 else items, ensure_ascii=False).encode("utf-8")
 
 
-def decode_acks(payload: bytes) -> list[Ack]:
+def decode_acks(payload: bytes | bytearray) -> list[Ack]:
     """The acks in a message; malformed items are skipped (the event is then simply resent)."""
     try:
         data = json.loads(payload.decode("utf-8"))

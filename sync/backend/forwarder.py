@@ -13,15 +13,13 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 import sqlalchemy as sa
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 from sqlalchemy.exc import SQLAlchemyError
 
 from sync.backend.forward_rows import FINAL, BadForward, ForwardRequest, ForwardStatus, forward_request
 from sync.backend.store import BackendError, EventStore, clean_text
 from sync.backend.tables import events, forwards, pending_forwards
 from sync.broker_files import CLOUD_RPC
-from sync.mqtt import BrokerSettings, make_client
+from sync.mqtt import BrokerSettings, make_client, publish_properties
 from sync.rpc import reply_topic
 from terminal.payments.paycodes import mask
 
@@ -81,8 +79,7 @@ class Forwarder:
         correlation = uuid.uuid4().hex.encode()
         future: Future[dict[str, Any]] = Future()
         self._waiting[correlation] = future
-        props = Properties(PacketTypes.PUBLISH)
-        props.ResponseTopic, props.CorrelationData = f"{CLOUD_RPC}/{method}/reply", correlation
+        props = publish_properties(correlation, f"{CLOUD_RPC}/{method}/reply")
         self.client.publish(f"{CLOUD_RPC}/{method}", json.dumps(body), qos=1, properties=props)
         try:
             return future.result(self.timeout_s)
