@@ -91,3 +91,8 @@ def test_a_violation_names_file_line_and_rule() -> None:
 
 def test_checker_reports_nothing_for_a_clean_tree(tmp_path: Path) -> None:
     assert check_tree(write_tree(tmp_path, CLEAN_TREE)) == []
+
+
+def test_the_checkout_keeps_the_contract() -> None:
+    root = Path(__file__).resolve().parents[2]
+    assert [str(v) for v in check_tree(root)] == []
