@@ -1,7 +1,7 @@
 """Doctor checks that need the device drivers: printer, scanner port, camera."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from terminal.config.settings import DeviceConfig
 from terminal.errors import CameraError

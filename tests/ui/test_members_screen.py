@@ -74,7 +74,7 @@ def test_feedback_names_the_quality_problem() -> None:
     assert feedback("multiple_faces", 0, 3).startswith("One face only")
     assert feedback("blurred", 2, 3).startswith("Hold still")
     assert feedback("ok", 3, 3) == "3/3 good frames"
-    from ui.facepay.texts import face_hint        # face-pay shows the same advice, from the step's face status
+    from ui.facepay.texts import face_hint  # face-pay shows the same advice, from the step's face status
 
     assert face_hint("face_too_small") == "Come closer" and face_hint("other words") == "other words"
 
