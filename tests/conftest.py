@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,22 +16,9 @@ from terminal.config.settings import ensure_config, load_config
 from terminal.sales.money import Money
 
 try:
-    from tests.support.fakes import FakePrinter
+    from tests.support.fakes import FakePrinter, FixedClock
 except ModuleNotFoundError:  # `pytest` rather than `python -m pytest`: only tests/ itself is on sys.path
-    from support.fakes import FakePrinter  # type: ignore[no-redef, import-not-found, unused-ignore]
-
-
-class FixedClock:
-    """A Clock port that stands still until told to move."""
-
-    def __init__(self, moment: datetime | None = None) -> None:
-        self.moment = moment or datetime(2026, 11, 22, 8, 30, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, **kwargs: float) -> None:
-        self.moment += timedelta(**kwargs)
+    from support.fakes import FakePrinter, FixedClock  # type: ignore[no-redef, import-not-found, unused-ignore]
 
 
 @pytest.fixture

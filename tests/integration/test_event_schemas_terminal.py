@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from support.fakes import FakeAcquirer
 from sync.event_schemas import KNOWN_SCHEMAS, validate_envelope
 from terminal.app.bootstrap import Terminal
-from terminal.payments.acquirer import AcquirerReply, AcquirerUnreachable
+from terminal.payments.acquirer import AcquirerReply
 from terminal.payments.code_checkout import pay_by_code
 from terminal.payments.code_payment import CodeAuthorizer
 from terminal.payments.offline import OfflineGate
@@ -20,22 +20,11 @@ from terminal.store.attempts import AttemptStore
 ALIPAY_CODE = "28" + "1234567890123456"   # 18 digits starting 28: an Alipay code by its shape
 
 
-class WalletAcquirer:
-    """The Acquirer port: approves every payment, or is unreachable (so the terminal takes it offline)."""
+class WalletAcquirer(FakeAcquirer):
+    """Approves every payment, or is unreachable while not `online` (so the terminal takes it offline)."""
 
-    def __init__(self) -> None:
-        self.online = True
-
-    def reachable(self) -> bool:
-        return self.online
-
-    def call(self, method: str, body: dict[str, Any], timeout: float) -> AcquirerReply | None:
-        if not self.online:
-            raise AcquirerUnreachable("link down")
+    def reply(self, method: str, body: dict[str, Any]) -> AcquirerReply | None:
         return AcquirerReply("success", trade_no="T1", out_trade_no=str(body.get("out_trade_no", "")))
-
-    def on_notify(self, handler: Callable[[AcquirerReply], None]) -> None:
-        pass
 
 
 def cny(text: str) -> Money:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
 
+from support.fakes import FakeAcquirer
 from terminal.app.bootstrap import Terminal
 from terminal.payments.acquirer import AcquirerReply
 from terminal.payments.code_checkout import pay_by_code
@@ -19,34 +18,20 @@ from terminal.store.attempts import AttemptStore
 WECHAT = "134567890123456789"
 
 
-class PendingAcquirer:
-    """Pay and query stay pending; reverse answers `reverse`; every call is recorded."""
-
-    def __init__(self, pay: str = "pending", reverse: str = "reversed") -> None:
-        self.pay, self.reverse_answer, self.calls = pay, reverse, []  # type: ignore[var-annotated]
-
-    def reachable(self) -> bool:
-        return True
-
-    def call(self, method: str, body: dict[str, Any], timeout: float) -> AcquirerReply | None:
-        self.calls.append(method)
-        if method == "pay":
-            return AcquirerReply(self.pay, trade_no="T1" if self.pay == "success" else "")
-        if method == "reverse":
-            return AcquirerReply(self.reverse_answer, reason="" if self.reverse_answer == "reversed" else "busy")
-        return AcquirerReply("pending")
-
-    def on_notify(self, handler: Callable[[AcquirerReply], None]) -> None:
-        pass
+def pending_acquirer(pay: str = "pending", reverse: str = "reversed") -> FakeAcquirer:
+    """Pay answers `pay`, reverse answers `reverse`, query stays pending; every call is recorded."""
+    return FakeAcquirer({"pay": AcquirerReply(pay, trade_no="T1" if pay == "success" else ""),
+                         "reverse": AcquirerReply(reverse, reason="" if reverse == "reversed" else "busy")},
+                        default=AcquirerReply("pending"))
 
 
-def authorizer(term: Terminal, acquirer: PendingAcquirer) -> CodeAuthorizer:
+def authorizer(term: Terminal, acquirer: FakeAcquirer) -> CodeAuthorizer:
     return CodeAuthorizer(acquirer, AttemptStore(term.db), SystemClock(), "T-0001",
                           PaymentTimings(request_timeout_s=0.5, query_interval_s=0.5, query_window_s=30))
 
 
 def test_cancel_while_waiting_reverses_at_once(open_term: Terminal) -> None:
-    acquirer = PendingAcquirer()
+    acquirer = pending_acquirer()
     auth = authorizer(open_term, acquirer)
     open_term.till.add_item("TEA-001")
     cancel = threading.Event()
@@ -62,7 +47,7 @@ def test_cancel_while_waiting_reverses_at_once(open_term: Terminal) -> None:
 
 
 def test_cancel_with_an_unconfirmed_reversal_says_so(open_term: Terminal) -> None:
-    auth = authorizer(open_term, PendingAcquirer(reverse="failed"))
+    auth = authorizer(open_term, pending_acquirer(reverse="failed"))
     open_term.till.add_item("TEA-001")
     cancel = threading.Event()
     cancel.set()                                    # pressed while the pay request was in flight
@@ -71,7 +56,7 @@ def test_cancel_with_an_unconfirmed_reversal_says_so(open_term: Terminal) -> Non
 
 
 def test_a_final_answer_wins_over_a_late_cancel(open_term: Terminal) -> None:
-    acquirer = PendingAcquirer(pay="success")
+    acquirer = pending_acquirer(pay="success")
     auth = authorizer(open_term, acquirer)
     open_term.till.add_item("TEA-001")
     cancel = threading.Event()

@@ -1,12 +1,11 @@
 """A refused wallet payment says which of our rules refused it as a code (PaymentRefusal), beside its English text."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from support.fakes import FakeAcquirer
 from terminal.app.bootstrap import Terminal
 from terminal.errors import PaymentRefusal
-from terminal.payments.acquirer import AcquirerReply, AcquirerUnreachable
 from terminal.payments.code_payment import CodeAuthorizer, OutcomeStatus, PaymentTimings
 from terminal.payments.offline import OfflineGate
 from terminal.payments.qr_payment import QrMerchant, QrPayments
@@ -19,21 +18,8 @@ WECHAT = "134567890123456789"
 FAST = PaymentTimings(request_timeout_s=0.1, query_interval_s=0.1, query_window_s=0.3)
 
 
-class DownAcquirer:
-    """The link to the acquirer is down: every request raises AcquirerUnreachable."""
-
-    def reachable(self) -> bool:
-        return False
-
-    def call(self, method: str, body: dict[str, Any], timeout: float) -> AcquirerReply | None:
-        raise AcquirerUnreachable("the link is down")
-
-    def on_notify(self, handler: Callable[[AcquirerReply], None]) -> None:
-        pass
-
-
 def authorizer(term: Terminal, clock: Any, **kwargs: Any) -> CodeAuthorizer:
-    return CodeAuthorizer(DownAcquirer(), AttemptStore(term.db), clock, "T-0001", FAST, **kwargs)
+    return CodeAuthorizer(FakeAcquirer(online=False), AttemptStore(term.db), clock, "T-0001", FAST, **kwargs)
 
 
 def test_a_scan_that_is_no_payment_code(open_term: Terminal, clock: Any) -> None:

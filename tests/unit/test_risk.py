@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from support.fakes import FixedClock
 from terminal.errors import EdgeposError, PaymentRefusal
 from terminal.payments.risk import RiskGuard, RiskRefused
 from terminal.store.db import Database
@@ -16,24 +16,6 @@ from terminal.store.risk import RiskStore
 WECHAT = "134567890123456789"
 ALIPAY = "2812345678901234"
 UNIONPAY = "6212345678901234567"
-
-
-class FixedClock:
-    """A Clock that stands still until told to move."""
-
-    def __init__(self) -> None:
-        self.moment = datetime(2026, 11, 22, 8, 30, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, **kwargs: float) -> None:
-        self.moment += timedelta(**kwargs)
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
 
 
 @pytest.fixture
