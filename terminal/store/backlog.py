@@ -1,6 +1,7 @@
 """What has not reached the backend yet: events waiting in the outbox and the offline payments among them."""
 from __future__ import annotations
 
+from terminal.sales.sale import PaymentStatus
 from terminal.store.db import Database
 
 
@@ -22,8 +23,8 @@ class BacklogStore:
     def offline_unforwarded(self, currency: str) -> tuple[int, str | None]:
         """Minor units and oldest created_at of offline payments in `currency` whose event still waits."""
         row = self._db.query_one(
-            "SELECT COALESCE(SUM(p.amount), 0), MIN(p.created_at) FROM payments p WHERE p.status = 'offline' "
+            "SELECT COALESCE(SUM(p.amount), 0), MIN(p.created_at) FROM payments p WHERE p.status = ? "
             "AND p.currency = ? AND p.sale_id IN (SELECT json_extract(envelope, '$.body.sale_id') FROM outbox "
-            "WHERE schema = 'payment/1')", (currency,))
+            "WHERE schema = 'payment/1')", (PaymentStatus.OFFLINE, currency))
         total, oldest = (int(row[0]), row[1]) if row else (0, None)
         return total, (str(oldest) if oldest else None)

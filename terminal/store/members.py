@@ -5,6 +5,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from terminal.members.codes import mask_phone
+from terminal.sales.sale import PaymentMethod, SaleState
 from terminal.store.db import Database, Transaction
 
 
@@ -142,6 +143,6 @@ class MemberStore:
         """Minor units paid by face in sales of this member closed in [start, end) (RFC 3339 UTC strings)."""
         row = self.db.query_one(
             "SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN sales s ON s.id = p.sale_id"
-            " WHERE s.member_id = ? AND s.state = 'paid' AND p.method = 'face' AND s.closed_at >= ?"
-            " AND s.closed_at < ?", (member_id, start, end))
+            " WHERE s.member_id = ? AND s.state = ? AND p.method = ? AND s.closed_at >= ?"
+            " AND s.closed_at < ?", (member_id, SaleState.PAID, PaymentMethod.FACE, start, end))
         return int(row[0]) if row else 0

@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from terminal.sales.money import Money
+from terminal.sales.sale import PaymentStatus, SaleState
 from terminal.shift.model import Shift, ShiftReport
 from terminal.store.db import Database, Transaction
 
@@ -52,16 +53,16 @@ class ShiftStore:
         counts = {r["state"]: r["n"] for r in q("SELECT state, COUNT(*) AS n FROM sales WHERE shift_id = ?"
                                                    " GROUP BY state", (shift_id,))}
         totals = q("SELECT COALESCE(SUM(total), 0) AS total, COALESCE(SUM(tax), 0) AS tax FROM sales"
-                   " WHERE shift_id = ? AND state = 'paid'", (shift_id,))[0]
+                   " WHERE shift_id = ? AND state = ?", (shift_id, SaleState.PAID))[0]
         taken = {r["method"]: (r["n"], r["amount"]) for r in q(
             "SELECT p.method, COUNT(DISTINCT p.sale_id) AS n, SUM(p.amount) AS amount FROM payments p"
-            " JOIN sales s ON s.id = p.sale_id WHERE s.shift_id = ? AND p.status = 'approved'"
-            " GROUP BY p.method", (shift_id,))}
+            " JOIN sales s ON s.id = p.sale_id WHERE s.shift_id = ? AND p.status = ?"
+            " GROUP BY p.method", (shift_id, PaymentStatus.APPROVED))}
         refunded = {r["method"]: (r["n"], r["amount"]) for r in q(
             "SELECT method, COUNT(*) AS n, SUM(amount) AS amount FROM refunds WHERE shift_id = ?"
             " GROUP BY method", (shift_id,))}
         moves = {r["direction"]: r["amount"] for r in q(
             "SELECT direction, SUM(amount) AS amount FROM cash_moves WHERE shift_id = ? GROUP BY direction",
             (shift_id,))}
-        return {"paid": counts.get("paid", 0), "voided": counts.get("voided", 0), "total": totals["total"],
-                "tax": totals["tax"], "taken": taken, "refunded": refunded, "moves": moves}
+        return {"paid": counts.get(SaleState.PAID, 0), "voided": counts.get(SaleState.VOIDED, 0),
+                "total": totals["total"], "tax": totals["tax"], "taken": taken, "refunded": refunded, "moves": moves}
