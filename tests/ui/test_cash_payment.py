@@ -6,39 +6,12 @@ from typing import Any
 
 import pytest
 
-from terminal.errors import PrinterError
-from terminal.sales.receipts import Receipt
+from support.fakes import FakePrinter
 from terminal.sales.sale import SaleState
 
 pytestmark = pytest.mark.ui
 
 TEA = "8930001234505"  # 18.00
-
-
-class DeadPrinter:
-    """A printer with no paper until `refill()`."""
-
-    def __init__(self) -> None:
-        self.empty = True
-        self.printed: list[Receipt] = []
-
-    def refill(self) -> None:
-        """Paper in: it prints again."""
-        self.empty = False
-
-    def print_receipt(self, receipt: Receipt) -> str:
-        """Fails while empty, as a printer with no paper does."""
-        if self.empty:
-            raise PrinterError("the printer is out of paper")
-        self.printed.append(receipt)
-        return f"dead-printer:{receipt.sale_id}"
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-    def status(self) -> str:
-        """What is wrong."""
-        return "out of paper" if self.empty else "ready"
 
 
 def key_in(kiosk: Any, panel: Any, digits: str) -> None:
@@ -95,7 +68,8 @@ def test_paying_an_empty_sale_is_refused(selling: Any) -> None:
 
 
 def test_dead_printer_saves_the_sale_and_tells_the_cashier(make_kiosk: Callable[..., Any]) -> None:
-    printer = DeadPrinter()
+    printer = FakePrinter()
+    printer.fail = "the printer is out of paper"
     kiosk = make_kiosk(printer=printer, cashier="Lan")
     sale = kiosk.screen("sale")
     kiosk.enter(sale.ids.barcode, TEA)
@@ -112,10 +86,10 @@ def test_dead_printer_saves_the_sale_and_tells_the_cashier(make_kiosk: Callable[
     kiosk.pump(10)
     kiosk.tap(sale.ids.reprint_button)   # still no paper: told again, nothing lost
     assert sale.status_error and "out of paper" in sale.ids.status.text
-    printer.refill()
+    printer.fail = None                  # paper in: it prints again
     kiosk.tap(sale.ids.reprint_button)
     assert not sale.status_error and "reprinted" in sale.ids.status.text
-    assert [r.sale_id for r in printer.printed] == [report_sale_id(kiosk)]
+    assert [r.sale_id for r in printer.receipts] == [report_sale_id(kiosk)]
 
 
 def report_sale_id(kiosk: Any) -> str:

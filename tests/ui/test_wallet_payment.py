@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from support.fakes import FakeAcquirer
 from terminal.payments.acquirer import AcquirerReply
 from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
 from terminal.payments.qr_payment import QrMerchant, QrPayments
@@ -20,25 +21,18 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 TEA = "8930001234505"  # 18.00
 
 
-class ScriptedAcquirer:
-    """The Acquirer port answering from a table; a QR order is 'paid' by the customer shortly after it is made."""
+class ScriptedAcquirer(FakeAcquirer):
+    """Pay answers `pay`; a QR order is 'paid' by the customer shortly after it is made."""
 
     def __init__(self, pay: AcquirerReply | None) -> None:
-        self.pay, self.calls, self.handlers = pay, [], []  # type: ignore[var-annotated]
+        super().__init__({"pay": pay})
 
-    def reachable(self) -> bool:
-        return True
-
-    def call(self, method: str, body: dict[str, Any], timeout: float) -> AcquirerReply | None:
-        self.calls.append(method)
+    def reply(self, method: str, body: dict[str, Any]) -> AcquirerReply | None:
         if method == "precreate":
-            reply = AcquirerReply("success", trade_no="T1", out_trade_no=body["out_trade_no"])
-            threading.Timer(1.5, lambda: [h(reply) for h in self.handlers]).start()
+            paid = AcquirerReply("success", trade_no="T1", out_trade_no=body["out_trade_no"])
+            threading.Timer(1.5, self.notify, [paid]).start()
             return AcquirerReply("created")
-        return self.pay if method == "pay" else None
-
-    def on_notify(self, handler: Callable[[AcquirerReply], None]) -> None:
-        self.handlers.append(handler)
+        return super().reply(method, body)
 
 
 def wallet(kiosk: Any, pay: AcquirerReply | None) -> Any:
@@ -117,18 +111,15 @@ def test_a_payment_code_scanned_at_the_cart_opens_the_payment(selling: Any) -> N
     assert sale.status_error and "catalog" in sale.ids.status.text
 
 
-class PendingAcquirer(ScriptedAcquirer):
+def pending_acquirer() -> FakeAcquirer:
     """Pay and query stay pending (the customer never confirms); a reversal is confirmed."""
-
-    def call(self, method: str, body: dict[str, Any], timeout: float) -> AcquirerReply | None:
-        self.calls.append(method)
-        return AcquirerReply("reversed") if method == "reverse" else AcquirerReply("pending")
+    return FakeAcquirer({"reverse": AcquirerReply("reversed")}, default=AcquirerReply("pending"))
 
 
 def test_cancel_while_waiting_reverses_and_shows_the_cancelled_view(selling: Any) -> None:
     panel = wallet(selling, None)
     term = selling.app.terminal
-    acquirer = PendingAcquirer(None)
+    acquirer = pending_acquirer()
     panel.authorizer = CodeAuthorizer(acquirer, AttemptStore(term.db), SystemClock(), term.config.terminal_id,
                                       PaymentTimings(0.5, 0.3, 60))      # would wait a minute on its own
     selling.enter(panel.ids.code_input, "134567890123456789")
@@ -148,7 +139,7 @@ def test_cancel_while_waiting_reverses_and_shows_the_cancelled_view(selling: Any
 
 
 def test_every_result_view_is_distinct_and_translated() -> None:
-    from terminal.payments.code_payment import CodeOutcome
+    from terminal.payments.outcome import CodeOutcome
     from ui.i18n import TEXTS
     from ui.sale.payment_result import VIEWS
 
