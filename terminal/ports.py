@@ -1,11 +1,12 @@
 """What the terminal needs from the edge, as Protocols; drivers/ and simulators/ implement them."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Protocol, runtime_checkable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from terminal.scanning.capture import CameraFrame, Decoded
 from terminal.sales.receipts import Receipt
+from terminal.scanning.capture import CameraFrame, Decoded
 
 if TYPE_CHECKING:  # numpy only for the annotations: importing the ports stays cheap
     import numpy as np
@@ -28,7 +29,7 @@ class SystemClock:
 
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 @runtime_checkable

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from terminal.app.bootstrap import Terminal
 from terminal.errors import EdgeposError
@@ -97,7 +98,7 @@ class UiDemo:
         except StopIteration:
             self.app.stop()
             return
-        except Exception as err:  # reported by run_ui_demo once the window is closed
+        except Exception as err:  # noqa: BLE001 - any failure of a step is reported by run_ui_demo, window closed
             self.error = err
             self.app.stop()
             return

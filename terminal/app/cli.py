@@ -4,17 +4,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from terminal.config.settings import Config
-from terminal.errors import EdgeposError
-from terminal.app.logs import setup_logging
-from terminal.app.face_cli import add_face_parser, cmd_face
-from terminal.app.members_cli import add_members_parser, cmd_members
-from terminal.app.tools_cli import add_emv_parser, add_paycode_parser, cmd_emv, cmd_paycode
 from simulators.commands import add_sim_parser, cmd_sim
 from sync.commands import add_cloud_parser, add_sync_parser, cmd_cloud, cmd_sync
+from terminal.app.face_cli import add_face_parser, cmd_face
+from terminal.app.logs import setup_logging
+from terminal.app.members_cli import add_members_parser, cmd_members
+from terminal.app.tools_cli import add_emv_parser, add_paycode_parser, cmd_emv, cmd_paycode
+from terminal.config.settings import Config
+from terminal.errors import EdgeposError
 
 LATER: dict[str, str] = {}   # commands listed before they ship: `edgepos NAME` then says so and exits 2
 
@@ -76,14 +76,13 @@ def _load(args: argparse.Namespace) -> Config:
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
     """Start the kiosk on the configured devices."""
-    from terminal.app.bootstrap import build_payments, build_sync_link, build_terminal
+    from terminal.app.bootstrap import build_kiosk
+    from terminal.app.devices import start_code_inputs
     config = _load(args)
-    terminal = build_terminal(config, Path(args.data_dir))
-    link = build_sync_link(terminal)  # payments are stored first; the link forwards them whenever it can
-    terminal.code_payments, terminal.qr_payments = build_payments(terminal, link)
+    kiosk = build_kiosk(config, Path(args.data_dir))
+    terminal, link = kiosk.terminal, kiosk.link
     thread = link.start_thread()
     from ui.launcher import deliver_code, report_device_error, run_kiosk  # Kivy is loaded only for the kiosk
-    from terminal.app.inputs import start_code_inputs
     inputs = start_code_inputs(config, deliver_code, report_device_error, terminal.camera_feed.publish)
     try:
         return int(run_kiosk(terminal, size=args.size, screenshot=args.screenshot, exit_after=args.exit_after))
@@ -104,6 +103,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Run the scripted demo sale and print its JSON summary last."""
     if args.ui:
         from datetime import datetime
+
         from terminal.app.bootstrap import build_demo_terminal
         from ui.demo_ui import run_ui_demo  # Kivy is loaded only for the UI demo
         data_dir = Path(args.data_dir)

@@ -1,8 +1,9 @@
 """`edgepos demo`: a scripted cash sale end to end, printed on the configured printer (the virtual one for sim)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from terminal.app.bootstrap import build_terminal
 from terminal.config.settings import Config

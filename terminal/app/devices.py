@@ -5,8 +5,9 @@ which the composition root hands to the kiosk; ui/ never builds a driver itself.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from terminal.config.settings import Config, DeviceConfig
 from terminal.ports import Camera, Printer

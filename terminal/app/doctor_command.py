@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from terminal.config.settings import Config
+from terminal.store.sync_store import SyncStore
 from terminal.technician.doctor import Check, check_clock, check_database, check_disk, check_outbox, format_table
 from terminal.technician.doctor_link import check_rejected, check_terminal_id, running_link_check
-from terminal.store.sync_store import SyncStore
 
 if TYPE_CHECKING:
     from terminal.app.bootstrap import Terminal

@@ -1,4 +1,7 @@
-"""`edgepos members`: add, list and delete members, record consents, add coupons. Phones are shown masked, templates never."""
+"""`edgepos members`: add, list and delete members, record consents, add coupons.
+
+Phones are shown masked, templates never.
+"""
 from __future__ import annotations
 
 import argparse

@@ -4,16 +4,16 @@ Each function may block (serial ports, a broker login, a camera); the kiosk call
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from terminal.scanning.capture import CameraFrame, route
-from terminal.config.settings import DeviceConfig
-from terminal.technician.doctor import Check
 from terminal.app.logs import recent_lines
+from terminal.config.settings import DeviceConfig
 from terminal.payments.paycodes import classify, mask
 from terminal.sales.sample_receipt import build_test_receipt
+from terminal.scanning.capture import CameraFrame, route
 from terminal.store.sync_store import LinkState, SyncStatus, SyncStore
+from terminal.technician.doctor import Check
 
 if TYPE_CHECKING:
     from terminal.app.bootstrap import Terminal
@@ -34,7 +34,7 @@ def test_print(terminal: Terminal, now: datetime | None = None) -> str:
     """Print the test receipt; returns where it went (raises PrinterError with the printer's reason)."""
     from terminal.app.bootstrap import shop_info
 
-    receipt = build_test_receipt(shop_info(terminal.config), now or datetime.now(timezone.utc),
+    receipt = build_test_receipt(shop_info(terminal.config), now or datetime.now(UTC),
                                  terminal.config.receipt_width)
     return terminal.printer.print_receipt(receipt)
 

@@ -109,7 +109,7 @@ class Shop:
 def shop(make_kiosk: Callable[..., Any], deployment: Deployment, broker: MosquittoBroker,
          tmp_path: Path) -> Iterator[Shop]:
     """Scanner simulator, terminal (sim printer, serial scanner on the pty, fast payment timings), link, kiosk."""
-    from terminal.app.inputs import start_code_inputs
+    from terminal.app.devices import start_code_inputs
 
     scanner = ScannerSim()
     data_dir = terminal_dir(deployment, tmp_path)
