@@ -16,14 +16,15 @@ from terminal.face.gallery import Gallery
 from terminal.face.liveness import BlinkDetector
 from terminal.face.policy import Decision, DigitsCheck, DigitsState, FacePolicy, FaceRefusal, decide_with
 from terminal.face.types import FaceStatus
-from terminal.payments.code_payment import OutcomeStatus, payment_status
+from terminal.payments.outcome import OutcomeStatus, payment_status
 from terminal.ports import FaceEngine
 from terminal.sales.money import Money
 from terminal.sales.sale import Payment, PaymentMethod, SaleState
 
 if TYPE_CHECKING:
     from terminal.members.service import MemberService
-    from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, Progress
+    from terminal.payments.code_payment import CodeAuthorizer, Progress
+    from terminal.payments.outcome import CodeOutcome
     from terminal.sales.till import Completed, Till
 
 

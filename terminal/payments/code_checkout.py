@@ -5,7 +5,8 @@ import threading
 import uuid
 from collections.abc import Callable
 
-from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, OutcomeStatus, Progress, payment_status
+from terminal.payments.code_payment import CodeAuthorizer, Progress
+from terminal.payments.outcome import CodeOutcome, OutcomeStatus, payment_status
 from terminal.payments.paycodes import normalize
 from terminal.payments.qr_payment import QR_SCHEME, QrPayments
 from terminal.sales.money import Money

@@ -8,9 +8,8 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from enum import StrEnum
 
-from terminal.errors import EdgeposError, PaymentRefusal, PaymentRefused
+from terminal.errors import EdgeposError, PaymentRefusal
 from terminal.link.events import rfc3339
 from terminal.payments.acquirer import (
     FINAL_NO,
@@ -21,10 +20,10 @@ from terminal.payments.acquirer import (
     AcquirerStatus,
     AcquirerUnreachable,
 )
+from terminal.payments.outcome import CodeOutcome, OutcomeStatus, refusal_of
 from terminal.payments.paycodes import classify
 from terminal.ports import Clock
 from terminal.sales.money import Money
-from terminal.sales.sale import PaymentStatus
 from terminal.store.attempts import Attempt, AttemptStatus, AttemptStore
 
 log = logging.getLogger(__name__)
@@ -39,49 +38,6 @@ class PaymentTimings:
     request_timeout_s: float = 10.0
     query_interval_s: float = 3.0
     query_window_s: float = 45.0
-
-
-class OutcomeStatus(StrEnum):
-    """How a wallet payment (code, QR or face) ended, as the kiosk shows it."""
-
-    APPROVED = "approved"
-    OFFLINE = "offline"                          # accepted offline: the sale completes, charged later
-    DECLINED = "declined"
-    REVERSED = "reversed"
-    REVERSE_UNCONFIRMED = "reverse_unconfirmed"
-    REFUSED = "refused"
-
-
-PAID = frozenset({OutcomeStatus.APPROVED, OutcomeStatus.OFFLINE})
-
-
-@dataclass(frozen=True)
-class CodeOutcome:
-    """How a code payment ended: approved, offline, declined, reversed, reverse_unconfirmed or refused."""
-
-    status: OutcomeStatus
-    message: str
-    out_trade_no: str = ""
-    scheme: str = ""
-    masked: str = ""
-    trade_no: str = ""
-    reason: str = ""   # the wallet's or our own reason for a decline, a refusal or an unconfirmed reversal
-    refusal: PaymentRefusal | None = None   # which of our rules refused it (status REFUSED), for ui/ to word
-
-    @property
-    def paid(self) -> bool:
-        """True when the sale may complete (approved online, or accepted offline)."""
-        return self.status in PAID
-
-
-def payment_status(outcome: CodeOutcome) -> PaymentStatus:
-    """The stored payment's status for a paid outcome: approved online, or offline."""
-    return PaymentStatus.APPROVED if outcome.status == OutcomeStatus.APPROVED else PaymentStatus.OFFLINE
-
-
-def refusal_of(err: EdgeposError) -> PaymentRefusal | None:
-    """The reason code of an error raised by one of our payment rules (None for any other error)."""
-    return err.reason if isinstance(err, PaymentRefused) else None
 
 
 class CodeAuthorizer:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from terminal.errors import PaymentRefusal
 from terminal.link.events import rfc3339
 from terminal.payments.acquirer import AcquirerMethod, AcquirerReply, AcquirerStatus, AcquirerUnreachable
-from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome, OutcomeStatus, Progress
+from terminal.payments.code_payment import CodeAuthorizer, Progress
 from terminal.payments.emv import MerchantQR, edgepos_account, encode, to_amount_str
+from terminal.payments.outcome import CodeOutcome, OutcomeStatus
 from terminal.sales.money import Money
 from terminal.store.attempts import AttemptStatus
 

@@ -21,7 +21,7 @@ from sync.schema import AckStatus
 from terminal.face.pay import FacePayStep
 from terminal.face.policy import Decision, DigitsState, FaceRefusal
 from terminal.payments.acquirer import AcquirerMethod, AcquirerStatus
-from terminal.payments.code_payment import OutcomeStatus
+from terminal.payments.outcome import OutcomeStatus
 from terminal.sales.sale import PaymentStatus, SaleState
 from terminal.store.attempts import AttemptStatus
 from terminal.store.sync_store import LinkState

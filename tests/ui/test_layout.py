@@ -246,7 +246,7 @@ def payment_views(kiosk: Any, frames: Path, size: tuple[int, int], suffix: str =
     import cv2
 
     from terminal.payments.acquirer import AcquirerReply
-    from terminal.payments.code_payment import CodeOutcome
+    from terminal.payments.outcome import CodeOutcome
     from terminal.scanning.capture import CameraFrame
     from test_wallet_payment import wallet
 

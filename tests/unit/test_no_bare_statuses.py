@@ -4,17 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from support.bare_statuses import check_tree, homes
-from terminal.payments.code_payment import OutcomeStatus
+from terminal.payments.outcome import OutcomeStatus
 from terminal.store.attempts import AttemptStatus
 from terminal.store.sync_store import LinkState
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWN = {
-    "offline": {"LinkState": "terminal/store/sync_store.py", "OutcomeStatus": "terminal/payments/code_payment.py"},
-    "approved": {"OutcomeStatus": "terminal/payments/code_payment.py"},
+    "offline": {"LinkState": "terminal/store/sync_store.py", "OutcomeStatus": "terminal/payments/outcome.py"},
+    "approved": {"OutcomeStatus": "terminal/payments/outcome.py"},
 }
 BAD = '''\
-from terminal.payments.code_payment import OutcomeStatus
+from terminal.payments.outcome import OutcomeStatus
 
 def check(status, text, outcome):
     if status == "offline":
@@ -51,7 +51,7 @@ def test_the_checker_names_file_line_and_value_of_each_bare_status(tmp_path: Pat
 
 
 def test_an_enum_module_may_spell_its_own_values_only(tmp_path: Path) -> None:
-    root = _tree(tmp_path, {"terminal/payments/code_payment.py": BAD, "terminal/store/sync_store.py": BAD})
+    root = _tree(tmp_path, {"terminal/payments/outcome.py": BAD, "terminal/store/sync_store.py": BAD})
     found = [str(v) for v in check_tree(root, ("terminal",), KNOWN)]
     assert found == [   # "offline" is a LinkState too, "approved" is not
         "terminal/store/sync_store.py:6: 'approved' compared as a bare string; use OutcomeStatus",
@@ -62,7 +62,7 @@ def test_an_enum_module_may_spell_its_own_values_only(tmp_path: Path) -> None:
 def test_the_known_values_come_from_the_enums_and_their_home_modules() -> None:
     values = homes(ROOT)
     assert values["offline"]["LinkState"] == "terminal/store/sync_store.py"
-    assert values["offline"]["OutcomeStatus"] == "terminal/payments/code_payment.py"
+    assert values["offline"]["OutcomeStatus"] == "terminal/payments/outcome.py"
     assert values["reverse_unconfirmed"]["AttemptStatus"] == "terminal/store/attempts.py"
     assert values["precreate"] == {"AcquirerMethod": "terminal/payments/acquirer.py"}
     assert values["rejected"]["AckStatus"] == "sync/schema.py"

@@ -6,8 +6,9 @@ from typing import Any
 from support.fakes import FakeAcquirer
 from terminal.app.bootstrap import Terminal
 from terminal.errors import PaymentRefusal
-from terminal.payments.code_payment import CodeAuthorizer, OutcomeStatus, PaymentTimings
+from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
 from terminal.payments.offline import OfflineGate
+from terminal.payments.outcome import OutcomeStatus
 from terminal.payments.qr_payment import QrMerchant, QrPayments
 from terminal.payments.risk import RiskGuard
 from terminal.sales.money import Money
