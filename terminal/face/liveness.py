@@ -12,13 +12,20 @@ from __future__ import annotations
 import math
 import statistics
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from enum import StrEnum
 
 from terminal.face.policy import FaceRefusal
 from terminal.face.types import Landmarks, Point
 
-LivenessStatus = Literal["pending", "passed", "failed"]
+
+class LivenessStatus(StrEnum):
+    """Where the blink check stands: still watching, a blink was seen, or it failed."""
+
+    PENDING = "pending"
+    PASSED = "passed"
+    FAILED = "failed"
 
 
 def eye_aspect_ratio(eye: Sequence[Point]) -> float:
@@ -79,11 +86,11 @@ class BlinkDetector:
         self._last_box: tuple[float, float, float, float] | None = None
         self._open: deque[float] = deque(maxlen=5)  # EARs of the latest frames with the eyes not closed
         self._closed_frames = 0
-        self.result = LivenessResult("pending")
+        self.result = LivenessResult(LivenessStatus.PENDING)
 
     def update(self, timestamp_s: float, landmarks: Landmarks | None) -> LivenessResult:
         """Take one frame (landmarks None when no face was found); returns the state after it."""
-        if self.result.status != "pending":
+        if self.result.status is not LivenessStatus.PENDING:
             return self.result
         if self._last_t is not None and timestamp_s < self._last_t:
             raise ValueError("frames must come in time order")
@@ -91,22 +98,24 @@ class BlinkDetector:
         if self._start is None:
             self._start = timestamp_s
         if timestamp_s - self._start > self.window_s:
-            return self._finish("failed", f"no blink within {self.window_s:g} s", refusal=FaceRefusal.NO_BLINK)
+            return self._finish(LivenessStatus.FAILED, f"no blink within {self.window_s:g} s",
+                                refusal=FaceRefusal.NO_BLINK)
         ear = face_ear(landmarks) if landmarks else None
         if landmarks is None or ear is None:
             return self.result
         if self._jumped(landmark_box(landmarks)):
-            return self._finish("failed", "the face changed during the blink check", ear, FaceRefusal.FACE_CHANGED)
+            return self._finish(LivenessStatus.FAILED, "the face changed during the blink check", ear,
+                                FaceRefusal.FACE_CHANGED)
         level = statistics.median(self._open) if self._open else None
         if level is not None and ear <= self.closed_ear and ear <= level * (1 - self.min_drop):
             self._closed_frames += 1
         else:
             if level is not None and ear >= level * self.reopen_ratio:
                 if self._closed_frames >= self.min_closed_frames:
-                    return self._finish("passed", "", ear)
+                    return self._finish(LivenessStatus.PASSED, "", ear)
                 self._closed_frames = 0
             self._open.append(ear)
-        self.result = LivenessResult("pending", "", ear)
+        self.result = LivenessResult(LivenessStatus.PENDING, "", ear)
         return self.result
 
     def _jumped(self, box: tuple[float, float, float, float]) -> bool:

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from terminal.errors import EdgeposError, MemberError, SaleError
 from terminal.face.gallery import Gallery
-from terminal.face.liveness import BlinkDetector
+from terminal.face.liveness import BlinkDetector, LivenessStatus
 from terminal.face.policy import Decision, DigitsCheck, DigitsState, FacePolicy, FaceRefusal, decide_with
 from terminal.face.types import FaceStatus
 from terminal.payments.outcome import OutcomeStatus, payment_status
@@ -133,14 +133,14 @@ class FacePaySession:
             return self._identify(image)
         if self.step.stage is FacePayStep.LIVENESS:
             result = self._blink.update(timestamp_s, self.identifier.engine.landmarks(image))
-            if result.status == "passed" and self.identifier.identify(image).member_id != self.member_id:
+            if result.status is LivenessStatus.PASSED and self.identifier.identify(image).member_id != self.member_id:
                 # the blink check follows landmarks only: a face swapped in smoothly must still be the member
                 return self._refuse(FaceRefusal.FACE_CHANGED,
                                     "Face-pay cancelled: the face changed. Please pay another way.")
-            if result.status == "passed":
+            if result.status is LivenessStatus.PASSED:
                 self.step = FaceStep(FacePayStep.DIGITS, "Enter the last 4 digits of your phone",
                                      self.identifier.policy.digit_tries)
-            elif result.status == "failed":
+            elif result.status is LivenessStatus.FAILED:
                 return self._refuse(result.refusal or FaceRefusal.NO_BLINK,
                                     f"Face-pay cancelled: {result.reason}. Please pay another way.")
         return self.step

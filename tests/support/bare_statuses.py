@@ -18,6 +18,7 @@ from enum import Enum
 from pathlib import Path
 
 from sync.schema import AckStatus
+from terminal.face.liveness import LivenessStatus
 from terminal.face.pay import FacePayStep
 from terminal.face.policy import Decision, DigitsState, FaceRefusal
 from terminal.payments.acquirer import AcquirerMethod, AcquirerStatus
@@ -29,7 +30,7 @@ from terminal.store.sync_store import LinkState
 # The enums whose values may not be spelled out in a comparison outside their home module.
 STATUS_ENUMS: tuple[type[Enum], ...] = (
     AcquirerMethod, AcquirerStatus, OutcomeStatus, AttemptStatus, PaymentStatus, SaleState, LinkState, AckStatus,
-    FacePayStep, FaceRefusal, Decision, DigitsState,
+    FacePayStep, FaceRefusal, Decision, DigitsState, LivenessStatus,
 )
 # What is checked: the terminal's core, the terminal's side of the sync link, and the kiosk.
 CHECKED = ("terminal", "ui", "sync/link.py", "sync/link_report.py", "sync/drain.py", "sync/retry.py",

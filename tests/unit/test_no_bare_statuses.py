@@ -31,6 +31,10 @@ def check(status, text, outcome):
 '''
 
 
+def test_the_checkout_compares_no_status_as_a_bare_string() -> None:
+    assert [str(v) for v in check_tree(ROOT)] == []
+
+
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
