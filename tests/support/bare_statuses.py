@@ -1,7 +1,7 @@
 """Finds statuses compared as bare string literals, with the ast module (no code of the tree is run).
 
-A status or outcome has one home: the module that defines its StrEnum. Anywhere else, `==`, `!=`, `in` and
-`not in` against one of its values as a string literal ("offline", ("approved", "offline")) is a violation;
+A status or outcome has one home: the module that defines its StrEnum. Anywhere else, `==`, `!=`, `in`,
+`not in` and `case` against one of its values as a string literal ("offline", ("approved", "offline")) is a violation;
 compare with the enum member instead (`status == OutcomeStatus.OFFLINE`). The wire format and the stored
 values do not change: a StrEnum member equals its value.
 
@@ -70,26 +70,29 @@ def _literals(node: ast.expr) -> Iterator[str]:
                 yield item.value
 
 
-def check_source(source: str, path: str, values: dict[str, dict[str, str]]) -> list[BareStatus]:
-    """The bare status comparisons in one module's source (values defined in the module itself are allowed)."""
-    found: list[BareStatus] = []
-    for node in ast.walk(ast.parse(source, path)):
-        if not isinstance(node, ast.Compare):
-            continue
+def _compared(node: ast.AST) -> Iterator[ast.expr]:
+    """The operands a node compares a status with: both sides of == and !=, the container of `in`, a case value."""
+    if isinstance(node, ast.MatchValue):
+        yield node.value
+    elif isinstance(node, ast.Compare):
         operands = [node.left, *node.comparators]
         for index, op in enumerate(node.ops):
             if isinstance(op, (ast.Eq, ast.NotEq)):
-                sides = operands[index:index + 2]
+                yield from operands[index:index + 2]
             elif isinstance(op, (ast.In, ast.NotIn)):
-                sides = operands[index + 1:index + 2]   # `"locked" in text` searches a message, not a status
-            else:
-                continue
-            for operand in sides:
-                for text in _literals(operand):
-                    owners = values.get(text, {})
-                    if owners and path not in owners.values():
-                        found.append(BareStatus(path, node.lineno, text, tuple(sorted(owners))))
-    return sorted(set(found), key=lambda v: (v.path, v.line, v.value))
+                yield operands[index + 1]   # the left of `"locked" in text` searches a message, it is no status
+
+
+def check_source(source: str, path: str, values: dict[str, dict[str, str]]) -> list[BareStatus]:
+    """The bare status comparisons in one module's source (values defined in the module itself are allowed)."""
+    found: set[BareStatus] = set()
+    for node in ast.walk(ast.parse(source, path)):
+        for operand in _compared(node):
+            for text in _literals(operand):
+                owners = values.get(text, {})
+                if owners and path not in owners.values():
+                    found.add(BareStatus(path, operand.lineno, text, tuple(sorted(owners))))
+    return sorted(found, key=lambda v: (v.path, v.line, v.value))
 
 
 def _files(root: Path, checked: Iterable[str]) -> Iterator[Path]:

@@ -28,6 +28,14 @@ def check(status, text, outcome):
     if status == OutcomeStatus.OFFLINE or "offline" in text or status == "cash":
         return 5
     return {"offline": 6}.get(status)
+
+
+def route(status):
+    match status:
+        case "approved":
+            return 7
+        case OutcomeStatus.OFFLINE:
+            return 8
 '''
 
 
@@ -51,6 +59,7 @@ def test_the_checker_names_file_line_and_value_of_each_bare_status(tmp_path: Pat
         "terminal/payments/bad.py:6: 'approved' compared as a bare string; use OutcomeStatus",
         "terminal/payments/bad.py:8: 'approved' compared as a bare string; use OutcomeStatus",
         "terminal/payments/bad.py:10: 'offline' compared as a bare string; use LinkState or OutcomeStatus",
+        "terminal/payments/bad.py:19: 'approved' compared as a bare string; use OutcomeStatus",
     ]
 
 
@@ -60,6 +69,7 @@ def test_an_enum_module_may_spell_its_own_values_only(tmp_path: Path) -> None:
     assert found == [   # "offline" is a LinkState too, "approved" is not
         "terminal/store/sync_store.py:6: 'approved' compared as a bare string; use OutcomeStatus",
         "terminal/store/sync_store.py:8: 'approved' compared as a bare string; use OutcomeStatus",
+        "terminal/store/sync_store.py:19: 'approved' compared as a bare string; use OutcomeStatus",
     ]
 
 
