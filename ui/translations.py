@@ -295,6 +295,26 @@ TEXTS: dict[str, dict[str, str]] = {
     "Payment code": {"zh": "付款码", "vi": "Mã thanh toán"},
     "QR": {"zh": "二维码", "vi": "Mã QR"},
     "Member balance": {"zh": "会员余额", "vi": "Số dư thành viên"},
+    # why our rules refused a wallet or face payment (ui/sale/refusals.py; English shows the domain's sentence)
+    "not a wallet payment code": {"zh": "不是钱包付款码", "vi": "không phải mã thanh toán ví"},
+    "this payment code was already used: ask for a new one": {"zh": "该付款码已使用过：请顾客刷新付款码",
+                                                              "vi": "mã thanh toán này đã được dùng: hãy xin mã mới"},
+    "too many code payments just now: wait a moment or take another method": {
+        "zh": "付款码支付过于频繁：请稍候或改用其他方式",
+        "vi": "quá nhiều lần trả bằng mã: chờ một lát hoặc dùng cách khác"},
+    "the wallet service cannot be reached: take another payment method": {
+        "zh": "无法连接钱包服务：请改用其他支付方式",
+        "vi": "không kết nối được dịch vụ ví: hãy dùng cách thanh toán khác"},
+    "over the offline limit for one payment: take another payment method": {
+        "zh": "超出单笔离线支付限额：请改用其他支付方式",
+        "vi": "vượt hạn mức ngoại tuyến mỗi lần: hãy dùng cách thanh toán khác"},
+    "the payments waiting to be sent are at their limit: take cash": {
+        "zh": "待上传付款已达上限：请收取现金", "vi": "các khoản chờ gửi đã đến hạn mức: hãy thu tiền mặt"},
+    "an offline payment has waited too long to be sent: take cash": {
+        "zh": "有离线付款等待上传过久：请收取现金", "vi": "có khoản ngoại tuyến chờ gửi quá lâu: hãy thu tiền mặt"},
+    "the wallet service did not create the QR order: try again or take cash": {
+        "zh": "钱包服务未能创建二维码订单：请重试或收取现金",
+        "vi": "dịch vụ ví không tạo được đơn QR: thử lại hoặc thu tiền mặt"},
     # payment methods and statuses, as the status line names them (ui/sale/payments.py)
     "cash": {"zh": "现金", "vi": "tiền mặt"},
     "code": {"zh": "付款码", "vi": "mã thanh toán"},

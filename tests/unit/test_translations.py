@@ -6,10 +6,12 @@ import re
 import string
 from pathlib import Path
 
+from terminal.errors import PaymentRefusal
 from terminal.face.pay import FacePayStep, FaceStep
 from terminal.face.policy import FaceRefusal
 from terminal.sales.receipts import METHOD_NAMES
 from ui.facepay.texts import FACE_HINTS, REFUSALS, face_hint, refusal_text
+from ui.sale.refusals import PAYMENT_REFUSALS, payment_refusal_text
 from ui.translations import TEXTS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -120,3 +122,13 @@ def test_face_pay_refusals_are_shown_from_their_code_never_from_the_message() ->
     assert face_hint("blurred", zh) == "请保持不动" and face_hint(None) == face_hint("ok") == ""
     assert all(set(TEXTS[m]) == {"zh", "vi"} for pair in REFUSALS.values() for m in pair)
     assert all(set(TEXTS[m]) == {"zh", "vi"} for m in FACE_HINTS.values())
+
+
+def test_payment_refusals_are_worded_from_their_code_in_chinese_and_vietnamese() -> None:
+    assert set(PAYMENT_REFUSALS) == set(PaymentRefusal)
+    assert all(set(TEXTS[m]) == {"zh", "vi"} for m in PAYMENT_REFUSALS.values())
+    detail = "CNY 600.00 is over the offline limit of CNY 500.00 per payment"
+    assert payment_refusal_text(PaymentRefusal.OVER_PAYMENT_CAP, detail) == detail     # English: the domain's words
+    said = payment_refusal_text(PaymentRefusal.OVER_PAYMENT_CAP, detail, zh)
+    assert said == "超出单笔离线支付限额：请改用其他支付方式"
+    assert payment_refusal_text(None, "card_blocked", zh) == "card_blocked"            # no code: passed through

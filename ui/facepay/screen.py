@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +13,38 @@ from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from terminal.app.bootstrap import Terminal
 from terminal.errors import EdgeposError
 from terminal.face.pay import FacePaySession, FacePayStep, FaceStep
-from terminal.payments.code_payment import OutcomeStatus
+from terminal.payments.outcome import OutcomeStatus
 from terminal.sales.till import Completed
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.dispatch import run_in_background, ui_callback
 from ui.facepay.texts import face_hint, refusal_text
 from ui.facepay.worker import FacePayWorker, Pixels
 from ui.i18n import tr
+from ui.sale.refusals import payment_refusal_text
 
 Finish = Callable[[Completed | None, str], None]
+
+
+class Stage(StrEnum):
+    """What the face-pay screen shows: the session's steps, then the charge and its result."""
+
+    STARTING = "starting"
+    IDENTIFY = "identify"
+    LIVENESS = "liveness"
+    DIGITS = "digits"
+    CHARGING = "charging"
+    APPROVED = "approved"
+    FAILED = "failed"
+
+
+LOOKING = (Stage.STARTING, Stage.IDENTIFY, Stage.LIVENESS, Stage.DIGITS)   # the timeout still applies
+SETTLED = (Stage.CHARGING, Stage.APPROVED, Stage.FAILED)                   # no session step changes these
 
 
 class FacePayScreen(PosScreen):
     """Stages: starting, identify, liveness, digits, charging, approved, failed; the sale stays in tender."""
 
-    stage = StringProperty("starting")
+    stage = StringProperty(Stage.STARTING)
     prompt = StringProperty("")
     hint = StringProperty("")
     due_text = StringProperty("")
@@ -56,7 +74,7 @@ class FacePayScreen(PosScreen):
         """Start the camera and the face worker, and the timeout."""
         sale = self.terminal.till.sale
         self.due_text = tr._("To pay: {amount}").format(amount=sale.due.format()) if sale is not None else ""
-        self.stage, self.entry, self.hint, self.preview, self._done = "starting", "", "", None, None
+        self.stage, self.entry, self.hint, self.preview, self._done = Stage.STARTING, "", "", None, None
         self.prompt, self.session = tr._("Starting the camera…"), None
         self.result_title = self.result_text = self.progress_text = ""
         services = self.app.face
@@ -101,15 +119,15 @@ class FacePayScreen(PosScreen):
 
     def show_step(self, step: FaceStep) -> None:
         """A step from the session (worker or keypad): prompt, keypad or result."""
-        if self.stage in ("charging", "approved", "failed"):
+        if self.stage in SETTLED:
             return
         if step.stage is FacePayStep.IDENTIFY:
-            self.stage, self.prompt = "identify", tr._("Look at the camera")
+            self.stage, self.prompt = Stage.IDENTIFY, tr._("Look at the camera")
             self.hint = face_hint(step.face, tr._)
         elif step.stage is FacePayStep.LIVENESS:
-            self.stage, self.prompt, self.hint = "liveness", tr._("Please blink"), ""
+            self.stage, self.prompt, self.hint = Stage.LIVENESS, tr._("Please blink"), ""
         elif step.stage is FacePayStep.DIGITS:
-            self.stage, self.tries_left = "digits", step.tries_left
+            self.stage, self.tries_left = Stage.DIGITS, step.tries_left
             self.prompt = tr._("Enter the last 4 digits of your phone")
             if self._worker is not None:
                 self._worker.stop()          # no more face work: only the keypad now
@@ -120,7 +138,7 @@ class FacePayScreen(PosScreen):
 
     def press_key(self, key: str) -> None:
         """A keypad key: a digit, 'Del' or 'OK'."""
-        if self.stage != "digits" or self.session is None:
+        if self.stage != Stage.DIGITS or self.session is None:
             return
         if key == "Del":
             self.entry = self.entry[:-1]
@@ -142,7 +160,7 @@ class FacePayScreen(PosScreen):
             self._fail(tr._("Face-pay needs the payment service"),
                        tr._("The terminal is not linked to the payment service: please pay another way."))
             return
-        self.stage, self.prompt, self.hint = "charging", tr._("Paying…"), ""
+        self.stage, self.prompt, self.hint = Stage.CHARGING, tr._("Paying…"), ""
         self.progress_text = tr._("Sending the payment…")
         progress = ui_callback(lambda text: setattr(self, "progress_text", text))
         members = self.terminal.members
@@ -159,9 +177,10 @@ class FacePayScreen(PosScreen):
     def _charged(self, result: tuple[Any, Completed | None, Any, str]) -> None:
         outcome, done, award, first_name = result
         if done is None:
-            self._fail(tr._("Not paid"), f"{outcome.message} " + tr._("The sale is waiting: please pay another way."))
+            said = payment_refusal_text(outcome.refusal, outcome.message, tr._)
+            self._fail(tr._("Not paid"), f"{said} " + tr._("The sale is waiting: please pay another way."))
             return
-        self._done, self.stage = done, "approved"
+        self._done, self.stage = done, Stage.APPROVED
         self.prompt = tr._("Approved") if outcome.status == OutcomeStatus.APPROVED else tr._("Accepted offline")
         self.result_title = tr._("Thank you, {name}!").format(name=first_name)
         points, balance = (award.points, award.balance) if award is not None else (0, 0)
@@ -171,7 +190,7 @@ class FacePayScreen(PosScreen):
 
     def _fail(self, title: str, detail: str) -> None:
         self._stop_looking()
-        self.stage, self.prompt, self.hint = "failed", title, ""
+        self.stage, self.prompt, self.hint = Stage.FAILED, title, ""
         self.result_title, self.result_text = title, detail
 
     def _worker_failed(self, text: str) -> None:
@@ -179,12 +198,12 @@ class FacePayScreen(PosScreen):
 
     def _timed_out(self, _dt: float) -> None:
         self._timeout = None
-        if self.stage in ("starting", "identify", "liveness", "digits"):
+        if self.stage in LOOKING:
             self.leave(tr._("Face-pay timed out: the sale waits for another way to pay."))
 
     def leave(self, note: str = "") -> None:
         """Back to the sale screen: paid, or with the sale unlocked for another payment method."""
-        if self.stage == "charging":
+        if self.stage == Stage.CHARGING:
             return                       # the charge runs to its end (query/reverse discipline)
         done, finish = self._done, self._on_finish
         if done is None:
@@ -192,7 +211,7 @@ class FacePayScreen(PosScreen):
                 self.terminal.till.resume()
             except EdgeposError:
                 pass                     # not in tender any more: nothing to unlock
-            if not note and self.stage == "failed":
+            if not note and self.stage == Stage.FAILED:
                 note = f"{tr._('Face-pay')}: {self.result_title}. {self.result_text}"
         self.go("sale")
         if finish is not None:

@@ -20,7 +20,7 @@ REFUSALS: dict[FaceRefusal, tuple[str, str]] = {
     FaceRefusal.WRONG_DIGITS: (N_("Too many wrong digits"), _PAY_ANOTHER_WAY),
     FaceRefusal.DAILY_CAP: (N_("Face-pay limit reached for today"), _PAY_ANOTHER_WAY),
 }
-"""Title and advice per refusal; a cap never shows the member's spending. UNAVAILABLE shows the domain message."""
+"""Title and advice per refusal; a cap never shows the member's spending. UNAVAILABLE shows what the domain said."""
 
 FACE_HINTS: dict[str, str] = {
     "no_face": N_("Look at the camera"), "face_too_small": N_("Come closer"),

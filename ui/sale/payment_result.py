@@ -8,9 +8,10 @@ from typing import Any
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from terminal.payments.code_payment import CodeOutcome, OutcomeStatus
+from terminal.payments.outcome import CodeOutcome, OutcomeStatus
 from ui.common import load_kv
 from ui.i18n import tr
+from ui.sale.refusals import payment_refusal_text
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class PaymentResult(BoxLayout):
         """Fill the view from an outcome (`extra`: e.g. the printer's problem)."""
         self.status = outcome.status
         reason = outcome.reason or (outcome.message if outcome.status == OutcomeStatus.REFUSED else "")
+        reason = payment_refusal_text(outcome.refusal, reason, tr._)
         said = tr._("Reason: {reason}").format(reason=reason) if reason else ""
         self.detail = "  ".join(text for text in (said, extra) if text)
         self._retranslate()

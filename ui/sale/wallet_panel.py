@@ -12,7 +12,8 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
 from terminal.payments.code_checkout import pay_by_code, pay_by_qr
-from terminal.payments.code_payment import CodeAuthorizer, CodeOutcome
+from terminal.payments.code_payment import CodeAuthorizer
+from terminal.payments.outcome import CodeOutcome
 from terminal.errors import EdgeposError
 from terminal.scanning.frame_feed import FrameFeed
 from terminal.payments.qr_payment import QrPayments
@@ -20,6 +21,7 @@ from terminal.sales.till import Completed, Till
 from ui.common import load_kv
 from ui.dispatch import run_in_background, ui_callback
 from ui.i18n import tr
+from ui.sale.refusals import payment_refusal_text
 from ui.sale.camera_preview import CameraPreview
 from ui.sale.payment_result import PaymentResult
 
@@ -117,7 +119,8 @@ class WalletPanel(ModalView):
     def _finished(self, result: tuple[CodeOutcome, Completed | None]) -> None:
         outcome, done = result
         self.busy, self.cancelling, self.qr, self.outcome = False, False, None, outcome
-        self.message, self.message_error = outcome.message, done is None
+        self.message = payment_refusal_text(outcome.refusal, outcome.message, tr._)
+        self.message_error = done is None
         extra = ""
         if done is not None:
             self.paid = True
