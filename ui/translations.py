@@ -315,6 +315,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "the wallet service did not create the QR order: try again or take cash": {
         "zh": "钱包服务未能创建二维码订单：请重试或收取现金",
         "vi": "dịch vụ ví không tạo được đơn QR: thử lại hoặc thu tiền mặt"},
+    # link states on the technician's queue page (ui/technician/screen.py)
+    "connecting": {"zh": "正在连接", "vi": "đang kết nối"},
+    "online": {"zh": "在线", "vi": "trực tuyến"},
+    "refused": {"zh": "被拒绝", "vi": "bị từ chối"},
+    "stopped": {"zh": "已停止", "vi": "đã dừng"},
+    "never started": {"zh": "从未启动", "vi": "chưa từng chạy"},
+    "not running": {"zh": "未运行", "vi": "không chạy"},
     # payment methods and statuses, as the status line names them (ui/sale/payments.py)
     "cash": {"zh": "现金", "vi": "tiền mặt"},
     "code": {"zh": "付款码", "vi": "mã thanh toán"},

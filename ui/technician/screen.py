@@ -10,14 +10,20 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from terminal.app.bootstrap import Terminal
 from terminal.link.offline_banner import format_age
-from terminal.technician.pin_lock import PinLock
+from terminal.store.sync_store import LinkState
 from terminal.technician import service as technician
+from terminal.technician.pin_lock import PinLock
 from ui.common import PosScreen, load_common_kv, load_kv
-from ui.i18n import LANGUAGES, tr
+from ui.i18n import LANGUAGES, N_, tr
 from ui.technician.device_tests import CheckRow, DeviceTests
 
 __all__ = ["CheckRow", "TechnicianScreen"]
 MAX_PIN = 8
+LINK_STATES: dict[str, str] = {
+    LinkState.CONNECTING: N_("connecting"), LinkState.ONLINE: N_("online"), LinkState.OFFLINE: N_("offline"),
+    LinkState.REFUSED: N_("refused"), LinkState.STOPPED: N_("stopped"), LinkState.NEVER_STARTED: N_("never started"),
+    LinkState.NOT_RUNNING: N_("not running"),
+}
 
 
 class TechnicianScreen(PosScreen, DeviceTests):
@@ -93,7 +99,8 @@ class TechnicianScreen(PosScreen, DeviceTests):
         status = technician.queue_status(self.terminal)
         never = tr._("never")
         oldest = format_age(status.oldest_pending_age_s, tr._) if status.oldest_pending_age_s is not None else "-"
-        lines = [tr._("Link: {state}").format(state=status.link)
+        state = tr._(LINK_STATES[status.link]) if status.link in LINK_STATES else status.link
+        lines = [tr._("Link: {state}").format(state=state)
                  + (f" ({status.detail})" if status.detail else ""),
                  tr._("Pending events: {n}, oldest {age}").format(n=status.pending, age=oldest),
                  tr._("Rejected events: {n}").format(n=status.rejected),
