@@ -14,7 +14,7 @@ from typing import Any
 
 from terminal.app.bootstrap import Terminal
 from terminal.scanning.capture import CameraFrame
-from terminal.technician.service import camera_configured
+from terminal.app.technician import camera_configured
 
 STALE_S = 0.5  # no frame for this long: nobody else is reading the camera
 

@@ -13,7 +13,7 @@ from terminal.config.settings import Config, DeviceConfig
 from terminal.ports import Camera, Printer
 from terminal.scanning.capture import CameraFrame
 from terminal.scanning.frame_feed import FrameFeed
-from terminal.technician.service import camera_configured
+from terminal.app.technician import camera_configured
 
 if TYPE_CHECKING:
     from drivers.face_process import ProcessFaceEngine

@@ -1,1 +1,1 @@
-"""The technician's tools: the doctor's checks, the technician screen's service, the PIN lock."""
+"""The technician's tools that need no device: the doctor's checks, the PIN lock (the screen's service, which wires the running terminal, is terminal/app/technician.py)."""

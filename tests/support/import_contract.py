@@ -28,11 +28,13 @@ class Rule(StrEnum):
     """The two rules of the contract; a violation names the one it breaks."""
 
     CORE_IMPORTS_EDGE = "core-imports-edge"
+    CORE_IMPORTS_APP = "core-imports-app"
     UI_IMPORTS_DEVICE = "ui-imports-device"
 
 
 RULE_TEXT = {
     Rule.CORE_IMPORTS_EDGE: "terminal/ outside terminal/app/ imports an edge package",
+    Rule.CORE_IMPORTS_APP: "terminal/ outside terminal/app/ imports the application layer above it",
     Rule.UI_IMPORTS_DEVICE: "ui/ imports drivers/, sync/ or simulators/ directly",
 }
 
@@ -101,17 +103,24 @@ def imported_modules(path: Path, root: Path) -> Iterator[tuple[int, str]]:
             base = _resolve(node.module, node.level, package)
             # `from . import drivers` at the top of the tree imports the package itself.
             yield node.lineno, base or ".".join(a.name for a in node.names[:1])
+            # `from terminal import app` imports the package terminal.app: name it, so the rule sees it.
+            for alias in node.names:
+                if base == "terminal" and alias.name == "app":
+                    yield node.lineno, f"{base}.{alias.name}"
         elif isinstance(node, ast.Call):
             name = _literal_import_call(node, modules, functions)
             if name and not name.startswith("."):
                 yield node.lineno, name
 
 
-def _rule_for(relative: Path, top: str) -> Rule | None:
-    """The rule an import of top-level package `top` from this file breaks, if any."""
-    area = relative.parts[0]
-    if area == "terminal" and relative.parts[1:2] != ("app",) and top in EDGE_PACKAGES:
+def _rule_for(relative: Path, module: str) -> Rule | None:
+    """The rule an import of `module` from this file breaks, if any."""
+    area, top = relative.parts[0], module.split(".")[0]
+    core = area == "terminal" and relative.parts[1:2] != ("app",)
+    if core and top in EDGE_PACKAGES:
         return Rule.CORE_IMPORTS_EDGE
+    if core and (module == "terminal.app" or module.startswith("terminal.app.")):
+        return Rule.CORE_IMPORTS_APP
     if area == "ui" and top in UI_FORBIDDEN:
         return Rule.UI_IMPORTS_DEVICE
     return None
@@ -124,7 +133,7 @@ def check_tree(root: Path) -> list[Violation]:
         for path in sorted((root / area).rglob("*.py")):
             relative = path.relative_to(root)
             for line, module in imported_modules(path, root):
-                rule = _rule_for(relative, module.split(".")[0])
+                rule = _rule_for(relative, module)
                 if rule is not None:
                     violations.append(Violation(relative.as_posix(), line, module, rule))
     return violations

@@ -84,7 +84,7 @@ def test_wrong_pin_three_times_locks_for_30_seconds(selling: Any) -> None:
 
 def test_doctor_checks_run_off_the_ui_thread_and_fill_the_table(make_kiosk: Callable[..., Any],
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from terminal.technician import service as technician
+    from terminal.app import technician
 
     kiosk = make_kiosk(printer=FakePrinter(), cashier="Lan", configure=no_broker)
     screen = open_tools(kiosk)

@@ -29,6 +29,12 @@ BAD_TREE = {
         "__import__('serial')\n"                                    # 7
         "importlib.import_module(name_from_config)\n"               # not literal: not reported
     ),
+    "terminal/sales/upward.py": (
+        "from terminal.app.bootstrap import Terminal\n"            # 1: the core may not lean on the app layer
+        "from terminal.application import thing\n"                # another package that merely starts alike
+        "def later() -> None:\n"
+        "    from terminal import app\n"                           # 4
+    ),
     "terminal/app/__init__.py": "",
     "terminal/app/wiring.py": "import drivers.camera\nfrom sync.link import MqttLink\nimport kivy\n",
     "ui/__init__.py": "",
@@ -77,6 +83,8 @@ def test_checker_reports_every_forbidden_import_of_a_bad_tree(tmp_path: Path) ->
         ("terminal/sales/dynamic.py", 5, "paho.mqtt.client", core),
         ("terminal/sales/dynamic.py", 6, "ui.kiosk", core),
         ("terminal/sales/dynamic.py", 7, "serial", core),
+        ("terminal/sales/upward.py", 1, "terminal.app.bootstrap", Rule.CORE_IMPORTS_APP),
+        ("terminal/sales/upward.py", 4, "terminal.app", Rule.CORE_IMPORTS_APP),
         ("ui/screen.py", 2, "drivers.camera", ui),
         ("ui/screen.py", 4, "sync.outbox", ui),
         ("ui/screen.py", 5, "simulators.camera", ui),

@@ -14,7 +14,7 @@ from terminal.config.settings import ensure_config, load_config
 from terminal.errors import ConfigError
 from terminal.sales.sample_receipt import build_test_receipt
 from terminal.sales.textwidth import text_width
-from terminal.technician import service as technician
+from terminal.app import technician
 from terminal.technician.pin_lock import PinLock
 
 

@@ -7,7 +7,7 @@ from terminal.payments.paycodes import classify
 from terminal.sales.sale import PaymentMethod, PaymentStatus
 from terminal.sales.till import Completed
 from terminal.scanning.capture import route
-from terminal.technician.service import camera_configured
+from terminal.app.technician import camera_configured
 from ui.i18n import N_, tr
 from ui.sale.cash_panel import CashPanel
 from ui.sale.wallet_panel import WalletPanel

@@ -7,7 +7,7 @@ from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from terminal.technician import service as technician
+from terminal.app import technician
 from terminal.technician.doctor import Check
 from ui.dispatch import run_in_background
 from ui.i18n import tr

@@ -11,7 +11,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from terminal.app.bootstrap import Terminal
 from terminal.link.offline_banner import format_age
 from terminal.store.sync_store import LinkState
-from terminal.technician import service as technician
+from terminal.app import technician
 from terminal.technician.pin_lock import PinLock
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.i18n import LANGUAGES, N_, tr
