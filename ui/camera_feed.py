@@ -13,8 +13,8 @@ import time
 from typing import Any
 
 from terminal.app.bootstrap import Terminal
-from terminal.scanning.capture import CameraFrame
 from terminal.app.technician import camera_configured
+from terminal.scanning.capture import CameraFrame
 
 STALE_S = 0.5  # no frame for this long: nobody else is reading the camera
 

@@ -1,8 +1,9 @@
 """What every kiosk screen shares: the terminal, a status line, and turning domain errors into words."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty

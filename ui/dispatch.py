@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kivy.clock import Clock
 
@@ -32,7 +33,7 @@ def run_in_background(work: Callable[[], Any], on_done: Callable[[Any], None],
     def run() -> None:
         try:
             result = work()
-        except Exception as err:  # any failure is the screen's to show, never the worker's to swallow
+        except Exception as err:  # noqa: BLE001 - any failure is the screen's to show, never the worker's to swallow
             run_on_ui(on_error, err)
             return
         run_on_ui(on_done, result)

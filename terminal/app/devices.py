@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from terminal.app.technician import camera_configured
 from terminal.config.settings import Config, DeviceConfig
 from terminal.ports import Camera, Printer
 from terminal.scanning.capture import CameraFrame
 from terminal.scanning.frame_feed import FrameFeed
-from terminal.app.technician import camera_configured
 
 if TYPE_CHECKING:
     from drivers.face_process import ProcessFaceEngine

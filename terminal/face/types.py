@@ -1,8 +1,9 @@
 """What a FaceEngine (terminal/ports.py) returns: plain frozen values, no face library needed to read them."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Mapping
+from typing import TYPE_CHECKING, Literal
 
 from terminal.errors import EdgeposError
 

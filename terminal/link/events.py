@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -18,7 +18,7 @@ def rfc3339(moment: datetime) -> str:
     """A timezone-aware time as RFC 3339 UTC with a Z, e.g. 2026-11-22T08:30:00.000000Z."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime: the terminal records UTC only")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def make_envelope(schema: str, body: dict[str, Any], terminal: str, seq: int, created_at: str,

@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from terminal.errors import CouponError, MoneyError
 from terminal.link.events import rfc3339
-from terminal.sales.money import Money
 from terminal.ports import Clock
+from terminal.sales.money import Money
 from terminal.store.coupons import Coupon, CouponStore
 from terminal.store.db import Transaction
 
@@ -49,7 +49,7 @@ class CouponService:
                               ) from None
         if pct is not None and (not pct.is_finite() or not 0 < pct <= 100 or (pct * 100) % 1):
             raise CouponError(f"a coupon percent is more than 0 and at most 100, in steps of 0.01, got {percent}")
-        if off is not None and off.minor <= 0 or spend.minor < 0:
+        if (off is not None and off.minor <= 0) or spend.minor < 0:
             raise CouponError("a coupon amount must be positive and its minimum spend not negative")
         try:
             until = date.fromisoformat(expires) if expires else None

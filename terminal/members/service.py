@@ -4,23 +4,24 @@ from __future__ import annotations
 import builtins
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from terminal.errors import ConsentError, MemberError
-from terminal.link.events import rfc3339
 from terminal.face.vault import TEMPLATE_SIZE, FaceVault
+from terminal.link.events import rfc3339
 from terminal.members.codes import card_member_id, clean_card, make_card, mask_phone, normalize_phone
-from terminal.sales.money import Money, exponent
 from terminal.ports import Clock
+from terminal.sales.money import Money, exponent
 from terminal.store.db import Transaction
 from terminal.store.members import Member, MemberStore, PointsAward
 from terminal.store.outbox import OutboxStore
 
-__all__ = ["Member", "MemberService", "PointsAward", "MIN_CAMERA_FRAMES"]
+__all__ = ["MIN_CAMERA_FRAMES", "Member", "MemberService", "PointsAward"]
 
 log = logging.getLogger(__name__)
 

@@ -121,9 +121,9 @@ def _check_fields(fields: dict[str, str]) -> None:
     # Name (59) and city (60) lengths are limited when we encode, not here: wallets in the field
     # exceed them (the KHQR reference vector has a 16-character city).
     for tag, value in fields.items():  # templates must hold well-formed sub-fields
-        if tag in ("62", "64") or "26" <= tag <= "51":
-            if "00" not in _parse(value, _label(tag)) and tag not in ("62", "64"):
-                raise EmvError(f"{_label(tag)} has no globally unique identifier (sub-tag 00)")
+        template = tag in ("62", "64") or "26" <= tag <= "51"
+        if template and "00" not in _parse(value, _label(tag)) and tag not in ("62", "64"):
+            raise EmvError(f"{_label(tag)} has no globally unique identifier (sub-tag 00)")
 
 
 def decode(payload: str) -> dict[str, str]:

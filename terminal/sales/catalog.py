@@ -1,15 +1,16 @@
 """The shop's catalog: items loaded from CSV or JSON, looked up by barcode or sku."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
+from terminal.errors import CatalogError, MoneyError, UnknownItem
 from terminal.sales.barcodes import looks_like_gtin, validate_gtin
 from terminal.sales.catalog_files import read_records
-from terminal.errors import CatalogError, MoneyError, UnknownItem
 from terminal.sales.money import Money, is_plain_decimal
 
 FIELDS = ("sku", "barcode", "name", "unit_price", "tax_rate", "tax_inclusive")
@@ -122,7 +123,8 @@ class Catalog:
             self._by_sku[item.sku] = item
             if item.barcode:
                 if item.barcode in self._by_barcode:
-                    raise CatalogError(f"duplicate barcode {item.barcode} (items {self._by_barcode[item.barcode].sku}, {item.sku})")
+                    first = self._by_barcode[item.barcode].sku
+                    raise CatalogError(f"duplicate barcode {item.barcode} (items {first}, {item.sku})")
                 self._by_barcode[item.barcode] = item
 
     def __iter__(self) -> Iterator[Item]:

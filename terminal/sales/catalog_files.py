@@ -6,10 +6,11 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from terminal.errors import CatalogError
 
@@ -95,7 +96,7 @@ def csv_records(path: Path, text: str, fields: tuple[str, ...]) -> Iterator[Reco
         if any(value.strip() for value in values[len(header):]):
             raise CatalogError(f"{path} row {number}: {len(values)} fields where the header has {len(header)} "
                                "(a value with a comma, such as a name, must be in double quotes)")
-        yield Record(number, line, dict(zip(header, values)))
+        yield Record(number, line, dict(zip(header, values, strict=True)))
 
 
 def json_records(path: Path, text: str) -> Iterator[Record]:

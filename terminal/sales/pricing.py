@@ -56,7 +56,7 @@ def price_cart(lines: list[CartLine], cart_discount: Money) -> Totals:
     after_line = [ln.gross - ln.discount for ln in lines]
     shares = allocate(cart_discount.minor, [a.minor for a in after_line])
     priced = []
-    for ln, base, share in zip(lines, after_line, shares):
+    for ln, base, share in zip(lines, after_line, shares, strict=True):
         share_money = Money(share, currency)
         net = base - share_money
         tax = line_tax(net, ln.item.tax_rate_bp, ln.item.tax_inclusive)

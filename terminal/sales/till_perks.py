@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
-from terminal.members.coupons import Coupon, CouponService
 from terminal.errors import CouponError, MemberError, SaleError
+from terminal.members.coupons import Coupon, CouponService
 from terminal.members.service import Member, MemberService
 from terminal.sales.money import Money
 from terminal.sales.receipts import ReceiptMember

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
-from terminal.sales.barcodes import looks_like_gtin
-from terminal.sales.catalog import Catalog
 from terminal.errors import BarcodeError, UnknownItem
 from terminal.members.codes import is_card
+from terminal.sales.barcodes import looks_like_gtin
+from terminal.sales.catalog import Catalog
 
 MEMBER_PREFIX = "EPM-"  # the older numeric card form: routed to the members, which say it is not theirs
 _MEMBER_RE = re.compile(rf"^{re.escape(MEMBER_PREFIX)}[0-9]{{4,20}}$")
@@ -19,7 +20,7 @@ RouteKind = Literal["item", "payment", "member", "unknown"]
 
 @dataclass(frozen=True)
 class Decoded:
-    """One code found in a frame or read from a scanner: its text and symbology ('qrcode', 'code128', 'ean13', 'serial')."""
+    """One code found in a frame or read from a scanner: its text and symbology ('qrcode', 'ean13', 'serial'...)."""
 
     text: str
     symbology: str

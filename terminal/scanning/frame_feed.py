@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from terminal.scanning.capture import CameraFrame
 
@@ -25,7 +25,7 @@ class FrameFeed:
         for watcher in watchers:
             try:
                 watcher(frame)
-            except Exception:  # a broken preview must never stop the capture thread
+            except Exception:  # noqa: BLE001 - a broken preview must never stop the capture thread
                 self.unwatch(watcher)
 
     def latest(self) -> CameraFrame | None:

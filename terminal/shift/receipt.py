@@ -5,8 +5,8 @@ from datetime import datetime
 
 from terminal.ports import Printer
 from terminal.sales.receipts import METHOD_NAMES, Receipt, ReceiptLine, ShopInfo
-from terminal.shift.model import ShiftReport, readable_time
 from terminal.sales.textwidth import strip_control, two_columns
+from terminal.shift.model import ShiftReport, readable_time
 
 
 def _signed(amount_str: str, minor: int) -> str:

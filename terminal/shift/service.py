@@ -5,8 +5,8 @@ import uuid
 
 from terminal.errors import ShiftError
 from terminal.link.events import rfc3339
-from terminal.sales.money import Money
 from terminal.ports import Clock
+from terminal.sales.money import Money
 from terminal.sales.sale import PaymentMethod
 from terminal.shift.model import Shift, ShiftReport, method_line
 from terminal.store.db import Database

@@ -1,1 +1,3 @@
-"""The technician's tools that need no device: the doctor's checks, the PIN lock (the screen's service, which wires the running terminal, is terminal/app/technician.py)."""
+"""The technician's tools that need no device: the doctor's checks, the PIN lock (the screen's service, which wires
+the running terminal, is terminal/app/technician.py).
+"""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from terminal.errors import StoreError
@@ -25,7 +25,7 @@ class Check:
 
 def check_clock(now: datetime | None = None) -> Check:
     """A clock before 2025 (a Pi without RTC or network) breaks receipts, tokens and TLS."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if 2025 <= now.year <= 2100:
         return Check("clock", True, now.strftime("%Y-%m-%d %H:%M:%S UTC"))
     return Check("clock", False, f"the clock says {now:%Y-%m-%d}",
@@ -58,7 +58,7 @@ def check_database(db: Database) -> Check:
 
 def check_outbox(db: Database, max_age_hours: int, now: datetime | None = None) -> Check:
     """Events waiting for the cloud; too old means payments are not reaching the backend."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     pending, oldest = BacklogStore(db).waiting()
     if not oldest:
         return Check("outbox", True, "nothing waiting")

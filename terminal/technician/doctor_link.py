@@ -1,9 +1,9 @@
 """The doctor's link checks: terminal id vs broker user, the running link's own state, set-aside events."""
 from __future__ import annotations
 
-from terminal.technician.doctor import Check
 from terminal.link.advice import refusal_fix, rejection_cause, rejection_fix, short_reason
 from terminal.store.sync_store import LinkState, SyncStatus, SyncStore
+from terminal.technician.doctor import Check
 
 
 def check_terminal_id(terminal_id: str, username: str, config_path: str = "edgepos.toml") -> Check:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 MAX_TRIES = 3
 LOCK_S = 30.0

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from terminal.app import technician
 from terminal.app.bootstrap import Terminal, shop_info
 from terminal.config.settings import ensure_config, load_config
 from terminal.errors import ConfigError
 from terminal.sales.sample_receipt import build_test_receipt
 from terminal.sales.textwidth import text_width
-from terminal.app import technician
 from terminal.technician.pin_lock import PinLock
 
 

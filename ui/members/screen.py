@@ -8,8 +8,8 @@ from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from terminal.app.bootstrap import Terminal
-from terminal.scanning.capture import clean_text, is_member_code
 from terminal.members.service import MIN_CAMERA_FRAMES, Member, MemberService
+from terminal.scanning.capture import clean_text, is_member_code
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.i18n import tr
 from ui.members.enrol import EnrolCapture

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from terminal.app.technician import camera_configured
 from terminal.payments.paycodes import classify
 from terminal.sales.sale import PaymentMethod, PaymentStatus
 from terminal.sales.till import Completed
 from terminal.scanning.capture import route
-from terminal.app.technician import camera_configured
 from ui.i18n import N_, tr
 from ui.sale.cash_panel import CashPanel
 from ui.sale.wallet_panel import WalletPanel

@@ -1,29 +1,32 @@
-"""The wallet payment panel: scan the customer's code (live preview) or show the sale's QR; work runs off the UI thread."""
+"""The wallet payment panel: scan the customer's code (live preview) or show the sale's QR; work runs off the UI
+thread.
+"""
 from __future__ import annotations
 
 import io
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kivy.core.image import Image as CoreImage
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.modalview import ModalView
 
+from terminal.errors import EdgeposError
 from terminal.payments.code_checkout import pay_by_code, pay_by_qr
 from terminal.payments.code_payment import CodeAuthorizer
 from terminal.payments.outcome import CodeOutcome
-from terminal.errors import EdgeposError
-from terminal.scanning.frame_feed import FrameFeed
 from terminal.payments.qr_payment import QrPayments
 from terminal.sales.till import Completed, Till
+from terminal.scanning.frame_feed import FrameFeed
 from ui.common import load_kv
 from ui.dispatch import run_in_background, ui_callback
 from ui.i18n import tr
-from ui.sale.refusals import payment_refusal_text
 from ui.sale.camera_preview import CameraPreview
 from ui.sale.payment_result import PaymentResult
+from ui.sale.refusals import payment_refusal_text
 
 log = logging.getLogger(__name__)
 __all__ = ["CameraPreview", "PaymentResult", "WalletPanel", "qr_texture"]

@@ -1,8 +1,9 @@
 """Closing the shift: counted cash against expected, every other method's total confirmed, then the Z report."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout

@@ -1,4 +1,6 @@
-"""The technician's device tools: doctor checks, test print, camera frame, scanner test; blocking work off the UI thread."""
+"""The technician's device tools: doctor checks, test print, camera frame, scanner test; blocking work off the UI
+thread.
+"""
 from __future__ import annotations
 
 from typing import Any

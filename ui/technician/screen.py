@@ -8,10 +8,10 @@ from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
 
+from terminal.app import technician
 from terminal.app.bootstrap import Terminal
 from terminal.link.offline_banner import format_age
 from terminal.store.sync_store import LinkState
-from terminal.app import technician
 from terminal.technician.pin_lock import PinLock
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.i18n import LANGUAGES, N_, tr
