@@ -10,7 +10,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from terminal.payments.outcome import CodeOutcome, OutcomeStatus
 from ui.common import load_kv
-from ui.i18n import tr
+from ui.i18n import N_, tr
 from ui.sale.refusals import payment_refusal_text
 
 
@@ -27,18 +27,18 @@ class ResultView:
 
 GREEN, AMBER, RED = (0.13, 0.5, 0.27, 1.0), (0.72, 0.47, 0.05, 1.0), (0.68, 0.16, 0.16, 1.0)
 VIEWS: dict[str, ResultView] = {
-    OutcomeStatus.APPROVED: ResultView(GREEN, "Payment approved", "Hand over the goods and the receipt.", "New sale",
-                                       True),
-    OutcomeStatus.OFFLINE: ResultView(AMBER, "Accepted offline", "It will be charged when the connection returns.",
-                                      "New sale", True),
-    OutcomeStatus.DECLINED: ResultView(RED, "Declined", "Ask for another payment method.", "Try another payment",
-                                       False),
-    OutcomeStatus.REVERSED: ResultView((0.25, 0.33, 0.55, 1.0), "Payment cancelled", "Nothing was charged.",
-                                       "Try again", False),
-    OutcomeStatus.REVERSE_UNCONFIRMED: ResultView((0.45, 0.05, 0.3, 1.0), "Do not hand over the goods",
-                                                  "The payment is not confirmed. A late payment will be refunded.",
-                                                  "Understood", False),
-    OutcomeStatus.REFUSED: ResultView((0.4, 0.4, 0.43, 1.0), "Not accepted", "", "Try again", False),
+    OutcomeStatus.APPROVED: ResultView(GREEN, N_("Payment approved"), N_("Hand over the goods and the receipt."),
+                                       N_("New sale"), True),
+    OutcomeStatus.OFFLINE: ResultView(AMBER, N_("Accepted offline"),
+                                      N_("It will be charged when the connection returns."), N_("New sale"), True),
+    OutcomeStatus.DECLINED: ResultView(RED, N_("Declined"), N_("Ask for another payment method."),
+                                       N_("Try another payment"), False),
+    OutcomeStatus.REVERSED: ResultView((0.25, 0.33, 0.55, 1.0), N_("Payment cancelled"), N_("Nothing was charged."),
+                                       N_("Try again"), False),
+    OutcomeStatus.REVERSE_UNCONFIRMED: ResultView((0.45, 0.05, 0.3, 1.0), N_("Do not hand over the goods"),
+                                                  N_("The payment is not confirmed. A late payment will be refunded."),
+                                                  N_("Understood"), False),
+    OutcomeStatus.REFUSED: ResultView((0.4, 0.4, 0.43, 1.0), N_("Not accepted"), "", N_("Try again"), False),
 }
 
 
