@@ -183,11 +183,15 @@ def test_idle_technician_and_wallet_fit(make_kiosk: Callable[..., Any], tmp_path
     kiosk = make_kiosk(printer=FakePrinter(), cashier="Trần Thị Lan 陈兰", configure=with_devices(frames_dir(tmp_path)))
     kiosk.resize(*size)
     sale = kiosk.screen("sale")
-    panel = wallet(kiosk, AcquirerReply("success", trade_no="T9"))   # a tea in the cart, the wallet panel open
+    # The customer pays the QR only once its screenshot is taken: on a loaded machine a fixed 1.5 s could
+    # pass between two frames, and the QR would come and go unseen.
+    qr_paid = threading.Event()
+    panel = wallet(kiosk, AcquirerReply("success", trade_no="T9"), qr_paid)   # a tea in the cart, panel open
     check(kiosk, "wallet", size)
     kiosk.tap(panel.ids.qr_button)
     until(kiosk, lambda: panel.qr is not None)
     check(kiosk, "wallet-qr", size)
+    qr_paid.set()
     until(kiosk, lambda: panel.paid)
     check(kiosk, "wallet-paid", size)
     kiosk.tap(panel.ids.cancel_button)                                # "New sale"

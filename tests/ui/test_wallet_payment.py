@@ -24,20 +24,25 @@ TEA = "8930001234505"  # 18.00
 class ScriptedAcquirer(FakeAcquirer):
     """Pay answers `pay`; a QR order is 'paid' by the customer shortly after it is made."""
 
-    def __init__(self, pay: AcquirerReply | None) -> None:
+    def __init__(self, pay: AcquirerReply | None, qr_paid: threading.Event | None = None) -> None:
         super().__init__({"pay": pay})
+        self.qr_paid = qr_paid       # when given, the customer pays the QR only once it is set
 
     def reply(self, method: str, body: dict[str, Any]) -> AcquirerReply | None:
         if method == "precreate":
             paid = AcquirerReply("success", trade_no="T1", out_trade_no=body["out_trade_no"])
-            threading.Timer(1.5, self.notify, [paid]).start()
+            if self.qr_paid is None:
+                threading.Timer(1.5, self.notify, [paid]).start()
+            else:
+                gate = self.qr_paid
+                threading.Thread(target=lambda: gate.wait(30) and self.notify(paid), daemon=True).start()
             return AcquirerReply("created")
         return super().reply(method, body)
 
 
-def wallet(kiosk: Any, pay: AcquirerReply | None) -> Any:
+def wallet(kiosk: Any, pay: AcquirerReply | None, qr_paid: threading.Event | None = None) -> Any:
     term = kiosk.app.terminal
-    acquirer = ScriptedAcquirer(pay)
+    acquirer = ScriptedAcquirer(pay, qr_paid)
     auth = CodeAuthorizer(acquirer, AttemptStore(term.db), SystemClock(), term.config.terminal_id,
                           PaymentTimings(0.5, 0.1, 0.5))
     term.code_payments = auth
