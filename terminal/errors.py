@@ -2,10 +2,26 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class EdgeposError(Exception):
-    """Base of every error edgepos raises on purpose."""
+    """Base of every error edgepos raises on purpose.
+
+    `EdgeposError(message)` is English only; `SomeError.text(msgid, **params)` also keeps the msgid and its
+    params (as text) so the kiosk can show the message translated (ui/errors_text.py).
+    """
+
+    msgid: str | None = None
+    params: dict[str, str] = {}  # noqa: RUF012 - a read-only default, replaced per instance by text()
+
+    @classmethod
+    def text(cls, msgid: str, **params: object) -> Self:
+        """The error with the English message msgid.format(**params), keeping msgid and params to translate."""
+        texts = {name: value if isinstance(value, str) else format(value) for name, value in params.items()}
+        err = cls(msgid.format(**texts))
+        err.msgid, err.params = msgid, texts
+        return err
 
 
 class MoneyError(EdgeposError, ValueError):

@@ -11,6 +11,8 @@ from kivy.uix.screenmanager import Screen
 
 from terminal.app.bootstrap import Terminal
 from terminal.errors import EdgeposError
+from ui.errors_text import error_text
+from ui.i18n import tr
 
 _loaded: set[str] = set()
 
@@ -48,7 +50,7 @@ class PosScreen(Screen):
         try:
             return True, fn(*args)
         except EdgeposError as err:
-            self.say(str(err), error=True)
+            self.say(error_text(err, tr._), error=True)
             return False, None
 
     def go(self, name: str) -> None:

@@ -17,6 +17,7 @@ from terminal.payments.outcome import OutcomeStatus
 from terminal.sales.till import Completed
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.dispatch import run_in_background, ui_callback
+from ui.errors_text import error_text
 from ui.facepay.texts import face_hint, refusal_text
 from ui.facepay.worker import FacePayWorker, Pixels
 from ui.i18n import tr
@@ -171,7 +172,7 @@ class FacePayScreen(PosScreen):
             award = members.award_for(done.sale.id) if done is not None else None
             return outcome, done, award, members.get(session.member_id or "").display_name
 
-        run_in_background(work, self._charged, lambda err: self._fail(tr._("Not paid"), str(err)),
+        run_in_background(work, self._charged, lambda err: self._fail(tr._("Not paid"), error_text(err, tr._)),
                           name="edgepos-facepay-charge")
 
     def _charged(self, result: tuple[Any, Completed | None, Any, str]) -> None:

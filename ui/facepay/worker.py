@@ -9,6 +9,7 @@ from typing import Any
 from terminal.errors import EdgeposError
 from terminal.face.pay import FacePayStep
 from ui.dispatch import run_on_ui
+from ui.errors_text import error_text
 from ui.face_services import FaceServices, preview_pixels, to_rgb
 from ui.i18n import tr
 
@@ -61,7 +62,7 @@ class FacePayWorker:
         try:
             session = self.make_session(self.services.identifier())
         except (EdgeposError, RuntimeError) as err:
-            self._send(self.on_error, str(err))
+            self._send(self.on_error, error_text(err, tr._))
             return
         self._send(self.on_ready, session)
         seq = 0

@@ -10,6 +10,7 @@ import numpy as np
 from terminal.errors import EdgeposError
 from terminal.members.service import MIN_CAMERA_FRAMES
 from ui.dispatch import run_on_ui
+from ui.errors_text import error_text
 from ui.face_services import FaceServices, preview_pixels, to_rgb
 from ui.facepay.texts import face_hint
 from ui.i18n import tr
@@ -52,7 +53,7 @@ class EnrolCapture:
         try:
             stored = self._capture()
         except EdgeposError as err:
-            self._send(self.on_error, str(err))
+            self._send(self.on_error, error_text(err, tr._))
             return
         if stored:
             self._send(self.on_done, stored)

@@ -13,6 +13,7 @@ from terminal.errors import EdgeposError
 from terminal.sales.money import Money
 from terminal.sales.till import Completed, Till
 from ui.common import load_kv
+from ui.errors_text import error_text
 from ui.i18n import tr
 
 NOTES = ("10", "20", "50", "100")  # banknotes, in major units of the home currency
@@ -79,7 +80,7 @@ class CashPanel(ModalView):
         try:
             done = self.till.pay_cash(self.till.money(self.entry or "0"))
         except EdgeposError as err:
-            self.message, self.message_error = str(err), True
+            self.message, self.message_error = error_text(err, tr._), True
             return
         self.paid = True
         receipt = tr._("Receipt printed.") if done.print_error is None else done.print_error

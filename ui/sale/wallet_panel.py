@@ -23,6 +23,7 @@ from terminal.sales.till import Completed, Till
 from terminal.scanning.frame_feed import FrameFeed
 from ui.common import load_kv
 from ui.dispatch import run_in_background, ui_callback
+from ui.errors_text import error_text
 from ui.i18n import tr
 from ui.sale.camera_preview import CameraPreview
 from ui.sale.payment_result import PaymentResult
@@ -117,7 +118,7 @@ class WalletPanel(ModalView):
         if not isinstance(err, EdgeposError):
             log.error("wallet payment failed: %r", err)   # the sale stays in tender; nothing was stored
         self.busy, self.cancelling, self.qr = False, False, None
-        self.message, self.message_error = str(err), True
+        self.message, self.message_error = error_text(err, tr._), True
 
     def _finished(self, result: tuple[CodeOutcome, Completed | None]) -> None:
         outcome, done = result

@@ -15,6 +15,7 @@ from terminal.sales.receipts import METHOD_NAMES
 from terminal.sales.sale import PaymentMethod
 from terminal.shift.model import ShiftReport
 from ui.common import load_kv
+from ui.errors_text import error_text
 from ui.i18n import tr
 
 
@@ -72,6 +73,6 @@ class ClosePanel(ModalView):
         try:
             self.on_close(self.counted_cash, counted)
         except EdgeposError as err:
-            self.ids.panel_status.text = str(err)
+            self.ids.panel_status.text = error_text(err, tr._)
             return
         self.dismiss()

@@ -1,0 +1,20 @@
+"""How a domain error reads on a kiosk screen: translated from its msgid when it was raised with one."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from terminal.errors import EdgeposError, PaymentRefused
+from ui.sale.refusals import payment_refusal_text
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def error_text(err: BaseException, tr: Callable[[str], str] = _same) -> str:
+    """The error's message in the cashier's language (`tr` is `tr._`); its English text when it has no msgid."""
+    if isinstance(err, PaymentRefused):
+        return payment_refusal_text(err.reason, str(err), tr)
+    if isinstance(err, EdgeposError) and err.msgid is not None:
+        return tr(err.msgid).format(**err.params)
+    return str(err)
