@@ -5,6 +5,12 @@ from enum import StrEnum
 from typing import Self
 
 
+class Term(str):
+    """A param of EdgeposError.text that is itself a msgid (a fixed English phrase): translated where shown."""
+
+    __slots__ = ()
+
+
 class EdgeposError(Exception):
     """Base of every error edgepos raises on purpose.
 
@@ -14,6 +20,7 @@ class EdgeposError(Exception):
 
     msgid: str | None = None
     params: dict[str, str] = {}  # noqa: RUF012 - a read-only default, replaced per instance by text()
+    terms: frozenset[str] = frozenset()  # the params given as Term, translated with the msgid
 
     @classmethod
     def text(cls, msgid: str, **params: object) -> Self:
@@ -21,6 +28,7 @@ class EdgeposError(Exception):
         texts = {name: value if isinstance(value, str) else format(value) for name, value in params.items()}
         err = cls(msgid.format(**texts))
         err.msgid, err.params = msgid, texts
+        err.terms = frozenset(name for name, value in params.items() if isinstance(value, Term))
         return err
 
 

@@ -16,5 +16,6 @@ def error_text(err: BaseException, tr: Callable[[str], str] = _same) -> str:
     if isinstance(err, PaymentRefused):
         return payment_refusal_text(err.reason, str(err), tr)
     if isinstance(err, EdgeposError) and err.msgid is not None:
-        return tr(err.msgid).format(**err.params)
+        params = {name: tr(text) if name in err.terms else text for name, text in err.params.items()}
+        return tr(err.msgid).format(**params)
     return str(err)

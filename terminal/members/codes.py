@@ -20,15 +20,16 @@ def normalize_phone(text: str) -> str:
     if raw.startswith("00"):
         raw = "+" + raw[2:]
     if not raw.startswith("+"):
-        raise PhoneError(f"phone {mask_phone(raw)!r} has no country code: write it in {PHONE_FORMAT}")
+        raise PhoneError.text("phone {phone} has no country code: write it in {format}",
+                              phone=repr(mask_phone(raw)), format=PHONE_FORMAT)
     digits = raw[1:]
     if not digits.isascii() or not digits.isdigit():
-        raise PhoneError(f"a phone number has only digits after the +: write it in {PHONE_FORMAT}")
+        raise PhoneError.text("a phone number has only digits after the +: write it in {format}", format=PHONE_FORMAT)
     if digits.startswith("0"):
-        raise PhoneError(f"a country code never starts with 0: write the phone in {PHONE_FORMAT}")
+        raise PhoneError.text("a country code never starts with 0: write the phone in {format}", format=PHONE_FORMAT)
     if not 8 <= len(digits) <= 15:
-        raise PhoneError(f"a phone number has 8 to 15 digits with its country code, this one has {len(digits)}:"
-                         f" write it in {PHONE_FORMAT}")
+        raise PhoneError.text("a phone number has 8 to 15 digits with its country code, this one has {digits}:"
+                              " write it in {format}", digits=len(digits), format=PHONE_FORMAT)
     return "+" + digits
 
 
@@ -50,7 +51,7 @@ def _card_mac(secret: bytes, member_id: str) -> str:
 def make_card(secret: bytes, member_id: str) -> str:
     """The member QR's content: `EPM1:<member id>:<HMAC>`, signed with the terminal's secret."""
     if not re.fullmatch(r"[0-9a-f]{32}", member_id):
-        raise MemberError(f"not a member id: {member_id!r}")
+        raise MemberError.text("not a member id: {member_id}", member_id=repr(member_id))
     return f"{CARD_PREFIX}{member_id}:{_card_mac(secret, member_id)}"
 
 
@@ -68,9 +69,9 @@ def card_member_id(secret: bytes, token: str) -> str:
     """The member id a genuine card carries; MemberError for anything else, a forged card above all."""
     found = CARD_RE.match(clean_card(token))
     if found is None:
-        raise MemberError("not an edgepos member card: ask the customer for their card or phone number")
+        raise MemberError.text("not an edgepos member card: ask the customer for their card or phone number")
     member_id, mac = found.groups()
     if not hmac.compare_digest(mac, _card_mac(secret, member_id)):
-        raise MemberError("this member card was not issued by this shop (its signature does not match):"
-                          " ask for the customer's phone number instead")
+        raise MemberError.text("this member card was not issued by this shop (its signature does not match):"
+                               " ask for the customer's phone number instead")
     return member_id

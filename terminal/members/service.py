@@ -53,7 +53,7 @@ class MemberService:
         """A new member; the phone is normalised to E.164 and must not belong to anyone else."""
         name = " ".join(name.split())
         if len(name) > MAX_NAME:
-            raise MemberError(f"a name has at most {MAX_NAME} characters")
+            raise MemberError.text("a name has at most {limit} characters", limit=MAX_NAME)
         e164 = normalize_phone(phone)
         now = rfc3339(self._clock.now())
         member_id = uuid.uuid4().hex
@@ -61,8 +61,8 @@ class MemberService:
                         now if marketing_consent else None, 0, make_card(self._secret, member_id), joined_sale_id)
         with self.store.db.transaction() as tx:
             if self.store.by_phone(e164, tx) is not None:
-                raise MemberError(f"phone {mask_phone(e164)} already belongs to a member: find them by phone or"
-                                  " card instead")
+                raise MemberError.text("phone {phone} already belongs to a member: find them by phone or card instead",
+                                       phone=mask_phone(e164))
             self.store.insert(tx, member)
             self._event(tx, "created", member, source="payment" if joined_sale_id else "counter",
                         **self._consents(member))
@@ -77,7 +77,7 @@ class MemberService:
         """The member, or MemberError."""
         member = self.store.get(member_id)
         if member is None:
-            raise MemberError(f"no member {member_id!r} on this terminal")
+            raise MemberError.text("no member {member_id} on this terminal", member_id=repr(member_id))
         return member
 
     def find_by_phone(self, phone: str) -> Member | None:
@@ -88,7 +88,7 @@ class MemberService:
         """The member a scanned card names; a forged or revoked card is refused with MemberError."""
         member = self.store.get(card_member_id(self._secret, token))
         if member is None or member.card != clean_card(token):
-            raise MemberError("this member card is no longer valid (the member left): ask them to join again")
+            raise MemberError.text("this member card is no longer valid (the member left): ask them to join again")
         return member
 
     def list(self) -> list[Member]:
@@ -135,16 +135,16 @@ class MemberService:
     def require_face_consent(member: Member) -> None:
         """ConsentError, naming the command that records consent, unless face consent is recorded."""
         if not member.face_consent:
-            raise ConsentError(f"member {member.display_name} has not consented to face data: once they have read"
-                               f" and accepted the face-data consent, record it with"
-                               f" `edgepos members consent {member.id} --face`, then enrol again")
+            raise ConsentError.text("member {name} has not consented to face data: once they have read and accepted"
+                                    " the face-data consent, record it with `edgepos members consent {id} --face`,"
+                                    " then enrol again", name=member.display_name, id=member.id)
 
     def enroll_templates(self, member_id: str, encodings: Sequence[npt.ArrayLike]) -> int:
         """Store encrypted templates (>= 1; the camera path checks MIN_CAMERA_FRAMES); needs face consent."""
         member = self.get(member_id)
         self.require_face_consent(member)
         if len(encodings) < 1:
-            raise MemberError("enrolment needs at least one face encoding")
+            raise MemberError.text("enrolment needs at least one face encoding")
         tokens = [self.vault.encrypt(e, may_create=self.store.template_count() == 0) for e in encodings]
         now = rfc3339(self._clock.now())
         with self.store.db.transaction() as tx:
@@ -173,7 +173,7 @@ class MemberService:
     def award_points(self, tx: Transaction, member_id: str, sale_id: str, paid: Money) -> PointsAward:
         """Points for a paid sale, inside the sale's own transaction; the sale id makes it happen once."""
         if self.store.get(member_id, tx) is None:
-            raise MemberError(f"member {member_id[:12]} no longer exists: detach them from the sale")
+            raise MemberError.text("member {member} no longer exists: detach them from the sale", member=member_id[:12])
         award = self.store.award(tx, member_id, sale_id, self.points_for(paid), rfc3339(self._clock.now()))
         if award.points:
             body = {"action": "points", "member_id": member_id, "sale_id": sale_id, "points": award.points,
@@ -196,5 +196,5 @@ class MemberService:
         """MemberError when paying `amount` by face would take the member past today's cap."""
         spent = self.face_paid_today(member_id)
         if spent + amount > cap:
-            raise MemberError(f"face-pay limit reached: {spent} paid by face today, the daily limit is {cap};"
-                              " please pay another way")
+            raise MemberError.text("face-pay limit reached: {spent} paid by face today, the daily limit is {cap};"
+                                   " please pay another way", spent=spent, cap=cap)

@@ -18,15 +18,15 @@ def validate_gtin(code: str) -> str:
     """Return the code as EAN-13 (UPC-A gets a leading 0) or raise BarcodeError saying why."""
     text = code.strip()
     if not text.isdigit() or not text.isascii():
-        raise BarcodeError(f"barcode {text!r} must contain digits only")
+        raise BarcodeError.text("barcode {text} must contain digits only", text=repr(text))
     kind = _LENGTHS.get(len(text))
     if kind is None:
-        raise BarcodeError(f"barcode {text!r} has {len(text)} digits; EAN-13 has 13, UPC-A 12, EAN-8 8")
+        raise BarcodeError.text("barcode {text} has {digits} digits; EAN-13 has 13, UPC-A 12, EAN-8 8",
+                                text=repr(text), digits=len(text))
     expected = gtin_check_digit(text[:-1])
     if int(text[-1]) != expected:
-        raise BarcodeError(
-            f"{kind} barcode {text} has a bad check digit (expected {expected}): scan it again"
-        )
+        raise BarcodeError.text("{kind} barcode {text} has a bad check digit (expected {expected}): scan it again",
+                                kind=kind, text=text, expected=expected)
     return text.zfill(13) if len(text) == 12 else text
 
 

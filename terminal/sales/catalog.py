@@ -138,7 +138,7 @@ class Catalog:
         try:
             return self._by_sku[sku.strip()]
         except KeyError:
-            raise UnknownItem(f"no item with sku {sku.strip()!r} in the catalog") from None
+            raise UnknownItem.text("no item with sku {sku} in the catalog", sku=repr(sku.strip())) from None
 
     def by_barcode(self, code: str) -> Item:
         """The item with this barcode (check digit validated), or BarcodeError / UnknownItem."""
@@ -146,7 +146,8 @@ class Catalog:
         try:
             return self._by_barcode[ean]
         except KeyError:
-            raise UnknownItem(f"barcode {code.strip()} is not in the catalog: key the item in by hand") from None
+            raise UnknownItem.text("barcode {barcode} is not in the catalog: key the item in by hand",
+                                   barcode=code.strip()) from None
 
     def lookup(self, code: str) -> Item:
         """Find by barcode when it looks like one, else by sku."""

@@ -45,14 +45,17 @@ def refund_sale(db: Database, sales: SaleStore, outbox: OutboxStore, shifts: Shi
     except StoreError as err:
         raise RefundError(str(err)) from err
     if sale.state is not SaleState.PAID:
-        raise RefundError(f"sale {sale_id[:12]} is {sale.state.value}: only a paid sale can be refunded")
+        raise RefundError.text("sale {sale_id} is {state}: only a paid sale can be refunded",
+                               sale_id=sale_id[:12], state=sale.state.value)
     if len(request.reason.strip()) > MAX_REASON:
-        raise RefundError(f"the refund reason is {len(request.reason.strip())} characters, at most {MAX_REASON}")
+        raise RefundError.text("the refund reason is {length} characters, at most {limit}",
+                               length=len(request.reason.strip()), limit=MAX_REASON)
     if amount.currency != sale.currency or amount.minor <= 0:
-        raise RefundError(f"a refund must be a positive amount in {sale.currency}")
+        raise RefundError.text("a refund must be a positive amount in {currency}", currency=sale.currency)
     left = sale.paid - sales.refunded(sale_id, sale.currency)
     if amount > left:
-        raise RefundError(f"cannot refund {amount}: only {left} of this sale is left to refund")
+        raise RefundError.text("cannot refund {amount}: only {left} of this sale is left to refund",
+                               amount=amount, left=left)
     refund = Refund(request.refund_id or uuid.uuid4().hex, sale_id, sale.payments[0].method, amount,
                     request.reason.strip() or "customer refund", rfc3339(now))
     with db.transaction() as tx:

@@ -80,17 +80,19 @@ class Sale:
     def _require(self, *states: SaleState) -> None:
         if self.state not in states:
             allowed = " or ".join(s.value for s in states)
-            raise SaleError(f"sale is {self.state.value}; this needs it {allowed}")
+            raise SaleError.text("sale is {state}; this needs it {allowed}", state=self.state.value, allowed=allowed)
 
     def _check_quantity(self, quantity: int) -> None:
         if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
-            raise SaleError(f"quantity must be a whole number of at least 1, got {quantity!r}")
+            raise SaleError.text("quantity must be a whole number of at least 1, got {quantity}",
+                                 quantity=repr(quantity))
         if quantity > MAX_QUANTITY:
-            raise SaleError(f"quantity {quantity} is more than {MAX_QUANTITY}: check the count")
+            raise SaleError.text("quantity {quantity} is more than {limit}: check the count",
+                                 quantity=quantity, limit=MAX_QUANTITY)
 
     def _line_index(self, index: int) -> int:
         if not 0 <= index < len(self.lines):
-            raise SaleError(f"there is no line {index + 1} in this sale")
+            raise SaleError.text("there is no line {line} in this sale", line=index + 1)
         return index
 
     def add(self, item: Item, quantity: int = 1) -> int:
@@ -111,7 +113,8 @@ class Sale:
         self._check_quantity(quantity)
         line = self.lines[self._line_index(index)]
         if line.discount > line.item.unit_price * quantity:
-            raise SaleError(f"line {index + 1}: discount {line.discount} would exceed the line total")
+            raise SaleError.text("line {line}: discount {discount} would exceed the line total",
+                                 line=index + 1, discount=line.discount)
         self._replace_line(index, replace(line, quantity=quantity))
 
     def remove(self, index: int) -> None:
@@ -126,18 +129,20 @@ class Sale:
         self._require(SaleState.OPEN)
         line = self.lines[self._line_index(index)]
         if amount.currency != self.currency or amount.minor < 0:
-            raise SaleError(f"a discount must be a non-negative amount in {self.currency}")
+            raise SaleError.text("a discount must be a non-negative amount in {currency}", currency=self.currency)
         if amount > line.gross:
-            raise SaleError(f"discount {amount} is bigger than line {index + 1} ({line.gross})")
+            raise SaleError.text("discount {amount} is bigger than line {line} ({gross})",
+                                 amount=amount, line=index + 1, gross=line.gross)
         self._replace_line(index, replace(line, discount=amount))
 
     def discount_cart(self, amount: Money) -> None:
         """Set a discount on the whole sale, shared across lines; never more than the goods."""
         self._require(SaleState.OPEN)
         if amount.currency != self.currency or amount.minor < 0:
-            raise SaleError(f"a discount must be a non-negative amount in {self.currency}")
+            raise SaleError.text("a discount must be a non-negative amount in {currency}", currency=self.currency)
         if amount > self._after_line_discounts():
-            raise SaleError(f"discount {amount} is bigger than the sale ({self._after_line_discounts()})")
+            raise SaleError.text("discount {amount} is bigger than the sale ({total})",
+                                 amount=amount, total=self._after_line_discounts())
         self.cart_discount = None if amount.is_zero else amount
 
     def _after_line_discounts(self) -> Money:
@@ -170,7 +175,7 @@ class Sale:
 
     def _check_discounts(self) -> None:
         if self.cart_discount is not None and self.cart_discount > self._after_line_discounts():
-            raise SaleError("the cart discount would exceed the sale")
+            raise SaleError.text("the cart discount would exceed the sale")
 
     @property
     def totals(self) -> Totals:
@@ -191,14 +196,14 @@ class Sale:
         """Lock the cart for payment."""
         self._require(SaleState.OPEN)
         if not self.lines:
-            raise SaleError("the sale is empty: add an item first")
+            raise SaleError.text("the sale is empty: add an item first")
         self.state = SaleState.TENDERING
 
     def resume(self) -> None:
         """Back from payment to the cart, when nothing has been paid yet."""
         self._require(SaleState.TENDERING)
         if self.payments:
-            raise SaleError("a payment was taken: the sale cannot go back to the cart")
+            raise SaleError.text("a payment was taken: the sale cannot go back to the cart")
         self.state = SaleState.OPEN
 
     def apply_payment(self, payment: Payment) -> None:
@@ -207,9 +212,9 @@ class Sale:
         # A fully discounted sale is settled by one zero payment so it still has a receipt and an event.
         if payment.amount.currency != self.currency or payment.amount.minor < 0 or (
                 payment.amount.is_zero and not self.due.is_zero):
-            raise SaleError(f"a payment must be a positive amount in {self.currency}")
+            raise SaleError.text("a payment must be a positive amount in {currency}", currency=self.currency)
         if payment.amount > self.due:
-            raise SaleError(f"payment {payment.amount} is more than the {self.due} due")
+            raise SaleError.text("payment {amount} is more than the {due} due", amount=payment.amount, due=self.due)
         self.payments.append(payment)
         if self.due.is_zero:
             self.state = SaleState.PAID
@@ -218,5 +223,5 @@ class Sale:
         """Cancel a sale that has not been paid."""
         self._require(SaleState.OPEN, SaleState.TENDERING)
         if self.payments:
-            raise SaleError("a payment was taken: refund it instead of voiding")
+            raise SaleError.text("a payment was taken: refund it instead of voiding")
         self.state = SaleState.VOIDED

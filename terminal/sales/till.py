@@ -70,7 +70,7 @@ class Till:
 
     def _current(self) -> Sale:
         if self.sale is None:
-            raise SaleError("there is no sale in progress")
+            raise SaleError.text("there is no sale in progress")
         return self.sale
 
     def scan(self, code: str, quantity: int = 1) -> Sale:
@@ -142,9 +142,9 @@ class Till:
         sale = self._current()
         due = sale.due  # checked before tendering so a refused amount leaves the cart as it was
         if tendered.currency != self.currency:
-            raise SaleError(f"cash must be in {self.currency}")
+            raise SaleError.text("cash must be in {currency}", currency=self.currency)
         if tendered < due:
-            raise SaleError(f"{tendered} is not enough: {due} is due")
+            raise SaleError.text("{tendered} is not enough: {due} is due", tendered=tendered, due=due)
         return self.complete(Payment(uuid.uuid4().hex, PaymentMethod.CASH, due, tendered, tendered - due))
 
     def complete(self, payment: Payment, forward: dict[str, str] | None = None) -> Completed:
@@ -189,16 +189,18 @@ class Till:
         """Print a stored sale's receipt again; returns where it went."""
         sale = self.sales.load(sale_id)
         if sale.state is not SaleState.PAID:
-            raise SaleError(f"sale {sale_id[:12]} was {sale.state.value}: it has no receipt")
+            raise SaleError.text("sale {sale_id} was {state}: it has no receipt",
+                                 sale_id=sale_id[:12], state=sale.state.value)
         try:
             return self.printer.print_receipt(self.receipt(sale))
         except PrinterError as err:
-            raise PrinterError(f"Receipt not printed: {err}. Fix the printer and tap Reprint again.") from err
+            raise PrinterError.text("Receipt not printed: {error}. Fix the printer and tap Reprint again.",
+                                    error=err) from err
 
     def reprint_last(self) -> str:
         """Print the last paid sale's receipt again."""
         if self.last_paid_id is None:
-            raise SaleError("no sale has been paid on this till yet")
+            raise SaleError.text("no sale has been paid on this till yet")
         return self.reprint(self.last_paid_id)
 
     def void(self) -> None:
@@ -219,6 +221,6 @@ class Till:
     def close_shift(self, counted_cash: Money, counted_other: dict[str, Money] | None = None) -> ShiftReport:
         """Close the shift (Z report); refused while a sale is in progress."""
         if self.sale is not None and self.sale.lines:
-            raise SaleError("finish or void the sale in progress before closing the shift")
+            raise SaleError.text("finish or void the sale in progress before closing the shift")
         self.sale = None
         return self.shifts.close(counted_cash, counted_other)

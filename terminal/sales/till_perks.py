@@ -26,12 +26,12 @@ class SalePerks:
 
     def _member_service(self) -> MemberService:
         if self.members is None:
-            raise MemberError("membership is not set up on this terminal")
+            raise MemberError.text("membership is not set up on this terminal")
         return self.members
 
     def _coupon_service(self) -> CouponService:
         if self.coupons is None:
-            raise CouponError("coupons are not set up on this terminal")
+            raise CouponError.text("coupons are not set up on this terminal")
         return self.coupons
 
     def attach(self, sale: Sale, member: Member) -> None:
@@ -41,7 +41,7 @@ class SalePerks:
     def join(self, sale: Sale, name: str, phone: str) -> Member:
         """One-tap join at payment: a new member, attached; their card prints on this sale's receipt."""
         if sale.state not in (SaleState.OPEN, SaleState.TENDERING):
-            raise SaleError(f"sale is {sale.state.value}: join before it is paid")
+            raise SaleError.text("sale is {state}: join before it is paid", state=sale.state.value)
         member = self._member_service().join_at_payment(name, phone, sale_id=sale.id)
         sale.set_member(member.id)
         return member
@@ -49,11 +49,11 @@ class SalePerks:
     def apply_coupon(self, sale: Sale, code: str) -> Coupon:
         """Check the coupon against the cart and put its discount on the sale as the cart discount."""
         if sale.state is not SaleState.OPEN:
-            raise SaleError("go back to the cart to apply a coupon")
+            raise SaleError.text("go back to the cart to apply a coupon")
         if sale.coupon_code is not None:
-            raise CouponError(f"coupon {sale.coupon_code} is already on this sale: one coupon per sale")
+            raise CouponError.text("coupon {code} is already on this sale: one coupon per sale", code=sale.coupon_code)
         if sale.cart_discount is not None:
-            raise SaleError("this sale has a cart discount: remove it (set it to 0) before applying a coupon")
+            raise SaleError.text("this sale has a cart discount: remove it (set it to 0) before applying a coupon")
         coupon = self._coupon_service().check(code, sale.goods, sale.member_id)
         sale.set_coupon(coupon.code, coupon.discount_for(sale.goods))
         return coupon
@@ -65,7 +65,7 @@ class SalePerks:
     def guard_cart_discount(self, sale: Sale) -> None:
         """A hand-given cart discount and a coupon share the one cart discount: refuse to mix them."""
         if sale.coupon_code is not None:
-            raise CouponError(f"coupon {sale.coupon_code} is the cart discount: remove the coupon first")
+            raise CouponError.text("coupon {code} is the cart discount: remove the coupon first", code=sale.coupon_code)
 
     def change(self, sale: Sale, change: Callable[[], T]) -> T:
         """Change the cart with the coupon's discount lifted, then price the coupon on the new cart."""

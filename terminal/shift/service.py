@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from terminal.errors import ShiftError
+from terminal.errors import ShiftError, Term
 from terminal.link.events import rfc3339
 from terminal.ports import Clock
 from terminal.sales.money import Money
@@ -32,24 +32,28 @@ class ShiftService:
         """The open shift, or ShiftError telling the cashier to open one."""
         shift = self._store.current()
         if shift is None:
-            raise ShiftError("no shift is open: open a shift (count the float) before selling")
+            raise ShiftError.text("no shift is open: open a shift (count the float) before selling")
         return shift
 
-    def _check_amount(self, amount: Money, what: str, allow_zero: bool = False) -> None:
+    def _check_amount(self, amount: Money, what: Term, allow_zero: bool = False) -> None:
         if amount.currency != self.currency:
-            raise ShiftError(f"{what} must be in {self.currency}, not {amount.currency}")
+            raise ShiftError.text("{what} must be in {currency}, not {other}",
+                                  what=what, currency=self.currency, other=amount.currency)
+        if amount.minor < 0 and allow_zero:
+            raise ShiftError.text("{what} must be zero or more", what=what)
         if amount.minor < 0 or (amount.is_zero and not allow_zero):
-            raise ShiftError(f"{what} must be {'zero or more' if allow_zero else 'more than zero'}")
+            raise ShiftError.text("{what} must be more than zero", what=what)
 
     def open(self, cashier: str, opening_float: Money) -> Shift:
         """Open a shift with the cash float counted into the drawer."""
         if not cashier.strip():
-            raise ShiftError("enter the cashier's name to open a shift")
+            raise ShiftError.text("enter the cashier's name to open a shift")
         if len(cashier.strip()) > MAX_CASHIER:
-            raise ShiftError(f"the cashier's name is {len(cashier.strip())} characters, at most {MAX_CASHIER}")
-        self._check_amount(opening_float, "the opening float", allow_zero=True)
+            raise ShiftError.text("the cashier's name is {length} characters, at most {limit}",
+                                  length=len(cashier.strip()), limit=MAX_CASHIER)
+        self._check_amount(opening_float, Term("the opening float"), allow_zero=True)
         if self._store.current() is not None:
-            raise ShiftError("a shift is already open: close it first")
+            raise ShiftError.text("a shift is already open: close it first")
         now = self._clock.now()
         shift = Shift(uuid.uuid4().hex, cashier.strip(), opening_float, rfc3339(now))
         with self._db.transaction() as tx:
@@ -62,14 +66,15 @@ class ShiftService:
         """Put cash into the drawer ('in') or take it out ('out'), with a reason."""
         shift = self.require_open()
         if direction not in ("in", "out"):
-            raise ShiftError("a cash move is 'in' or 'out'")
-        self._check_amount(amount, "the amount")
+            raise ShiftError.text("a cash move is 'in' or 'out'")
+        self._check_amount(amount, Term("the amount"))
         if not reason.strip():
-            raise ShiftError("give a reason for the cash move")
+            raise ShiftError.text("give a reason for the cash move")
         if direction == "out":
             cash = self.report().method(PaymentMethod.CASH).expected
             if amount > cash:
-                raise ShiftError(f"only {cash} should be in the drawer; cannot take out {amount}")
+                raise ShiftError.text("only {cash} should be in the drawer; cannot take out {amount}",
+                                      cash=cash, amount=amount)
         with self._db.transaction() as tx:
             self._store.add_cash_move(tx, uuid.uuid4().hex, shift.id, direction, amount, reason.strip(),
                                       rfc3339(self._clock.now()))
@@ -97,10 +102,10 @@ class ShiftService:
     def close(self, counted_cash: Money, counted_other: dict[str, Money] | None = None) -> ShiftReport:
         """Close the shift with the counted cash; returns the Z report."""
         shift = self.require_open()
-        self._check_amount(counted_cash, "the counted cash", allow_zero=True)
+        self._check_amount(counted_cash, Term("the counted cash"), allow_zero=True)
         counted = dict(counted_other or {})
         for amount in counted.values():
-            self._check_amount(amount, "a counted amount", allow_zero=True)
+            self._check_amount(amount, Term("a counted amount"), allow_zero=True)
         counted[PaymentMethod.CASH] = counted_cash
         now = rfc3339(self._clock.now())
         closed = Shift(shift.id, shift.cashier, shift.opening_float, shift.opened_at, now)
