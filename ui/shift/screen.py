@@ -14,6 +14,7 @@ from terminal.shift.model import ShiftReport
 from terminal.shift.receipt import print_shift_report
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.dispatch import run_in_background
+from ui.errors_text import error_text
 from ui.i18n import N_, tr
 from ui.shift.close_panel import ClosePanel
 
@@ -140,7 +141,7 @@ class ShiftScreen(PosScreen):
     def _print_failed(self, err: Exception) -> None:
         self.print_busy = False
         self.say(joined(self._closing_note, tr._("Report not printed: {error}. Tap Print report to try again.")
-                        .format(error=err)), error=True)
+                        .format(error=error_text(err, tr._))), error=True)
         self._closing_note = ""
 
     def to_sale(self) -> None:
