@@ -5,6 +5,7 @@ No Kivy here: tests/ui has its own fixtures.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,14 +38,28 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def _set_timezone(config_path: Path, timezone: str | None) -> None:
+    """Write [shop] timezone into the test config: replaces the key's line, or adds it when asked explicitly."""
+    text = config_path.read_text(encoding="utf-8")
+    line = f'timezone = "{timezone or "UTC"}"'
+    if re.search(r"^timezone = ", text, flags=re.M):
+        text = re.sub(r"^timezone = .*$", line, text, count=1, flags=re.M)
+    elif timezone is not None:
+        text = text.replace("[shop]\n", f"[shop]\n{line}\n", 1)
+    config_path.write_text(text, encoding="utf-8")
+
+
 def make_terminal(tmp_path: Path, data_dir: Path, printer: FakePrinter,
                   clock: FixedClock) -> Iterator[Callable[..., Terminal]]:
     """Build terminals the way the app does: default config file, load_config, build_terminal."""
     built: list[Terminal] = []
 
-    def make(**overrides: object) -> Terminal:
+    def make(timezone: str | None = None, **overrides: object) -> Terminal:
+        """timezone: the config's [shop] timezone; "UTC" unless given, so that printed times never depend on
+        the machine's zone (the shipped default, "", means the system's zone)."""
         config_path = tmp_path / "edgepos.toml"
         ensure_config(config_path)
+        _set_timezone(config_path, timezone)
         kwargs: dict[str, object] = {"printer": printer, "clock": clock}
         kwargs.update(overrides)
         term = build_terminal(load_config(config_path), data_dir, **kwargs)  # type: ignore[arg-type]
