@@ -37,7 +37,6 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-@pytest.fixture
 def _set_timezone(config_path: Path, timezone: str | None) -> None:
     """Write [shop] timezone into the test config: replaces the key's line, or adds it when asked explicitly."""
     text = config_path.read_text(encoding="utf-8")
@@ -49,6 +48,7 @@ def _set_timezone(config_path: Path, timezone: str | None) -> None:
     config_path.write_text(text, encoding="utf-8")
 
 
+@pytest.fixture
 def make_terminal(tmp_path: Path, data_dir: Path, printer: FakePrinter,
                   clock: FixedClock) -> Iterator[Callable[..., Terminal]]:
     """Build terminals the way the app does: default config file, load_config, build_terminal."""

@@ -334,8 +334,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "No shift is open: enter your name and the float counted into the drawer.": {
         "zh": "尚未开班：请输入您的姓名和放入钱箱的备用金。",
         "vi": "Chưa mở ca: nhập tên của bạn và số tiền lẻ đã đếm bỏ vào két."},
-    "Shift open · {cashier} · since {since} UTC": {"zh": "班次进行中 · {cashier} · 自 {since} UTC 起",
-                                                   "vi": "Đang mở ca · {cashier} · từ {since} UTC"},
+    "Shift open · {cashier} · since {since}": {"zh": "班次进行中 · {cashier} · 自 {since} 起",
+                                               "vi": "Đang mở ca · {cashier} · từ {since}"},
     "Shift opened by {cashier} with a float of {amount}.": {"zh": "{cashier} 已开班，备用金 {amount}。",
                                                             "vi": "{cashier} đã mở ca với tiền lẻ {amount}."},
     "Cash in: {amount} recorded ({reason}).": {"zh": "存入现金：已记录 {amount}（{reason}）。",

@@ -78,7 +78,8 @@ class Terminal:
 def shop_info(config: Config) -> ShopInfo:
     """What the receipts say about the shop."""
     return ShopInfo(config.shop_name, config.shop_address, config.terminal_id, config.receipt_base_url,
-                    config.receipt_header, config.receipt_footer, config.display_currency, config.display_rate)
+                    config.receipt_header, config.receipt_footer, config.display_currency, config.display_rate,
+                    config.timezone)
 
 
 def build_members(config: Config, data_dir: Path, db: Database, outbox: OutboxStore, clock: Clock,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from terminal.config.keys import ConfigReader
 from terminal.config.members import FaceConfig, MembersConfig, parse_members
 from terminal.errors import ConfigError, MoneyError
+from terminal.sales.clock_text import EXAMPLE_ZONES, system_timezone, zone_by_name
 from terminal.sales.money import Money, exponent
 
 # Chinese in the printer's GB18030 font and Vietnamese in code page 1258 | Vietnamese rastered | everything rastered
@@ -93,6 +95,7 @@ class Config:
     members: MembersConfig
     face: FaceConfig
     technician_pin: str = "2580"
+    timezone: tzinfo = UTC  # [shop] timezone: what receipts, reports and screens show; the data keeps UTC
 
 
 def _display(r: ConfigReader) -> tuple[str | None, Decimal | None]:
@@ -113,6 +116,17 @@ def _display(r: ConfigReader) -> tuple[str | None, Decimal | None]:
     if not rate.is_finite() or rate <= 0:
         raise r.fail("display.rate", "must be a positive number")
     return currency, rate
+
+
+def _timezone(r: ConfigReader) -> tzinfo:
+    name = r.get("shop.timezone", str, "").strip()
+    if not name:
+        return system_timezone()
+    try:
+        return zone_by_name(name)
+    except ValueError as err:
+        raise r.fail("shop.timezone", f"{err}: write an IANA name such as {EXAMPLE_ZONES}, "
+                                      "or \"\" for the system's zone") from None
 
 
 def _pin(r: ConfigReader) -> str:
@@ -171,7 +185,7 @@ def parse_config(path: Path, data: dict[str, Any]) -> Config:
             r.positive("payments.velocity_window_s", 60), r.text("payments.qr_city", "Shanghai"),
             r.text("payments.qr_country", "CN"), r.text("payments.merchant_id", r.text("terminal.id"))),
         members=members, face=face,
-        technician_pin=_pin(r),
+        technician_pin=_pin(r), timezone=_timezone(r),
     )
     unknown = r.unknown()  # after every read: whatever was never read is a typo or a key from elsewhere
     if unknown:

@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 
+from terminal.sales.clock_text import local_time_text
 from terminal.sales.sale import PaymentMethod, PaymentStatus, Sale, SaleState
 from terminal.sales.textwidth import strip_control, text_width, two_columns, wrap
 
@@ -36,6 +37,7 @@ class ShopInfo:
     footer: str = "Thank you!"
     display_currency: str | None = None
     display_rate: Decimal | None = None
+    timezone: tzinfo = UTC   # times are printed in the shop's zone
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def render_receipt(sale: Sale, shop: ShopInfo, secret: bytes, printed_at: dateti
         lines += [ReceiptLine(t, "center") for t in wrap(strip_control(shop.header), width)]
     lines.append(rule)
     lines.append(ReceiptLine(two_columns("Sale", sale.id[:12].upper(), width)))
-    lines.append(ReceiptLine(two_columns("Date", printed_at.strftime("%Y-%m-%d %H:%M UTC"), width)))
+    lines.append(ReceiptLine(two_columns("Date", local_time_text(printed_at, shop.timezone), width)))
     lines.append(ReceiptLine(two_columns("Terminal", strip_control(shop.terminal_id), width)))
     if cashier:
         lines.append(ReceiptLine(two_columns("Cashier", strip_control(cashier), width)))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from terminal.sales.clock_text import local_time_text
 from terminal.sales.receipts import Receipt, ReceiptLine, ShopInfo
 from terminal.sales.textwidth import strip_control, two_columns, wrap
 
@@ -19,7 +20,7 @@ def build_test_receipt(shop: ShopInfo, printed_at: datetime, width: int = 42) ->
     lines = [ReceiptLine(strip_control(shop.name), "center", bold=True, double=True),
              ReceiptLine("TEST PRINT", "center", bold=True), rule,
              ReceiptLine(two_columns("Terminal", strip_control(shop.terminal_id), width)),
-             ReceiptLine(two_columns("Date", printed_at.strftime("%Y-%m-%d %H:%M UTC"), width)),
+             ReceiptLine(two_columns("Date", local_time_text(printed_at, shop.timezone), width)),
              ReceiptLine(two_columns("Width", f"{width} columns", width)), rule]
     for sample in SAMPLES:
         lines += [ReceiptLine(text) for text in wrap(sample, width)]

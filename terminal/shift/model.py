@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, tzinfo
 
+from terminal.sales.clock_text import stored_time_text
 from terminal.sales.money import Money
 
 
-def readable_time(stamp: str) -> str:
-    """A stored RFC 3339 UTC time as a report shows it: to the second, as on the receipts."""
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M:%S UTC")
-    except ValueError:
-        return stamp
+def readable_time(stamp: str, zone: tzinfo = UTC) -> str:
+    """A stored RFC 3339 UTC time as a report shows it, to the second, in zone (UTC for what is stored or sent)."""
+    return stored_time_text(stamp, zone, seconds=True)
 
 
 @dataclass(frozen=True)
@@ -61,12 +59,13 @@ class ShiftReport:
                 return line
         raise KeyError(name)
 
-    def as_lines(self) -> list[str]:
-        """The report as printable text lines."""
+    def as_lines(self, zone: tzinfo = UTC) -> list[str]:
+        """The report as text lines, times in zone: UTC (default) for what is stored and sent, the shop's to show."""
         s = self.shift
-        out = [f"{self.kind} REPORT", f"Shift {s.id[:12]}  cashier {s.cashier}", f"Opened {readable_time(s.opened_at)}"]
+        out = [f"{self.kind} REPORT", f"Shift {s.id[:12]}  cashier {s.cashier}",
+               f"Opened {readable_time(s.opened_at, zone)}"]
         if s.closed_at:
-            out.append(f"Closed {readable_time(s.closed_at)}")
+            out.append(f"Closed {readable_time(s.closed_at, zone)}")
         out += [f"Sales {self.sales_count}  voided {self.voided_count}  refunds {self.refunds_count}",
                 f"Gross sales {self.gross_sales}", f"Tax {self.tax}",
                 f"Opening float {s.opening_float}", f"Cash in {self.cash_in}", f"Cash out {self.cash_out}"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from terminal.ports import Printer
+from terminal.sales.clock_text import local_time_text, stored_time_text
 from terminal.sales.receipts import METHOD_NAMES, Receipt, ReceiptLine, ShopInfo
 from terminal.sales.textwidth import strip_control, two_columns
-from terminal.shift.model import ShiftReport, readable_time
+from terminal.shift.model import ShiftReport
 
 
 def _signed(amount_str: str, minor: int) -> str:
@@ -22,10 +23,10 @@ def build_shift_receipt(report: ShiftReport, shop: ShopInfo, printed_at: datetim
              ReceiptLine(two_columns("Terminal", strip_control(shop.terminal_id), width)),
              ReceiptLine(two_columns("Shift", shift.id[:12].upper(), width)),
              ReceiptLine(two_columns("Cashier", strip_control(shift.cashier), width)),
-             ReceiptLine(two_columns("Opened", readable_time(shift.opened_at)[:16], width))]
+             ReceiptLine(two_columns("Opened", stored_time_text(shift.opened_at, shop.timezone), width))]
     if shift.closed_at:
-        lines.append(ReceiptLine(two_columns("Closed", readable_time(shift.closed_at)[:16], width)))
-    lines.append(ReceiptLine(two_columns("Printed", printed_at.strftime("%Y-%m-%d %H:%M UTC"), width)))
+        lines.append(ReceiptLine(two_columns("Closed", stored_time_text(shift.closed_at, shop.timezone), width)))
+    lines.append(ReceiptLine(two_columns("Printed", local_time_text(printed_at, shop.timezone), width)))
     lines += [rule,
               ReceiptLine(two_columns("Sales", str(report.sales_count), width)),
               ReceiptLine(two_columns("Voided", str(report.voided_count), width)),

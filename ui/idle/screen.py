@@ -40,7 +40,7 @@ class IdleScreen(PosScreen):
             self._event = None
 
     def _tick(self, _dt: float) -> None:
-        self.time_text = datetime.now().strftime("%H:%M")
+        self.time_text = datetime.now(self.terminal.config.timezone).strftime("%H:%M")  # the shop's clock
 
     def on_touch_down(self, touch: Any) -> bool:
         """Any touch wakes the kiosk; the touch itself goes no further."""

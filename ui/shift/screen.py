@@ -8,6 +8,7 @@ from typing import Any
 from kivy.properties import BooleanProperty, StringProperty
 
 from terminal.app.bootstrap import Terminal
+from terminal.sales.clock_text import stored_time_text
 from terminal.sales.money import Money
 from terminal.sales.sale import PaymentMethod
 from terminal.shift.model import ShiftReport
@@ -56,13 +57,13 @@ class ShiftScreen(PosScreen):
         if shift is None:
             self.shift_text = tr._("No shift open")
         else:
-            self.shift_text = tr._("Shift open · {cashier} · since {since} UTC").format(
-                cashier=shift.cashier, since=shift.opened_at[:16].replace("T", " "))
+            self.shift_text = tr._("Shift open · {cashier} · since {since}").format(
+                cashier=shift.cashier, since=stored_time_text(shift.opened_at, self.terminal.config.timezone))
 
     def show_report(self, report: ShiftReport) -> None:
         """Put a report's lines in the report panel (and keep it for printing)."""
         self.report = report
-        self.report_text = "\n".join(report.as_lines())
+        self.report_text = "\n".join(report.as_lines(self.terminal.config.timezone))
 
     def open_shift(self) -> None:
         """Open a shift with the cashier's name and the counted float."""

@@ -11,6 +11,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from terminal.app import technician
 from terminal.app.bootstrap import Terminal
 from terminal.link.offline_banner import format_age
+from terminal.sales.clock_text import stored_time_text
 from terminal.store.sync_store import LinkState
 from terminal.technician.pin_lock import PinLock
 from ui.common import PosScreen, load_common_kv, load_kv
@@ -104,7 +105,8 @@ class TechnicianScreen(PosScreen, DeviceTests):
                  + (f" ({status.detail})" if status.detail else ""),
                  tr._("Pending events: {n}, oldest {age}").format(n=status.pending, age=oldest),
                  tr._("Rejected events: {n}").format(n=status.rejected),
-                 tr._("Last ack: {at}").format(at=(status.last_ack_at or never)[:19].replace("T", " "))]
+                 tr._("Last ack: {at}").format(at=stored_time_text(status.last_ack_at, self.terminal.config.timezone,
+                                                                   seconds=True) if status.last_ack_at else never)]
         self.queue_text = "\n".join(lines)
         log = technician.recent_log(self.terminal)
         self.log_text = "\n".join(log) if log else tr._("The log is empty.")
