@@ -7,15 +7,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+try:
+    from tests.support.cli import edgepos_command
+except ModuleNotFoundError:  # `pytest` rather than `python -m pytest`: only tests/ itself is on sys.path
+    from support.cli import edgepos_command  # type: ignore[no-redef, import-not-found, unused-ignore]
+
 DESIGN_COMMANDS = ["kiosk", "demo", "sim", "cloud", "doctor", "emv", "paycode", "face", "members", "sync", "bench"]
 
 
 def edgepos(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the installed console script (or the module when not installed) and capture its output."""
-    script = Path(sys.executable).parent / "edgepos"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "terminal.app.cli"]
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(edgepos_command(*args), cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
 
 
 def test_help_lists_every_subcommand_of_the_design(tmp_path: Path) -> None:

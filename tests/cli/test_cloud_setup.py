@@ -20,6 +20,11 @@ from sync.broker_process import find_mosquitto, free_port
 from sync.provision import load_deployment
 
 try:
+    from tests.support.cli import edgepos_command
+except ModuleNotFoundError:  # `pytest` rather than `python -m pytest`: only tests/ itself is on sys.path
+    from support.cli import edgepos_command  # type: ignore[no-redef, import-not-found, unused-ignore]
+
+try:
     from tests.support.deploy import stop
 except ModuleNotFoundError:  # `pytest` rather than `python -m pytest`: only tests/ itself is on sys.path
     from support.deploy import stop  # type: ignore[no-redef, import-not-found, unused-ignore]
@@ -30,12 +35,6 @@ pytestmark = pytest.mark.skipif(find_mosquitto() is None,
                                 reason="mosquitto is not installed (apt-get install mosquitto)")
 
 
-def command(*args: str) -> list[str]:
-    """The console script as a technician runs it (the module when not installed)."""
-    script = Path(sys.executable).parent / "edgepos"
-    return ([str(script)] if script.exists() else [sys.executable, "-m", "terminal.app.cli"]) + list(args)
-
-
 def no_sbin_env() -> dict[str, str]:
     """A non-root user's PATH: the venv and /usr/bin, /bin, but no sbin directory."""
     return dict(os.environ, PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin", PYTHONIOENCODING="utf-8")
@@ -43,7 +42,8 @@ def no_sbin_env() -> dict[str, str]:
 
 def edgepos(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run edgepos to completion in cwd."""
-    return subprocess.run(command(*args), cwd=cwd, capture_output=True, text=True, timeout=120, env=no_sbin_env())
+    return subprocess.run(edgepos_command(*args), cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env=no_sbin_env())
 
 
 def listening(port: int) -> bool:
@@ -88,7 +88,7 @@ def test_init_with_a_remote_host_listens_on_every_address_and_cloud_broker_start
                     "--port", port, cwd=tmp_path)
     assert again.returncode == 1 and "--force" in again.stderr and "force=True" not in again.stderr
 
-    broker = subprocess.Popen(command("--data-dir", "cloud", "cloud", "broker"), cwd=tmp_path, text=True,
+    broker = subprocess.Popen(edgepos_command("--data-dir", "cloud", "cloud", "broker"), cwd=tmp_path, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=no_sbin_env())
     try:
         run_until(broker, lambda: listening(int(port)), "cloud broker (mosquitto is in /usr/sbin, not on PATH)")
@@ -108,12 +108,12 @@ def test_a_local_deployment_from_the_readme_commands_serves_the_acquirer(tmp_pat
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert "deployment.json" in missing.stderr and "cloud init" in missing.stderr
 
-    broker = subprocess.Popen(command("--data-dir", "cloud", "cloud", "broker"), cwd=tmp_path, text=True,
+    broker = subprocess.Popen(edgepos_command("--data-dir", "cloud", "cloud", "broker"), cwd=tmp_path, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=no_sbin_env())
     acquirer = None
     try:
         run_until(broker, lambda: listening(port), "cloud broker")
-        acquirer = subprocess.Popen(command("sim", "acquirer", "--deploy", "cloud"), cwd=tmp_path, text=True,
+        acquirer = subprocess.Popen(edgepos_command("sim", "acquirer", "--deploy", "cloud"), cwd=tmp_path, text=True,
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=no_sbin_env())
         assert acquirer.stdout is not None
         first = acquirer.stdout.readline()

@@ -15,6 +15,11 @@ import pytest
 from PIL import Image
 from test_members_cli import edgepos
 
+try:
+    from tests.support.cli import edgepos_command
+except ModuleNotFoundError:  # `pytest` rather than `python -m pytest`: only tests/ itself is on sys.path
+    from support.cli import edgepos_command  # type: ignore[no-redef, import-not-found, unused-ignore]
+
 MB = 1024  # ru_maxrss is in KiB on Linux
 DECODED_190MP_KB = 190_000_000 * 3 // 1024  # what an RGB decode of the 190 MP image would take alone
 
@@ -49,9 +54,7 @@ def measured(command: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess
 
 
 def cli(tmp_path: Path, *args: str) -> list[str]:
-    script = Path(sys.executable).parent / "edgepos"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "terminal.app.cli"]
-    return command + ["--data-dir", str(tmp_path / "var"), *args]
+    return edgepos_command("--data-dir", str(tmp_path / "var"), *args)
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], path: Path, pixels: str, limit: str) -> None:

@@ -5,18 +5,20 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 
+try:
+    from tests.support.cli import edgepos_command
+except ModuleNotFoundError:  # `pytest` rather than `python -m pytest`: only tests/ itself is on sys.path
+    from support.cli import edgepos_command  # type: ignore[no-redef, import-not-found, unused-ignore]
+
 
 def edgepos(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The installed console script (or the module when not installed)."""
-    script = Path(sys.executable).parent / "edgepos"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "terminal.app.cli"]
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
+    return subprocess.run(edgepos_command(*args), cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
 
 
 def members(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
