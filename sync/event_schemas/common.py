@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from terminal.link.events import MAX_ID as MAX_ID  # the schemas import both limits from here
+from terminal.link.events import MAX_TEXT as MAX_TEXT
 from terminal.sales.money import EXPONENTS
 
 MAX_INT64 = 2**63 - 1            # the backend's INTEGER / BIGINT columns
 MAX_AMOUNT = 10**12              # minor units: 10 billion CNY, a trillion JPY; no shop sale comes near
-MAX_ID = 64                      # ids, skus, coupon codes, trade numbers
-MAX_TEXT = 256                   # names, addresses, reasons, references, report lines
 MAX_ITEMS = 500                  # lines of a sale, payments, report lines
 CURRENCIES = frozenset(EXPONENTS)  # the ISO 4217 codes the terminal prices in
 _RFC3339_UTC = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|\+00:00)")

@@ -8,6 +8,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+# Field lengths every event schema allows (sync/event_schemas reads them from here): what the terminal puts
+# into an event must fit, or the backend rejects the event and it is set aside.
+MAX_ID = 64        # ids, skus, coupon codes, trade numbers
+MAX_TEXT = 256     # names, addresses, reasons, references, report lines
 
 def canonical(data: dict[str, Any]) -> bytes:
     """The exact bytes the MAC covers: sorted keys, no spaces, UTF-8."""

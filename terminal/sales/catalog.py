@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from terminal.errors import CatalogError, MoneyError, UnknownItem
+from terminal.link.events import MAX_ID, MAX_TEXT
 from terminal.sales.barcodes import looks_like_gtin, validate_gtin
 from terminal.sales.catalog_files import read_records
 from terminal.sales.money import Money, is_plain_decimal
@@ -73,9 +74,9 @@ def _parse_bool(value: Any) -> bool:
     raise CatalogError(f"tax_inclusive must be true or false, got {value!r}")
 
 
-# An item's sku and name travel in every payment/1 event; the backend refuses longer ones (sync/event_schemas).
-MAX_SKU = 64
-MAX_NAME = 256
+# An item's sku and name travel in every payment/1 event; the backend refuses longer ones.
+MAX_SKU = MAX_ID
+MAX_NAME = MAX_TEXT
 
 
 def _text(row: Mapping[str, Any], column: str) -> str:

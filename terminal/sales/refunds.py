@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from terminal.errors import RefundError, StoreError
-from terminal.link.events import rfc3339
+from terminal.link.events import MAX_TEXT, rfc3339
 from terminal.sales.money import Money
 from terminal.sales.sale import SaleState
 from terminal.shift.service import ShiftService
@@ -18,7 +18,7 @@ from terminal.store.sales import Refund, SaleStore
 log = logging.getLogger(__name__)
 
 
-MAX_REASON = 256      # the backend refuses a refund/1 event with a longer reason
+MAX_REASON = MAX_TEXT      # the backend refuses a refund/1 event with a longer reason
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from terminal.errors import ShiftError, Term
-from terminal.link.events import rfc3339
+from terminal.link.events import MAX_TEXT, rfc3339
 from terminal.ports import Clock
 from terminal.sales.money import Money
 from terminal.sales.sale import PaymentMethod
@@ -13,7 +13,7 @@ from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
 from terminal.store.shifts import ShiftStore
 
-MAX_CASHIER = 256     # the backend refuses a shift/1 event with a longer name
+MAX_CASHIER = MAX_TEXT     # the backend refuses a shift/1 event with a longer name
 
 
 class ShiftService:
