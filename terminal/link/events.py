@@ -13,6 +13,7 @@ from typing import Any
 MAX_ID = 64        # ids, skus, coupon codes, trade numbers
 MAX_TEXT = 256     # names, addresses, reasons, references, report lines
 
+
 def canonical(data: dict[str, Any]) -> bytes:
     """The exact bytes the MAC covers: sorted keys, no spaces, UTF-8."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
