@@ -76,6 +76,7 @@ class Sale:
     closed_at: datetime | None = None
     member_id: str | None = None    # the member who earns the points (scanned card, phone, or joined now)
     coupon_code: str | None = None  # the coupon behind cart_discount, redeemed when the sale is paid
+    staff_id: str | None = None     # who rang it up (the signed-in staff member), for the per-person reports
 
     def _require(self, *states: SaleState) -> None:
         if self.state not in states:

@@ -154,13 +154,18 @@ class Till:
             self.start_tender()
         paid = copy.deepcopy(sale)  # the open sale stays untouched if storing fails
         paid.apply_payment(payment)
+        done = self.record_paid(paid, payment, forward)
+        self.sale = None
+        return done
+
+    def record_paid(self, paid: Sale, payment: Payment, forward: dict[str, str] | None = None) -> Completed:
+        """Store a sale `payment` has just paid (sale, perks and event in one transaction), then print it."""
         paid.closed_at = self._clock.now()
         with self._db.transaction() as tx:  # coupon redeemed, points awarded: with the sale or not at all
             self.perks.book(tx, paid)
             self.sales.insert(tx, paid)
             self._outbox.enqueue(tx, "payment/1", sale_event_body(paid, forward, self.shop),
                                  paid.closed_at)
-        self.sale = None
         self.last_paid_id = paid.id
         log.info("sale %s paid: %s %s (%s), change %s", paid.id, paid.totals.total, payment.method, payment.status,
                  payment.change)

@@ -179,6 +179,82 @@ ALTER TABLE sales ADD COLUMN member_id TEXT REFERENCES members(id) ON DELETE SET
 CREATE INDEX sales_member_day ON sales(member_id, closed_at)
 """
 
+# Version 5: the sale in tender is written with its first payment attempt (tenders), so after a crash the
+# terminal knows what each attempt was for. Attempts are claimed by a live process (owner) so two processes
+# never recover the same one, and keep what the cashier is told (attention). Staff with salted PIN hashes
+# sign in, and every sale, refund and cash move records who did it (and refunds who approved them). Refunds
+# can name lines and quantities. A wallet refund waits in refund_requests, keeping its id for retries, until
+# the acquirer answers. Points taken back by a refund are a new ledger row keyed by the refund id, never an edit.
+V5 = """
+CREATE TABLE tenders (
+    sale_id TEXT PRIMARY KEY,
+    shift_id TEXT NOT NULL REFERENCES shifts(id),
+    state TEXT NOT NULL CHECK (state IN ('tendering', 'completed', 'abandoned')),
+    snapshot TEXT NOT NULL,
+    staff_id TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX tenders_state ON tenders(state);
+ALTER TABLE payment_attempts ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE payment_attempts ADD COLUMN recovered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE payment_attempts ADD COLUMN attention TEXT NOT NULL DEFAULT '';
+ALTER TABLE payment_attempts ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE payment_attempts ADD COLUMN next_try_at TEXT;
+CREATE INDEX payment_attempts_status ON payment_attempts(status);
+CREATE TABLE staff (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('cashier', 'manager')),
+    pin_hash TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    failures INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    created_at TEXT NOT NULL
+);
+ALTER TABLE sales ADD COLUMN staff_id TEXT REFERENCES staff(id);
+ALTER TABLE refunds ADD COLUMN staff_id TEXT REFERENCES staff(id);
+ALTER TABLE refunds ADD COLUMN approved_by TEXT REFERENCES staff(id);
+ALTER TABLE cash_moves ADD COLUMN staff_id TEXT REFERENCES staff(id);
+CREATE TABLE refund_lines (
+    refund_id TEXT NOT NULL REFERENCES refunds(id),
+    line_no INTEGER NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    amount INTEGER NOT NULL CHECK (amount >= 0),
+    PRIMARY KEY (refund_id, line_no)
+);
+CREATE TABLE refund_requests (
+    id TEXT PRIMARY KEY,
+    sale_id TEXT NOT NULL REFERENCES sales(id),
+    amount INTEGER NOT NULL CHECK (amount > 0),
+    currency TEXT NOT NULL,
+    lines TEXT NOT NULL DEFAULT '[]',
+    reason TEXT NOT NULL,
+    staff_id TEXT,
+    approved_by TEXT,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+    detail TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX refund_requests_sale ON refund_requests(sale_id, status);
+CREATE TABLE points_ledger_v5 (
+    id INTEGER PRIMARY KEY,
+    member_id TEXT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+    sale_id TEXT NOT NULL,
+    refund_id TEXT UNIQUE,
+    points INTEGER NOT NULL,
+    balance_after INTEGER NOT NULL CHECK (balance_after >= 0),
+    at TEXT NOT NULL
+);
+INSERT INTO points_ledger_v5(id, member_id, sale_id, refund_id, points, balance_after, at)
+    SELECT id, member_id, sale_id, NULL, points, balance_after, at FROM points_ledger;
+DROP TABLE points_ledger;
+ALTER TABLE points_ledger_v5 RENAME TO points_ledger;
+CREATE UNIQUE INDEX points_ledger_award ON points_ledger(sale_id) WHERE refund_id IS NULL;
+CREATE INDEX points_ledger_member ON points_ledger(member_id)
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -46,9 +46,10 @@ class SaleStore:
         cart_discount = sale.cart_discount.minor if sale.cart_discount else 0
         tx.execute(
             "INSERT INTO sales(id, shift_id, state, currency, subtotal, discount, cart_discount, tax, total,"
-            " opened_at, closed_at, member_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " opened_at, closed_at, member_id, staff_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (sale.id, sale.shift_id, sale.state.value, sale.currency, t.subtotal.minor, t.discount.minor,
-             cart_discount, t.tax.minor, t.total.minor, _iso(sale.opened_at), _iso(sale.closed_at), sale.member_id))
+             cart_discount, t.tax.minor, t.total.minor, _iso(sale.opened_at), _iso(sale.closed_at), sale.member_id,
+             sale.staff_id))
         for number, priced in enumerate(t.lines, start=1):
             item, line = priced.line.item, priced.line
             tx.execute(
@@ -79,7 +80,8 @@ class SaleStore:
         sale = Sale(cur, row["shift_id"], id=row["id"], state=SaleState(row["state"]), lines=lines,
                     cart_discount=Money(row["cart_discount"], cur) if row["cart_discount"] else None,
                     payments=payments, opened_at=datetime.fromisoformat(row["opened_at"]),
-                    closed_at=datetime.fromisoformat(row["closed_at"]), member_id=row["member_id"])
+                    closed_at=datetime.fromisoformat(row["closed_at"]), member_id=row["member_id"],
+                    staff_id=row["staff_id"])
         coupon = self._db.query_one("SELECT code FROM coupons WHERE used_by_sale = ?", (sale_id,))
         sale.coupon_code = str(coupon[0]) if coupon else None
         if sale.totals.total.minor != row["total"]:
