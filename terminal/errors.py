@@ -127,3 +127,9 @@ class PaymentRefused(EdgeposError):
     def __init__(self, reason: PaymentRefusal, message: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class RefundPending(RefundError):
+    """A wallet refund was asked but not answered (or the link dropped): retry it, the same refund id is reused."""
+
+    refund_id: str = ""

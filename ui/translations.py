@@ -570,4 +570,77 @@ TEXTS: dict[str, dict[str, str]] = {
     "customer's phone number instead": {
         "zh": "此会员卡并非本店发行（签名不符）：请改问顾客的电话号码",
         "vi": "thẻ này không do cửa hàng phát hành (chữ ký không khớp): hãy hỏi số điện thoại của khách"},
+    # refunds by line and the sales history (terminal/sales/refunds.py, refund_plan.py, history.py,
+    # terminal/payments/code_refund.py)
+    "a refund needs a manager's approval: ask a manager to enter their PIN": {
+        "zh": "退款需要经理批准：请经理输入 PIN",
+        "vi": "hoàn tiền cần quản lý duyệt: hãy nhờ quản lý nhập mã PIN"},
+    "the chosen lines cost the customer nothing: there is no money to give back": {
+        "zh": "所选商品顾客未付款：没有可退的金额",
+        "vi": "các dòng đã chọn khách không phải trả tiền: không có tiền để hoàn"},
+    "the wallet refused the refund: {reason}; nothing was refunded": {
+        "zh": "钱包拒绝了退款：{reason}；未退任何款项",
+        "vi": "ví từ chối hoàn tiền: {reason}; chưa hoàn khoản nào"},
+    "no sale {sale_id} on this terminal: check the receipt number": {
+        "zh": "本终端没有销售 {sale_id}：请核对小票号",
+        "vi": "máy này không có giao dịch {sale_id}: hãy kiểm tra số hóa đơn"},
+    "refund {refund_id} belongs to another sale": {
+        "zh": "退款 {refund_id} 属于另一笔销售",
+        "vi": "lần hoàn {refund_id} thuộc giao dịch khác"},
+    "the wallet refused refund {refund_id} ({detail}): start a new refund": {
+        "zh": "钱包拒绝了退款 {refund_id}（{detail}）：请重新发起退款",
+        "vi": "ví đã từ chối lần hoàn {refund_id} ({detail}): hãy tạo lần hoàn mới"},
+    "choose at least one line and quantity to refund": {
+        "zh": "请至少选择一行商品及退款数量",
+        "vi": "hãy chọn ít nhất một dòng và số lượng để hoàn"},
+    "everything in this sale has been refunded already (or waits for the wallet's answer): nothing is left to refund": {
+        "zh": "这笔销售已全部退款（或正在等待钱包答复）：没有可退的了",
+        "vi": "giao dịch này đã được hoàn hết (hoặc đang chờ ví trả lời): không còn gì để hoàn"},
+    "the sale has no line {line}: its lines are 1 to {count}": {
+        "zh": "这笔销售没有第 {line} 行：行号为 1 到 {count}",
+        "vi": "giao dịch không có dòng {line}: các dòng là 1 đến {count}"},
+    "line {line}: refund a whole number of at least 1, not {quantity}": {
+        "zh": "第 {line} 行：退款数量须为至少 1 的整数，而不是 {quantity}",
+        "vi": "dòng {line}: số lượng hoàn phải là số nguyên từ 1 trở lên, không phải {quantity}"},
+    "line {line} ({name}): cannot refund {quantity}, only {left} of {bought} left to refund": {
+        "zh": "第 {line} 行（{name}）：不能退 {quantity} 件，购买 {bought} 件中只剩 {left} 件可退",
+        "vi": "dòng {line} ({name}): không thể hoàn {quantity}, chỉ còn {left} trên {bought} có thể hoàn"},
+    "the sale has no line with sku {sku}": {
+        "zh": "这笔销售没有货号为 {sku} 的商品",
+        "vi": "giao dịch không có dòng nào mã hàng {sku}"},
+    "the wallet service cannot be reached: refund {refund_id} is kept and nothing was refunded yet; try the same "
+    "refund again when the terminal is back online": {
+        "zh": "无法连接钱包服务：退款 {refund_id} 已保留，尚未退款；终端恢复联网后请再次发起同一退款",
+        "vi": "không kết nối được dịch vụ ví: lần hoàn {refund_id} được giữ lại, chưa hoàn gì; hãy thử lại đúng lần "
+              "hoàn này khi máy có mạng trở lại"},
+    "sale {sale_id} was not paid by wallet: refund it as cash": {
+        "zh": "销售 {sale_id} 不是用钱包支付的：请以现金退款",
+        "vi": "giao dịch {sale_id} không trả bằng ví: hãy hoàn bằng tiền mặt"},
+    "the wallet service cannot be reached, so a wallet payment cannot be refunded now: nothing was refunded; try "
+    "again when the terminal is back online": {
+        "zh": "无法连接钱包服务，现在不能退回钱包付款：未退任何款项；终端恢复联网后请重试",
+        "vi": "không kết nối được dịch vụ ví nên chưa thể hoàn khoản trả bằng ví: chưa hoàn gì; hãy thử lại khi "
+              "máy có mạng trở lại"},
+    "no answer from the wallet service: refund {refund_id} is kept; try the same refund again (the same id is never "
+    "refunded twice)": {
+        "zh": "钱包服务没有答复：退款 {refund_id} 已保留；请再次发起同一退款（同一编号绝不会重复退款）",
+        "vi": "dịch vụ ví không trả lời: lần hoàn {refund_id} được giữ lại; hãy thử lại đúng lần hoàn này (cùng mã "
+              "không bao giờ bị hoàn hai lần)"},
+    "this wallet payment was accepted offline and is not charged yet: there is nothing to refund at the wallet; try "
+    "again once the terminal is back online and the payment is charged": {
+        "zh": "这笔钱包付款是离线接受的，尚未扣款：钱包中没有可退的款项；请在终端恢复联网且付款已扣款后重试",
+        "vi": "khoản trả bằng ví này được nhận khi ngoại tuyến và chưa bị trừ tiền: chưa có gì để hoàn ở ví; hãy "
+              "thử lại khi máy có mạng và khoản tiền đã được trừ"},
+    "{text} is not a receipt number: type the 12 characters printed after Sale": {
+        "zh": "{text} 不是小票号：请输入小票上“Sale”后面的 12 个字符",
+        "vi": "{text} không phải số hóa đơn: hãy nhập 12 ký tự in sau chữ Sale"},
+    "no sale {receipt} on this terminal: check the receipt number": {
+        "zh": "本终端没有销售 {receipt}：请核对小票号",
+        "vi": "máy này không có giao dịch {receipt}: hãy kiểm tra số hóa đơn"},
+    "more than one sale starts with {receipt}: type the full id": {
+        "zh": "有多笔销售以 {receipt} 开头：请输入完整编号",
+        "vi": "có nhiều giao dịch bắt đầu bằng {receipt}: hãy nhập mã đầy đủ"},
+    "this receipt QR was not printed by this terminal (its key does not match): type the receipt number instead": {
+        "zh": "此小票二维码不是本终端打印的（密钥不符）：请改为输入小票号",
+        "vi": "mã QR hóa đơn này không do máy này in (khóa không khớp): hãy nhập số hóa đơn"},
 }

@@ -1,4 +1,7 @@
-"""member/1: a member joined, consented, enrolled a face, earned points or left (terminal/members/service.py)."""
+"""member/1: a member joined, consented, enrolled a face, earned points, had points taken back, or left.
+
+See terminal/members/service.py and terminal/members/points_back.py.
+"""
 from __future__ import annotations
 
 import re
@@ -27,6 +30,7 @@ class MemberAction(StrEnum):
     CONSENT = "consent"
     ENROLLED = "enrolled"
     POINTS = "points"
+    POINTS_REVERSED = "points_reversed"   # a refund took back its share of the points its sale earned
     DELETED = "deleted"
 
 
@@ -46,6 +50,10 @@ _BODIES: dict[MemberAction, Check] = {
     MemberAction.DELETED: record({**_who, **_removed}),
     MemberAction.POINTS: record({"action": _action, "member_id": text(MAX_ID), "sale_id": text(MAX_ID),
                                  "points": integer(1), "balance": integer(0)}),
+    # points_reversed: how many were taken back, and how many the balance could not cover (never below 0)
+    MemberAction.POINTS_REVERSED: record({"action": _action, "member_id": text(MAX_ID), "sale_id": text(MAX_ID),
+                                          "refund_id": text(MAX_ID), "points_reversed": integer(0),
+                                          "points_short": integer(0), "balance": integer(0)}),
 }
 
 

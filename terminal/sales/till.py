@@ -9,19 +9,23 @@ from dataclasses import dataclass
 from terminal.errors import PrinterError, SaleError
 from terminal.members.coupons import Coupon, CouponService
 from terminal.members.service import Member, MemberService
+from terminal.payments.acquirer import Acquirer
 from terminal.ports import Clock, Printer
 from terminal.sales.catalog import Catalog
+from terminal.sales.history import SalesHistory
 from terminal.sales.money import Money
 from terminal.sales.receipts import Receipt, ShopInfo, render_receipt
-from terminal.sales.refunds import RefundRequest, refund_sale
+from terminal.sales.refunds import RefundService
 from terminal.sales.sale import Payment, PaymentMethod, Sale, SaleState
 from terminal.sales.sale_events import sale_event_body
 from terminal.sales.till_perks import SalePerks
 from terminal.shift.model import ShiftReport
 from terminal.shift.service import ShiftService
+from terminal.staff.model import StaffMember
 from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
-from terminal.store.sales import Refund, SaleStore
+from terminal.store.refunds import Refund, RefundStore
+from terminal.store.sales import SaleStore
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,7 @@ class Till:
         self.sale: Sale | None = None
         self.last_paid_id: str | None = None
         self.perks = SalePerks(members, coupons)
+        self.refunds = RefundService(db, sales, RefundStore(db), outbox, shifts, clock, members)
 
     def money(self, text: str) -> Money:
         """An amount typed by the cashier, in the home currency."""
@@ -218,10 +223,20 @@ class Till:
                 self.sales.insert(tx, voided)
         self.sale = None
 
-    def refund(self, sale_id: str, amount: Money, reason: str, refund_id: str | None = None) -> Refund:
-        """Refund part or all of a paid sale; a retry with the same refund_id returns the first result."""
-        return refund_sale(self._db, self.sales, self._outbox, self.shifts, self._clock.now(),
-                           RefundRequest(sale_id, amount, reason, refund_id))
+    def refund(self, sale_id: str, lines: dict[int, int] | None, reason: str, approver: StaffMember | None,
+               refund_id: str | None = None, *, staff: StaffMember | None = None,
+               acquirer: Acquirer | None = None) -> Refund:
+        """Refund a paid sale whole (lines None) or {line number: quantity}, to its payment method.
+
+        `approver` must be a manager; `staff` is who is signed in; a wallet sale needs `acquirer` (or
+        `refunds.acquirer`). A retry with the same refund_id (or the same lines) never refunds twice.
+        """
+        return self.refunds.refund(sale_id, lines, reason, approver, refund_id, staff, acquirer)
+
+    @property
+    def history(self) -> SalesHistory:
+        """The sales history: days, sales of a day, find by receipt number or QR, sale detail."""
+        return SalesHistory(self._db, self.sales, self.refunds, self._secret, self.shop.timezone, self._clock)
 
     def close_shift(self, counted_cash: Money, counted_other: dict[str, Money] | None = None) -> ShiftReport:
         """Close the shift (Z report); refused while a sale is in progress."""

@@ -125,7 +125,7 @@ class MemberStore:
 
     def award(self, tx: Transaction, member_id: str, sale_id: str, points: int, at: str) -> PointsAward:
         """Add points for a sale once: the ledger's unique sale id makes a repeat return the first award."""
-        old = tx.execute("SELECT * FROM points_ledger WHERE sale_id = ?", (sale_id,)).fetchone()
+        old = tx.execute("SELECT * FROM points_ledger WHERE sale_id = ? AND refund_id IS NULL", (sale_id,)).fetchone()
         if old is not None:
             return PointsAward(old["member_id"], sale_id, int(old["points"]), int(old["balance_after"]))
         tx.execute("UPDATE members SET points = points + ? WHERE id = ?", (points, member_id))
@@ -136,8 +136,29 @@ class MemberStore:
 
     def award_for(self, sale_id: str) -> PointsAward | None:
         """The points a stored sale earned, for its receipt (a reprint shows the same figures)."""
-        r = self.db.query_one("SELECT * FROM points_ledger WHERE sale_id = ?", (sale_id,))
+        r = self.db.query_one("SELECT * FROM points_ledger WHERE sale_id = ? AND refund_id IS NULL", (sale_id,))
         return PointsAward(r["member_id"], sale_id, int(r["points"]), int(r["balance_after"])) if r else None
+
+    def taken_back(self, sale_id: str, tx: Transaction) -> int:
+        """Points already taken back by refunds of a sale (a positive number)."""
+        row = tx.execute("SELECT COALESCE(-SUM(points), 0) FROM points_ledger WHERE sale_id = ?"
+                         " AND refund_id IS NOT NULL", (sale_id,)).fetchone()
+        return int(row[0])
+
+    def take_back(self, tx: Transaction, member_id: str, sale_id: str, refund_id: str, points: int,
+                  at: str) -> PointsAward:
+        """Take up to `points` back for a refund as a new ledger row (never below a zero balance); once per refund."""
+        old = tx.execute("SELECT * FROM points_ledger WHERE refund_id = ?", (refund_id,)).fetchone()
+        if old is not None:
+            return PointsAward(old["member_id"], sale_id, -int(old["points"]), int(old["balance_after"]))
+        balance = int(tx.execute("SELECT points FROM members WHERE id = ?", (member_id,)).fetchone()[0])
+        taken = min(points, balance)
+        if taken <= 0:
+            return PointsAward(member_id, sale_id, 0, balance)
+        tx.execute("UPDATE members SET points = points - ? WHERE id = ?", (taken, member_id))
+        tx.execute("INSERT INTO points_ledger(member_id, sale_id, refund_id, points, balance_after, at)"
+                   " VALUES (?,?,?,?,?,?)", (member_id, sale_id, refund_id, -taken, balance - taken, at))
+        return PointsAward(member_id, sale_id, taken, balance - taken)
 
     def face_paid_between(self, member_id: str, start: str, end: str) -> int:
         """Minor units paid by face in sales of this member closed in [start, end) (RFC 3339 UTC strings)."""

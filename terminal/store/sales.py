@@ -1,7 +1,6 @@
 """Sales, their lines, payments and refunds in SQLite; a stored sale loads back as the same Sale."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,18 +11,9 @@ from terminal.sales.money import Money
 from terminal.sales.pricing import CartLine
 from terminal.sales.sale import Payment, Sale, SaleState
 from terminal.store.db import Database, Transaction
+from terminal.store.refunds import Refund
 
-
-@dataclass(frozen=True)
-class Refund:
-    """Money given back against a paid sale; `id` is the out_request_no a retry reuses."""
-
-    id: str
-    sale_id: str
-    method: str
-    amount: Money
-    reason: str
-    created_at: str
+__all__ = ["Refund", "SaleStore"]
 
 
 def _iso(moment: datetime | None) -> str:
@@ -93,23 +83,3 @@ class SaleStore:
         rows = self._db.query("SELECT id, state, currency, total, closed_at FROM sales"
                               " ORDER BY closed_at DESC LIMIT ?", (limit,))
         return [dict(r) for r in rows]
-
-    def insert_refund(self, tx: Transaction, refund: Refund, shift_id: str) -> None:
-        """Record a refund inside the caller's transaction."""
-        tx.execute("INSERT INTO refunds(id, sale_id, shift_id, method, amount, currency, reason, created_at)"
-                   " VALUES (?,?,?,?,?,?,?,?)",
-                   (refund.id, refund.sale_id, shift_id, refund.method, refund.amount.minor,
-                    refund.amount.currency, refund.reason, refund.created_at))
-
-    def refunded(self, sale_id: str, currency: str) -> Money:
-        """Total already refunded against a sale."""
-        row = self._db.query_one("SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE sale_id = ?", (sale_id,))
-        return Money(int(row[0]) if row else 0, currency)
-
-    def find_refund(self, refund_id: str) -> Refund | None:
-        """A refund by its out_request_no, for idempotent retries."""
-        r = self._db.query_one("SELECT * FROM refunds WHERE id = ?", (refund_id,))
-        if r is None:
-            return None
-        return Refund(r["id"], r["sale_id"], r["method"], Money(r["amount"], r["currency"]), r["reason"],
-                      r["created_at"])

@@ -15,6 +15,7 @@ from simulators.file_printer import FilePrinter
 from terminal.app.bootstrap import build_terminal
 from terminal.config.settings import ensure_config, load_config
 from terminal.sales.money import Money
+from tests.support.staff_members import add_staff
 
 
 def main() -> None:
@@ -27,6 +28,7 @@ def main() -> None:
     if term.shifts.current is None:
         term.shifts.open("crash-test", Money(10000, term.config.currency))
     till = term.till
+    manager = add_staff(data_dir, f"manager-{rng.random()}")
     skus = [item.sku for item in term.catalog]
     print("ready", flush=True)
     n = 0
@@ -44,8 +46,7 @@ def main() -> None:
         n += 1
         print(f"sale {n} {done.sale.id} {done.sale.totals.total.minor}", flush=True)
         if rng.random() < 0.2:
-            amount = Money(max(1, due.minor // 3), due.currency)
-            refund = till.refund(done.sale.id, amount, "crash test refund")
+            refund = till.refund(done.sale.id, {1: 1}, "crash test refund", manager)
             print(f"refund {refund.sale_id} {refund.amount.minor}", flush=True)
 
 

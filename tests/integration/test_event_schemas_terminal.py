@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from support.fakes import FakeAcquirer
+from support.staff_members import add_staff
 from sync.event_schemas import KNOWN_SCHEMAS, validate_envelope
 from terminal.app.bootstrap import Terminal
 from terminal.payments.acquirer import AcquirerReply
@@ -68,7 +69,7 @@ def test_every_event_the_terminal_emits_validates(term: Terminal, clock: Any) ->
     outcome, done = pay_by_code(t.till, authorizer, ALIPAY_CODE)       # payment/1: offline, with forward
     assert outcome.status == "offline" and done is not None
 
-    t.till.refund(paid.sale.id, cny("5"), "damaged")                   # refund/1
+    t.till.refund(paid.sale.id, {1: 1}, "damaged", add_staff(t.data_dir, "Mai"))   # refund/1 + member/1 back
     t.members.enroll_templates(member.id, [np.full(128, 0.1, np.float32)])   # member/1 enrolled
     t.members.set_consent(member.id, face=False)                       # member/1 consent
     t.members.delete(member.id)                                        # member/1 deleted

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from support.staff_members import add_staff
 from terminal.app.bootstrap import Terminal
 from terminal.errors import StoreError
 from terminal.sales.money import Money
@@ -94,10 +95,11 @@ def fill_until_full(t: Terminal, rows: Rows, action: Callable[[], object], grows
 
 def test_full_disk_refund_cash_move_and_void_write_nothing(open_term: Terminal, rows: Rows) -> None:
     t = open_term
-    t.till.add_item("TEA-001")
-    done = t.till.pay_cash(cny("20"))
+    t.till.add_item("DRK-001", 600)      # 600 units: one refunded per try until the disk is full
+    done = t.till.pay_cash(cny("1200"))
+    manager = add_staff(t.data_dir, "Mai")
     fill_disk(t)
-    err = fill_until_full(t, rows, lambda: t.till.refund(done.sale.id, cny("0.01"), "full disk probe"),
+    err = fill_until_full(t, rows, lambda: t.till.refund(done.sale.id, {1: 1}, "full disk probe", manager),
                           {"refunds": 1, "outbox": 1})
     assert "disk is full" in str(err)
     err = fill_until_full(t, rows, lambda: t.shifts.cash_move("in", cny("1"), "probe"), {"cash_moves": 1})

@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parents[2]
 # the terminal modules whose errors reach a kiosk screen (catalog.py: its lookups; the file-loading errors are
 # read by the technician and stay English)
 SHOWN = [*(REPO / "terminal" / "sales" / f"{name}.py" for name in ("till", "sale", "till_perks", "refunds",
-                                                                   "barcodes", "catalog")),
+                                                                   "barcodes", "catalog", "refund_plan", "history")),
+         REPO / "terminal" / "payments" / "code_refund.py",
          REPO / "terminal" / "shift" / "service.py",
          *(REPO / "terminal" / "members" / f"{name}.py" for name in ("service", "coupons", "codes"))]
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from support.staff_members import add_staff
 from terminal.app.bootstrap import Terminal
 from terminal.errors import SaleError, ShiftError
 from terminal.sales.money import Money
@@ -110,7 +111,7 @@ def test_x_and_z_reports(open_term: Terminal, clock: Any) -> None:
     t.till.add_item("GFT-002")
     t.till.void()                                     # a voided sale
     code_sale = store_code_sale(t, "TEA-001", clock)  # 18.00 by payment code
-    t.till.refund(second.sale.id, cny("2.00"), "changed mind")
+    t.till.refund(second.sale.id, None, "changed mind", add_staff(t.data_dir, "Mai"))
     t.shifts.cash_move("in", cny("50"), "change")
     t.shifts.cash_move("out", cny("30"), "banking")
 
