@@ -16,7 +16,7 @@ from terminal.errors import RefundError, StoreError
 from terminal.link.events import MAX_TEXT, rfc3339
 from terminal.members.points_back import take_back_points
 from terminal.payments.acquirer import Acquirer
-from terminal.payments.code_refund import WALLET_METHODS, ask_refund, unreachable, wallet_trade
+from terminal.payments.code_refund import REQUEST_TIMEOUT_S, WALLET_METHODS, ask_refund, unreachable, wallet_trade
 from terminal.ports import Clock
 from terminal.sales.money import Money
 from terminal.sales.refund_plan import LineState, Taken, asked_lines, completes, line_states, plan
@@ -55,6 +55,7 @@ class RefundService:
         self._db, self.sales, self.store, self._outbox = db, sales, refunds, outbox
         self._shifts, self._clock, self._members = shifts, clock, members
         self.acquirer: Acquirer | None = None
+        self.timeout = REQUEST_TIMEOUT_S    # seconds to wait for the acquirer's answer to a refund
 
     def load(self, sale_id: str) -> Sale:
         """The stored sale; RefundError when there is none."""
@@ -136,7 +137,7 @@ class RefundService:
             request = RefundRequestRow(refund.id, sale.id, refund.amount, refund.lines, refund.reason,
                                        refund.staff_id, refund.approved_by, RefundRequestStatus.PENDING, "")
             self.store.add_request(request, rfc3339(self._clock.now()))
-        refused = ask_refund(acquirer, out_trade_no, request.id, request.amount)
+        refused = ask_refund(acquirer, out_trade_no, request.id, request.amount, self.timeout)
         if refused:
             with self._db.transaction() as tx:
                 self.store.set_request(tx, request.id, RefundRequestStatus.FAILED, refused,

@@ -15,10 +15,8 @@ import pytest
 from sync.rpc import MqttAcquirer
 from sync_helpers import open_terminal, take_sales, terminal_dir, wait_for
 from terminal.app.bootstrap import Terminal, build_payments, build_sync_link
-from terminal.errors import RefundError
 from terminal.payments.code_checkout import pay_by_code
 from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
-from terminal.payments.code_refund import refund_code_sale
 from terminal.payments.offline import OfflineGate
 from terminal.ports import SystemClock
 from terminal.sales.sale import SaleState
@@ -159,27 +157,6 @@ def test_offline_within_caps_then_over_a_cap(shop: Any, broker: Any) -> None:
     term.till.add_item("TEA-001", 30)   # 540.00: over the 500.00 per-payment cap
     refused, nothing = pay_by_code(term.till, authorizer, WECHAT)
     assert refused.status == "refused" and nothing is None and "500.00" in refused.message
-
-
-def test_partial_refunds_through_the_acquirer(shop: Any, deployment: Any) -> None:
-    term, authorizer = shop
-    sim = Acquirer(deployment, "--script", "approve")
-    try:
-        ring(term)
-        outcome, done = pay_by_code(term.till, authorizer, WECHAT)
-        assert done is not None
-        first = refund_code_sale(term.till, authorizer.acquirer, done.sale.id, term.till.money("10.00"), "one cup")
-        again = refund_code_sale(term.till, authorizer.acquirer, done.sale.id, term.till.money("10.00"), "one cup",
-                                 refund_id=first.id)
-        assert again == first
-        refund_code_sale(term.till, authorizer.acquirer, done.sale.id, term.till.money("8.00"), "the rest")
-        with pytest.raises(RefundError, match="left to refund"):
-            refund_code_sale(term.till, authorizer.acquirer, done.sale.id, term.till.money("0.01"), "too much")
-        refunds = [s for s in sim.seen if s["method"] == "refund"]
-        assert [r["answer"] for r in refunds] == ["refunded", "refunded"]
-        assert {r["out_trade_no"] for r in refunds} == {outcome.out_trade_no}
-    finally:
-        sim.stop()
 
 
 def test_the_app_wiring_refuses_a_reused_code(deployment: Any, broker: Any, tmp_path: Path) -> None:
