@@ -1,0 +1,160 @@
+"""`edgepos sales`: list a day's sales, show one, reprint its receipt, refund it (whole or by line).
+
+A refund needs a manager's PIN; a wallet sale is refunded through the acquirer over the sync link, and an
+unreachable broker gives the offline refusal after at most the request timeout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from terminal.app.sales_text import detail_json, detail_text, list_text, refund_json, refund_text, row_json
+from terminal.config.settings import Config
+from terminal.errors import PrinterError, RefundError, RefundPending
+from terminal.payments.code_refund import WALLET_METHODS
+from terminal.sales.receipts import Receipt
+from terminal.sales.refund_plan import lines_by_sku
+from terminal.store.refunds import RefundRequestStatus
+
+if TYPE_CHECKING:
+    from sync.link import SyncLink
+    from terminal.app.bootstrap import Terminal
+    from terminal.payments.acquirer import Acquirer
+
+
+class _NoPrinter:
+    """list, show and refund print nothing: no printer (or its helper process) is opened for them."""
+
+    def print_receipt(self, receipt: Receipt) -> str:
+        raise PrinterError("no printer is opened for this command")
+
+    def status(self) -> str:
+        return "not opened"
+
+    def close(self) -> None:
+        return None
+
+
+def _line(text: str) -> tuple[str, int]:
+    sku, sep, qty = text.rpartition(":")
+    if not sep or not sku or not qty.isdigit() or int(qty) <= 0:
+        raise argparse.ArgumentTypeError(f"--line takes SKU:QTY, e.g. DRK-001:2, got {text!r}")
+    return sku, int(qty)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--date takes YYYY-MM-DD, got {text!r}") from None
+
+
+def add_sales_parser(sub: Any) -> None:
+    """The `sales` subcommands."""
+    sales = sub.add_parser("sales", help="sales history: list, show, reprint and refund sales")
+    actions = sales.add_subparsers(dest="sales_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="the sales of a day (today by default, shop-local), newest first")
+    listing.add_argument("--date", type=_day, default=None, help="the shop-local day, YYYY-MM-DD")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    show = actions.add_parser("show", help="one sale: lines, payments, refunds")
+    show.add_argument("id", help="the receipt number (12 characters after 'Sale') or the full sale id")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    reprint = actions.add_parser("reprint", help="print a sale's receipt again")
+    reprint.add_argument("id", help="the receipt number or the full sale id")
+    refund = actions.add_parser("refund", help="refund a sale to its payment method (a manager's PIN approves)")
+    refund.add_argument("id", help="the receipt number or the full sale id")
+    refund.add_argument("--line", type=_line, action="append", default=[], metavar="SKU:QTY",
+                        help="refund QTY units of SKU (repeat it); without --line the whole sale is refunded")
+    refund.add_argument("--reason", default="", help="why (shown in the sale's history)")
+    refund.add_argument("--pin", required=True, help="a manager's PIN")
+    refund.add_argument("--json", action="store_true", help="print refund_id, amount and status as JSON")
+
+
+def cmd_sales(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
+    """Run one `sales` action; an EdgeposError goes up to main (one line on stderr, exit 1)."""
+    from terminal.app.bootstrap import build_terminal
+    action = args.sales_command
+    printer = None if action == "reprint" else _NoPrinter()
+    terminal = build_terminal(config, data_dir, printer=printer)
+    try:
+        history = terminal.till.history
+        if action == "list":
+            rows = history.sales_of(args.date)
+            if args.json:
+                _print([row_json(r) for r in rows])
+            else:
+                print(list_text(rows, args.date or history.today()))
+            return 0
+        sale_id = history.sale_id_of(args.id)
+        if action == "show":
+            detail = history.detail(sale_id)
+            if args.json:
+                _print(detail_json(detail))
+            else:
+                print(detail_text(detail))
+            return 0
+        if action == "reprint":
+            print(f"receipt of sale {sale_id[:12].upper()} printed: {terminal.till.reprint(sale_id)}")
+            return 0
+        return _refund(args, terminal, sale_id)
+    finally:
+        terminal.close()
+
+
+def _refund(args: argparse.Namespace, terminal: Terminal, sale_id: str) -> int:
+    from terminal.staff.model import Approval
+    approver = terminal.staff.approve(args.pin, Approval.REFUND)
+    till = terminal.till
+    sale = till.refunds.load(sale_id)
+    lines = lines_by_sku(till.refunds.lines(sale), dict(_sum_lines(args.line))) if args.line else None
+    link = None
+    if any(p.method in WALLET_METHODS for p in sale.payments):
+        link, till.refunds.acquirer = _acquirer(terminal)
+        till.refunds.timeout = float(terminal.config.payments.request_timeout_s)
+    try:
+        refund = till.refund(sale_id, lines, args.reason, approver, staff=terminal.staff.current)
+    except RefundPending as err:   # kept: the same command again retries it with the same refund id
+        if args.json:
+            _print({"refund_id": err.refund_id, "amount": None, "status": RefundRequestStatus.PENDING.value,
+                    "error": str(err)})
+        raise
+    except RefundError as err:
+        if args.json:
+            _print({"refund_id": None, "amount": None, "status": "refused", "error": str(err)})
+        raise
+    finally:
+        if link is not None:
+            link.stop()
+    if args.json:
+        _print({**refund_json(refund), "status": "refunded"})
+    else:
+        print(refund_text(refund))
+    return 0
+
+
+def _sum_lines(pairs: list[tuple[str, int]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for sku, qty in pairs:
+        out[sku] = out.get(sku, 0) + qty
+    return out
+
+
+def _acquirer(terminal: Terminal) -> tuple[SyncLink, Acquirer]:
+    """The acquirer over a sync link started for this command; waits at most the request timeout to connect."""
+    from terminal.app.bootstrap import build_payments, build_sync_link
+    link = build_sync_link(terminal)
+    link.start_thread()
+    deadline = time.monotonic() + terminal.config.payments.request_timeout_s
+    while not link.rpc.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    authorizer, _qr = build_payments(terminal, link)
+    return link, authorizer.acquirer
+
+
+def _print(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=None))
+
