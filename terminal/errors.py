@@ -127,3 +127,25 @@ class PaymentRefused(EdgeposError):
     def __init__(self, reason: PaymentRefusal, message: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+
+class StaffError(EdgeposError):
+    """A staff member cannot be added or found as asked."""
+
+
+class PinRefused(StaffError):
+    """A PIN was wrong, or the PIN pad is locked after too many wrong PINs (`tries_left`, `locked_for_s`)."""
+
+    tries_left: int = 0
+    locked_for_s: float = 0.0
+
+
+class ApprovalNeeded(EdgeposError):
+    """The action (`action`, an Approval) needs a manager's PIN: the kiosk asks for one and tries again."""
+
+    action: str = ""
+
+
+class ApprovalRefused(StaffError):
+    """The PIN is right but its owner may not approve this (a cashier), or no manager is set up."""

@@ -12,6 +12,7 @@ from sync.commands import add_cloud_parser, add_sync_parser, cmd_cloud, cmd_sync
 from terminal.app.face_cli import add_face_parser, cmd_face
 from terminal.app.logs import setup_logging
 from terminal.app.members_cli import add_members_parser, cmd_members
+from terminal.app.staff_cli import add_staff_parser, cmd_staff
 from terminal.app.tools_cli import add_emv_parser, add_paycode_parser, cmd_emv, cmd_paycode
 from terminal.config.settings import Config
 from terminal.errors import EdgeposError
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_cloud_parser(sub)
     add_members_parser(sub)
     add_face_parser(sub)
+    add_staff_parser(sub)
     for name, what in LATER.items():
         later = sub.add_parser(name, help=f"{what} (not yet available)")
         later.add_argument("args", nargs=argparse.REMAINDER)
@@ -155,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         "cloud": lambda a: cmd_cloud(a, Path(a.data_dir)), "sim": cmd_sim,
         "emv": cmd_emv, "paycode": cmd_paycode, "doctor": cmd_doctor,
         "members": lambda a: cmd_members(a, _load(a), Path(a.data_dir)),
-        "face": lambda a: cmd_face(a, _load(a), Path(a.data_dir))}
+        "face": lambda a: cmd_face(a, _load(a), Path(a.data_dir)),
+        "staff": lambda a: cmd_staff(a, Path(a.data_dir))}
     handler = handlers.get(args.command)
     if handler is None:
         print(f"edgepos {args.command}: {LATER[args.command]} is not yet available in this release",

@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 SHOWN = [*(REPO / "terminal" / "sales" / f"{name}.py" for name in ("till", "sale", "till_perks", "refunds",
                                                                    "barcodes", "catalog")),
          REPO / "terminal" / "shift" / "service.py",
-         *(REPO / "terminal" / "members" / f"{name}.py" for name in ("service", "coupons", "codes"))]
+         *(REPO / "terminal" / "members" / f"{name}.py" for name in ("service", "coupons", "codes")),
+         *(REPO / "terminal" / "staff" / f"{name}.py" for name in ("service", "pins"))]
 
 
 def error_msgids(path: Path) -> list[tuple[str, int]]:
