@@ -129,6 +129,28 @@ class PaymentRefused(EdgeposError):
         self.reason = reason
 
 
+
+class StaffError(EdgeposError):
+    """A staff member cannot be added or found as asked."""
+
+
+class PinRefused(StaffError):
+    """A PIN was wrong, or the PIN pad is locked after too many wrong PINs (`tries_left`, `locked_for_s`)."""
+
+    tries_left: int = 0
+    locked_for_s: float = 0.0
+
+
+class ApprovalNeeded(EdgeposError):
+    """The action (`action`, an Approval) needs a manager's PIN: the kiosk asks for one and tries again."""
+
+    action: str = ""
+
+
+class ApprovalRefused(StaffError):
+    """The PIN is right but its owner may not approve this (a cashier), or no manager is set up."""
+
+
 class RefundPending(RefundError):
     """A wallet refund was asked but not answered (or the link dropped): retry it, the same refund id is reused."""
 

@@ -570,11 +570,41 @@ TEXTS: dict[str, dict[str, str]] = {
     "customer's phone number instead": {
         "zh": "此会员卡并非本店发行（签名不符）：请改问顾客的电话号码",
         "vi": "thẻ này không do cửa hàng phát hành (chữ ký không khớp): hãy hỏi số điện thoại của khách"},
+    "a PIN is {low} to {high} digits": {
+        "zh": "PIN 码为 {low} 到 {high} 位数字",
+        "vi": "mã PIN gồm {low} đến {high} chữ số"},
+    "a manager's PIN is needed to approve this ({action})": {
+        "zh": "此操作需要经理输入 PIN 码批准（{action}）",
+        "vi": "cần mã PIN của quản lý để duyệt việc này ({action})"},
+    "a staff name is 1 to {limit} printable characters": {
+        "zh": "员工姓名为 1 到 {limit} 个可打印字符",
+        "vi": "tên nhân viên gồm 1 đến {limit} ký tự in được"},
+    "role must be cashier or manager, got {role}": {
+        "zh": "角色必须是 cashier（收银员）或 manager（经理），输入的是 {role}",
+        "vi": "vai trò phải là cashier (thu ngân) hoặc manager (quản lý), nhận được {role}"},
+    "{name} is already on the staff list": {
+        "zh": "{name} 已在员工名单中",
+        "vi": "{name} đã có trong danh sách nhân viên"},
+    "that PIN is already someone's: choose another": {
+        "zh": "此 PIN 码已被他人使用：请换一个",
+        "vi": "mã PIN này đã có người dùng: hãy chọn mã khác"},
+    "too many wrong PINs: try again in {seconds} s": {
+        "zh": "PIN 码错误次数过多：请 {seconds} 秒后再试",
+        "vi": "nhập sai PIN quá nhiều lần: thử lại sau {seconds} giây"},
+    "wrong PIN, {tries} times: the PIN pad is locked for {seconds} s": {
+        "zh": "PIN 码错误 {tries} 次：键盘锁定 {seconds} 秒",
+        "vi": "sai PIN {tries} lần: bàn phím PIN bị khóa {seconds} giây"},
+    "wrong PIN: {tries} tries left": {
+        "zh": "PIN 码错误：还可尝试 {tries} 次",
+        "vi": "sai PIN: còn {tries} lần thử"},
+    "no manager is set up on this terminal: add one with 'edgepos staff add --role manager'": {
+        "zh": "本终端尚未设置经理：请用 'edgepos staff add --role manager' 添加",
+        "vi": "máy này chưa có quản lý: hãy thêm bằng 'edgepos staff add --role manager'"},
+    "{name} is a cashier: a manager must enter their PIN": {
+        "zh": "{name} 是收银员：须由经理输入其 PIN 码",
+        "vi": "{name} là thu ngân: quản lý phải nhập mã PIN của mình"},
     # refunds by line and the sales history (terminal/sales/refunds.py, refund_plan.py, history.py,
     # terminal/payments/code_refund.py)
-    "a refund needs a manager's approval: ask a manager to enter their PIN": {
-        "zh": "退款需要经理批准：请经理输入 PIN",
-        "vi": "hoàn tiền cần quản lý duyệt: hãy nhờ quản lý nhập mã PIN"},
     "the chosen lines cost the customer nothing: there is no money to give back": {
         "zh": "所选商品顾客未付款：没有可退的金额",
         "vi": "các dòng đã chọn khách không phải trả tiền: không có tiền để hoàn"},

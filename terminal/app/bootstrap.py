@@ -20,12 +20,14 @@ from terminal.sales.receipts import ShopInfo
 from terminal.sales.till import Till
 from terminal.scanning.frame_feed import FrameFeed
 from terminal.shift.service import ShiftService
+from terminal.staff.service import StaffService
 from terminal.store.coupons import CouponStore
 from terminal.store.db import Database
 from terminal.store.members import MemberStore
 from terminal.store.outbox import OutboxStore
 from terminal.store.sales import SaleStore
 from terminal.store.shifts import ShiftStore
+from terminal.store.staff import StaffStore
 from terminal.store.sync_store import SyncStore
 
 __all__ = ["Kiosk", "Terminal", "build_kiosk", "build_terminal", "load_secret"]
@@ -50,6 +52,7 @@ class Terminal:
     printer: Printer
     devices: KioskDevices                          # what the kiosk's screens open on demand (camera, face engine)
     settings: LiveSettings                         # the config file's, overridden by the shop's last push
+    staff: StaffService                            # who works the till; a manager's PIN approves
     code_payments: CodeAuthorizer | None = None   # wallet payments: only a kiosk built online has them
     qr_payments: QrPayments | None = None
     members: MemberService | None = None
@@ -88,6 +91,13 @@ def build_members(config: Config, data_dir: Path, db: Database, outbox: OutboxSt
     members = MemberService(MemberStore(db), outbox, FaceVault(data_dir / "keys" / "face.key"), clock, secret,
                             config.currency, config.members.points_per_unit)
     return members, CouponService(CouponStore(db), clock, config.currency)
+
+
+def open_staff(data_dir: Path) -> tuple[Database, StaffService]:
+    """The database with the staff list only: for `edgepos staff`."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(data_dir / "terminal.db")
+    return db, StaffService(StaffStore(db), SystemClock())
 
 
 def open_members(config: Config, data_dir: Path) -> tuple[Database, MemberService, CouponService]:
@@ -132,8 +142,10 @@ def _build(config: Config, data_dir: Path, printer: Printer | None, clock: Clock
     outbox = OutboxStore(db, config.terminal_id, secret)
     shifts = ShiftService(db, ShiftStore(db, config.terminal_id), outbox, clock, config.currency)
     members, coupons = build_members(config, data_dir, db, outbox, clock, secret)
+    staff = StaffService(StaffStore(db), clock)
     till = Till(db, catalog, shifts, SaleStore(db), outbox, printer, clock, shop_info(config), secret,
-                config.receipt_width, members=members, coupons=coupons)
+                config.receipt_width, members=members, coupons=coupons, staff=staff,
+                discount_approval_percent=config.discount_approval_percent)
     settings = LiveSettings(config, till)
     stored = SyncStore(db).state().get("remote_config")
     if stored:
@@ -145,7 +157,7 @@ def _build(config: Config, data_dir: Path, printer: Printer | None, clock: Clock
         link = _sync_link(config, db, data_dir, settings)
         code, qr = _payments(config, db, link, settings, clock)
     terminal = Terminal(config, data_dir, db, catalog, till, shifts, outbox, printer, KioskDevices(), settings,
-                        code, qr, members=members, coupons=coupons)
+                        staff, code, qr, members=members, coupons=coupons)
     return terminal, link
 
 

@@ -13,6 +13,7 @@ from terminal.app.face_cli import add_face_parser, cmd_face
 from terminal.app.logs import setup_logging
 from terminal.app.members_cli import add_members_parser, cmd_members
 from terminal.app.sales_cli import add_sales_parser, cmd_sales
+from terminal.app.staff_cli import add_staff_parser, cmd_staff
 from terminal.app.tools_cli import add_emv_parser, add_paycode_parser, cmd_emv, cmd_paycode
 from terminal.config.settings import Config
 from terminal.errors import EdgeposError
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_members_parser(sub)
     add_face_parser(sub)
     add_sales_parser(sub)
+    add_staff_parser(sub)
     for name, what in LATER.items():
         later = sub.add_parser(name, help=f"{what} (not yet available)")
         later.add_argument("args", nargs=argparse.REMAINDER)
@@ -158,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         "emv": cmd_emv, "paycode": cmd_paycode, "doctor": cmd_doctor,
         "members": lambda a: cmd_members(a, _load(a), Path(a.data_dir)),
         "sales": lambda a: cmd_sales(a, _load(a), Path(a.data_dir)),
-        "face": lambda a: cmd_face(a, _load(a), Path(a.data_dir))}
+        "face": lambda a: cmd_face(a, _load(a), Path(a.data_dir)),
+        "staff": lambda a: cmd_staff(a, Path(a.data_dir))}
     handler = handlers.get(args.command)
     if handler is None:
         print(f"edgepos {args.command}: {LATER[args.command]} is not yet available in this release",

@@ -96,6 +96,7 @@ class Config:
     face: FaceConfig
     technician_pin: str = "2580"
     timezone: tzinfo = UTC  # [shop] timezone: what receipts, reports and screens show; the data keeps UTC
+    discount_approval_percent: int = 20   # [staff]: a bigger discount (share of the line or sale) needs a manager
 
 
 def _display(r: ConfigReader) -> tuple[str | None, Decimal | None]:
@@ -127,6 +128,13 @@ def _timezone(r: ConfigReader) -> tzinfo:
     except ValueError as err:
         raise r.fail("shop.timezone", f"{err}: write an IANA name such as {EXAMPLE_ZONES}, "
                                       "or \"\" for the system's zone") from None
+
+
+def _approval_percent(r: ConfigReader) -> int:
+    percent = r.get("staff.discount_approval_percent", int, 20)
+    if isinstance(percent, bool) or not 0 <= percent <= 100:
+        raise r.fail("staff.discount_approval_percent", f"must be a whole number from 0 to 100, got {percent!r}")
+    return int(percent)
 
 
 def _pin(r: ConfigReader) -> str:
@@ -185,7 +193,7 @@ def parse_config(path: Path, data: dict[str, Any]) -> Config:
             r.positive("payments.velocity_window_s", 60), r.text("payments.qr_city", "Shanghai"),
             r.text("payments.qr_country", "CN"), r.text("payments.merchant_id", r.text("terminal.id"))),
         members=members, face=face,
-        technician_pin=_pin(r), timezone=_timezone(r),
+        technician_pin=_pin(r), timezone=_timezone(r), discount_approval_percent=_approval_percent(r),
     )
     unknown = r.unknown()  # after every read: whatever was never read is a typo or a key from elsewhere
     if unknown:

@@ -22,7 +22,8 @@ from terminal.sales.money import Money
 from terminal.sales.refund_plan import LineState, Taken, asked_lines, completes, line_states, plan
 from terminal.sales.sale import SETTLING, PaymentMethod, Sale, SaleState
 from terminal.shift.service import ShiftService
-from terminal.staff.model import Role, StaffMember
+from terminal.staff.model import Approval, StaffMember
+from terminal.staff.service import need_approval
 from terminal.store.attempts import AttemptStore
 from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
@@ -73,8 +74,8 @@ class RefundService:
                refund_id: str | None = None, staff: StaffMember | None = None,
                acquirer: Acquirer | None = None) -> Refund:
         """Refund the whole sale (lines None) or {line number: quantity}; a retry returns or finishes the first."""
-        if approver is None or approver.role != Role.MANAGER:
-            raise RefundError.text("a refund needs a manager's approval: ask a manager to enter their PIN")
+        need_approval(Approval.REFUND, approver)    # ApprovalNeeded: the kiosk asks for a manager's PIN
+        assert approver is not None
         if refund_id is not None:
             done = self.store.find(refund_id)
             if done is not None:

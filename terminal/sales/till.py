@@ -20,8 +20,10 @@ from terminal.sales.sale import Payment, PaymentMethod, Sale, SaleState
 from terminal.sales.sale_events import sale_event_body
 from terminal.sales.till_perks import SalePerks
 from terminal.shift.model import ShiftReport
+from terminal.shift.receipt import no_sale_slip
 from terminal.shift.service import ShiftService
-from terminal.staff.model import StaffMember
+from terminal.staff.model import Approval, StaffMember
+from terminal.staff.service import StaffService, need_approval
 from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
 from terminal.store.refunds import Refund, RefundStore
@@ -47,7 +49,8 @@ class Till:
 
     def __init__(self, db: Database, catalog: Catalog, shifts: ShiftService, sales: SaleStore, outbox: OutboxStore,
                  printer: Printer, clock: Clock, shop: ShopInfo, secret: bytes, receipt_width: int = 42,
-                 members: MemberService | None = None, coupons: CouponService | None = None) -> None:
+                 members: MemberService | None = None, coupons: CouponService | None = None,
+                 staff: StaffService | None = None, discount_approval_percent: int = 100) -> None:
         self._db, self.catalog, self.shifts, self.sales = db, catalog, shifts, sales
         self._outbox, self.printer, self._clock = outbox, printer, clock
         self.shop, self._secret, self._width = shop, secret, receipt_width
@@ -55,7 +58,19 @@ class Till:
         self.sale: Sale | None = None
         self.last_paid_id: str | None = None
         self.perks = SalePerks(members, coupons)
+        self.staff, self.discount_approval_percent = staff, discount_approval_percent
+        self._tendered: set[str] = set()   # sales that went to payment: taking a line off then needs a manager
         self.refunds = RefundService(db, sales, RefundStore(db), outbox, shifts, clock, members)
+
+    def _approve(self, action: Approval, approver: StaffMember | None) -> None:
+        """A manager must approve, once the terminal has staff (a shop without a staff list works as before)."""
+        if self.staff is not None and self.staff.has_staff():
+            need_approval(action, approver)
+
+    def staff_id(self) -> str | None:
+        """The signed-in staff member's id, recorded on what the till does (None without staff)."""
+        current = self.staff.current if self.staff is not None else None
+        return current.id if current is not None else None
 
     def money(self, text: str) -> Money:
         """An amount typed by the cashier, in the home currency."""
@@ -70,7 +85,7 @@ class Till:
     def _open_sale(self) -> Sale:
         if self.sale is None:
             shift = self.shifts.require_open()
-            self.sale = Sale(self.currency, shift.id, opened_at=self._clock.now())
+            self.sale = Sale(self.currency, shift.id, opened_at=self._clock.now(), staff_id=self.staff_id())
         return self.sale
 
     def _current(self) -> Sale:
@@ -92,24 +107,35 @@ class Till:
         self.perks.change(sale, lambda: sale.add(item, quantity))
         return sale
 
-    def set_quantity(self, index: int, quantity: int) -> None:
-        """Change the quantity of a line."""
+    def set_quantity(self, index: int, quantity: int, approver: StaffMember | None = None) -> None:
+        """Change the quantity of a line; fewer units after payment started needs a manager."""
         sale = self._current()
+        if 0 <= index < len(sale.lines) and quantity < sale.lines[index].quantity and sale.id in self._tendered:
+            self._approve(Approval.VOID_AFTER_TENDER, approver)
         self.perks.change(sale, lambda: sale.set_quantity(index, quantity))
 
-    def remove_line(self, index: int) -> None:
-        """Remove a line."""
+    def remove_line(self, index: int, approver: StaffMember | None = None) -> None:
+        """Remove a line; after payment started (and the cart was reopened) it needs a manager."""
         sale = self._current()
+        if sale.id in self._tendered:
+            self._approve(Approval.VOID_AFTER_TENDER, approver)
         self.perks.change(sale, lambda: sale.remove(index))
 
-    def discount_line(self, index: int, amount: Money) -> None:
-        """Discount one line by an amount."""
+    def _check_discount(self, amount: Money, base: Money, approver: StaffMember | None) -> None:
+        if amount.minor * 100 > base.minor * self.discount_approval_percent:
+            self._approve(Approval.DISCOUNT, approver)
+
+    def discount_line(self, index: int, amount: Money, approver: StaffMember | None = None) -> None:
+        """Discount one line by an amount; over [staff] discount_approval_percent of the line needs a manager."""
         sale = self._current()
+        if 0 <= index < len(sale.lines):
+            self._check_discount(amount, sale.lines[index].gross, approver)
         self.perks.change(sale, lambda: sale.discount_line(index, amount))
 
-    def discount_cart(self, amount: Money) -> None:
-        """Discount the whole sale by an amount (not while a coupon is the cart discount)."""
+    def discount_cart(self, amount: Money, approver: StaffMember | None = None) -> None:
+        """Discount the whole sale (not while a coupon is the cart discount); over the limit needs a manager."""
         self.perks.guard_cart_discount(self._current())
+        self._check_discount(amount, self._current().goods, approver)
         self._current().discount_cart(amount)
 
     def attach_member(self, member: Member) -> Sale:
@@ -136,6 +162,7 @@ class Till:
         if sale.state is SaleState.OPEN:
             self.perks.check_tender(sale)
         sale.start_tender()
+        self._tendered.add(sale.id)
         return sale
 
     def resume(self) -> None:
@@ -166,6 +193,7 @@ class Till:
     def record_paid(self, paid: Sale, payment: Payment, forward: dict[str, str] | None = None) -> Completed:
         """Store a sale `payment` has just paid (sale, perks and event in one transaction), then print it."""
         paid.closed_at = self._clock.now()
+        paid.staff_id = paid.staff_id or self.staff_id()
         with self._db.transaction() as tx:  # coupon redeemed, points awarded: with the sale or not at all
             self.perks.book(tx, paid)
             self.sales.insert(tx, paid)
@@ -181,9 +209,9 @@ class Till:
     def receipt(self, sale: Sale) -> Receipt:
         """The receipt layout of a paid sale."""
         moment = sale.closed_at or self._clock.now()
-        cashier = ""
+        cashier = self.staff.name_of(sale.staff_id) if self.staff is not None else ""
         shift = self.shifts.current
-        if shift is not None and shift.id == sale.shift_id:
+        if not cashier and shift is not None and shift.id == sale.shift_id:
             cashier = shift.cashier
         return render_receipt(sale, self.shop, self._secret, moment, self._width, cashier,
                               self.perks.receipt_member(sale))
@@ -228,15 +256,27 @@ class Till:
                acquirer: Acquirer | None = None) -> Refund:
         """Refund a paid sale whole (lines None) or {line number: quantity}, to its payment method.
 
-        `approver` must be a manager; `staff` is who is signed in; a wallet sale needs `acquirer` (or
-        `refunds.acquirer`). A retry with the same refund_id (or the same lines) never refunds twice.
+        `approver` must be a manager (else ApprovalNeeded); `staff` is who did it (default: who is signed in);
+        a wallet sale needs `acquirer` (or `refunds.acquirer`). A retry with the same refund_id (or the same
+        lines) never refunds twice.
         """
+        if staff is None and self.staff is not None:
+            staff = self.staff.current
         return self.refunds.refund(sale_id, lines, reason, approver, refund_id, staff, acquirer)
 
     @property
     def history(self) -> SalesHistory:
         """The sales history: days, sales of a day, find by receipt number or QR, sale detail."""
         return SalesHistory(self._db, self.sales, self.refunds, self._secret, self.shop.timezone, self._clock)
+
+    def open_drawer(self, approver: StaffMember | None = None) -> str:
+        """Open the drawer without a sale (a manager approves); its NO SALE slip says who and when."""
+        need_approval(Approval.NO_SALE, approver)
+        assert approver is not None
+        self.shifts.require_open()
+        who = self.staff.name_of(self.staff_id()) if self.staff is not None else ""
+        log.info("drawer opened without a sale, approved by %s", approver.id[:8])
+        return self.printer.print_receipt(no_sale_slip(self.shop, who, approver.name, self._clock.now(), self._width))
 
     def close_shift(self, counted_cash: Money, counted_other: dict[str, Money] | None = None) -> ShiftReport:
         """Close the shift (Z report); refused while a sale is in progress."""

@@ -38,6 +38,20 @@ class MethodLine:
 
 
 @dataclass(frozen=True)
+class PersonLine:
+    """One staff member's part of a shift (name '' = nobody was signed in): the lines add up to the shift."""
+
+    staff_id: str | None
+    name: str
+    sales: int
+    taken: Money
+    refunds: int
+    refunded: Money
+    cash_in: Money
+    cash_out: Money
+
+
+@dataclass(frozen=True)
 class ShiftReport:
     """An X report (mid-shift, nothing closed) or a Z report (the shift closed with counts)."""
 
@@ -51,6 +65,7 @@ class ShiftReport:
     cash_in: Money
     cash_out: Money
     methods: tuple[MethodLine, ...]
+    people: tuple[PersonLine, ...] = ()
 
     def method(self, name: str) -> MethodLine:
         """The line of one payment method (KeyError when absent)."""
@@ -75,6 +90,9 @@ class ShiftReport:
             if m.counted is not None and m.difference is not None:
                 sign = "+" if m.difference.minor > 0 else ""
                 out.append(f"  counted  {m.counted}  difference {sign}{m.difference.amount_str()}")
+        for p in self.people:
+            out.append(f"[staff {p.name or s.cashier}] sales {p.sales} taken {p.taken} refunds {p.refunds}"
+                       f" refunded {p.refunded} cash in {p.cash_in} cash out {p.cash_out}")
         return out
 
 

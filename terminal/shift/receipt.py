@@ -48,6 +48,17 @@ def build_shift_receipt(report: ShiftReport, shop: ShopInfo, printed_at: datetim
                                                                           m.difference.minor), width),
                                      bold=not m.difference.is_zero))
     lines.append(rule)
+    if report.people:
+        lines.append(ReceiptLine("By staff", bold=True))
+        for p in report.people:
+            lines.append(ReceiptLine(f"{strip_control(p.name or shift.cashier)} ({p.sales})"))
+            lines.append(ReceiptLine(two_columns("  taken", p.taken.amount_str(), width)))
+            if p.refunds:
+                lines.append(ReceiptLine(two_columns("  refunded", (-p.refunded).amount_str(), width)))
+            if not (p.cash_in.is_zero and p.cash_out.is_zero):
+                lines.append(ReceiptLine(two_columns("  cash in/out", f"{p.cash_in.amount_str()}/"
+                                                                      f"{p.cash_out.amount_str()}", width)))
+        lines.append(rule)
     if report.kind == "Z":
         lines += [ReceiptLine("Counted by:", "left"), ReceiptLine(""), ReceiptLine("_" * (width // 2), "left")]
     slip_id = f"{report.kind.lower()}-{shift.id[:12]}-{printed_at.strftime('%Y%m%d%H%M%S')}"
@@ -58,3 +69,16 @@ def print_shift_report(printer: Printer, report: ShiftReport, shop: ShopInfo, pr
                        width: int = 42) -> str:
     """Print the report slip (blocking: call from a worker thread); returns where it went, PrinterError if not."""
     return printer.print_receipt(build_shift_receipt(report, shop, printed_at, width))
+
+
+def no_sale_slip(shop: ShopInfo, who: str, approved_by: str, printed_at: datetime, width: int = 42) -> Receipt:
+    """The slip printed when the drawer is opened without a sale: who asked, which manager approved, when."""
+    lines = [ReceiptLine(strip_control(shop.name), "center", bold=True),
+             ReceiptLine("NO SALE (drawer opened)", "center", bold=True), ReceiptLine("-" * width),
+             ReceiptLine(two_columns("Terminal", strip_control(shop.terminal_id), width)),
+             ReceiptLine(two_columns("Date", local_time_text(printed_at, shop.timezone), width))]
+    if who:
+        lines.append(ReceiptLine(two_columns("By", strip_control(who), width)))
+    lines.append(ReceiptLine(two_columns("Approved by", strip_control(approved_by), width)))
+    return Receipt(f"nosale-{printed_at.strftime('%Y%m%d%H%M%S%f')}", tuple(lines), "", open_drawer=True,
+                   width=width)

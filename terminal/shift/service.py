@@ -8,7 +8,7 @@ from terminal.link.events import MAX_TEXT, rfc3339
 from terminal.ports import Clock
 from terminal.sales.money import Money
 from terminal.sales.sale import PaymentMethod
-from terminal.shift.model import Shift, ShiftReport, method_line
+from terminal.shift.model import PersonLine, Shift, ShiftReport, method_line
 from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
 from terminal.store.shifts import ShiftStore
@@ -62,8 +62,8 @@ class ShiftService:
                                                  "float": opening_float.minor, "currency": self.currency}, now)
         return shift
 
-    def cash_move(self, direction: str, amount: Money, reason: str) -> None:
-        """Put cash into the drawer ('in') or take it out ('out'), with a reason."""
+    def cash_move(self, direction: str, amount: Money, reason: str, staff_id: str | None = None) -> None:
+        """Put cash into the drawer ('in') or take it out ('out'), with a reason and who did it."""
         shift = self.require_open()
         if direction not in ("in", "out"):
             raise ShiftError.text("a cash move is 'in' or 'out'")
@@ -77,7 +77,7 @@ class ShiftService:
                                       cash=cash, amount=amount)
         with self._db.transaction() as tx:
             self._store.add_cash_move(tx, uuid.uuid4().hex, shift.id, direction, amount, reason.strip(),
-                                      rfc3339(self._clock.now()))
+                                      rfc3339(self._clock.now()), staff_id)
 
     def report(self, counted: dict[str, Money] | None = None, kind: str = "X",
                shift: Shift | None = None) -> ShiftReport:
@@ -96,8 +96,11 @@ class ShiftService:
                 expected = expected + shift.opening_float + cash_in - cash_out
             lines.append(method_line(m, sales, Money(taken, cur), refunded, expected,
                                      None if counted is None else counted.get(m, expected)))
+        people = tuple(PersonLine(p["staff_id"], p["name"], p["sales"], Money(p["total"], cur), p["refunds"],
+                                  Money(p["refunded"], cur), Money(p["in"], cur), Money(p["out"], cur))
+                       for p in self._store.people(shift.id))
         return ShiftReport(kind, shift, f["paid"], f["voided"], sum(n for n, _ in f["refunded"].values()),
-                           Money(f["total"], cur), Money(f["tax"], cur), cash_in, cash_out, tuple(lines))
+                           Money(f["total"], cur), Money(f["tax"], cur), cash_in, cash_out, tuple(lines), people)
 
     def close(self, counted_cash: Money, counted_other: dict[str, Money] | None = None) -> ShiftReport:
         """Close the shift with the counted cash; returns the Z report."""

@@ -181,10 +181,11 @@ CREATE INDEX sales_member_day ON sales(member_id, closed_at)
 
 # Version 5: the sale in tender is written with its first payment attempt (tenders), so after a crash the
 # terminal knows what each attempt was for. Attempts are claimed by a live process (owner) so two processes
-# never recover the same one, and keep what the cashier is told (attention). Staff with salted PIN hashes
-# sign in, and every sale, refund and cash move records who did it (and refunds who approved them). Refunds
-# can name lines and quantities. A wallet refund waits in refund_requests, keeping its id for retries, until
-# the acquirer answers. Points taken back by a refund are a new ledger row keyed by the refund id, never an edit.
+# never recover the same one, and keep what the cashier is told (attention). Staff sign in with salted PIN
+# hashes, and the PIN pad's failures lock it for every process (pin_pad), as the technician PIN does. Every
+# sale, refund and cash move records who did it, and refunds who approved them. Refunds can name lines and
+# quantities. A wallet refund waits in refund_requests, keeping its id for retries, until the acquirer
+# answers. Points taken back by a refund are a new ledger row keyed by the refund id, never an edit.
 V5 = """
 CREATE TABLE tenders (
     sale_id TEXT PRIMARY KEY,
@@ -208,9 +209,12 @@ CREATE TABLE staff (
     role TEXT NOT NULL CHECK (role IN ('cashier', 'manager')),
     pin_hash TEXT NOT NULL,
     active INTEGER NOT NULL DEFAULT 1,
-    failures INTEGER NOT NULL DEFAULT 0,
-    locked_until TEXT,
     created_at TEXT NOT NULL
+);
+CREATE TABLE pin_pad (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    failures INTEGER NOT NULL DEFAULT 0,
+    locked_until REAL NOT NULL DEFAULT 0
 );
 ALTER TABLE sales ADD COLUMN staff_id TEXT REFERENCES staff(id);
 ALTER TABLE refunds ADD COLUMN staff_id TEXT REFERENCES staff(id);

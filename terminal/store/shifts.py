@@ -42,10 +42,34 @@ class ShiftStore:
                    (closed_at, json.dumps(report.as_lines(), ensure_ascii=False), shift_id))
 
     def add_cash_move(self, tx: Transaction, move_id: str, shift_id: str, direction: str, amount: Money,
-                      reason: str, at: str) -> None:
-        """Record cash put in or taken out of the drawer."""
-        tx.execute("INSERT INTO cash_moves(id, shift_id, direction, amount, currency, reason, created_at)"
-                   " VALUES (?,?,?,?,?,?,?)", (move_id, shift_id, direction, amount.minor, amount.currency, reason, at))
+                      reason: str, at: str, staff_id: str | None = None) -> None:
+        """Record cash put in or taken out of the drawer, and by whom."""
+        tx.execute("INSERT INTO cash_moves(id, shift_id, direction, amount, currency, reason, created_at, staff_id)"
+                   " VALUES (?,?,?,?,?,?,?,?)",
+                   (move_id, shift_id, direction, amount.minor, amount.currency, reason, at, staff_id))
+
+    def people(self, shift_id: str) -> list[dict[str, Any]]:
+        """Per staff member (id None = nobody signed in): paid sales, their total, refunds, cash moves."""
+        q = self._db.query
+        out: dict[str | None, dict[str, Any]] = {}
+
+        def person(row: Any) -> dict[str, Any]:
+            blank = {"staff_id": row["sid"], "name": row["name"] or "", "sales": 0, "total": 0, "refunds": 0,
+                     "refunded": 0, "in": 0, "out": 0}
+            entry: dict[str, Any] = out.setdefault(row["sid"], blank)
+            return entry
+        for r in q("SELECT s.staff_id AS sid, st.name AS name, COUNT(*) AS n, SUM(s.total) AS total FROM sales s"
+                   " LEFT JOIN staff st ON st.id = s.staff_id WHERE s.shift_id = ? AND s.state = ?"
+                   " GROUP BY s.staff_id", (shift_id, SaleState.PAID)):
+            person(r).update(sales=r["n"], total=r["total"])
+        for r in q("SELECT r.staff_id AS sid, st.name AS name, COUNT(*) AS n, SUM(r.amount) AS amount FROM refunds r"
+                   " LEFT JOIN staff st ON st.id = r.staff_id WHERE r.shift_id = ? GROUP BY r.staff_id", (shift_id,)):
+            person(r).update(refunds=r["n"], refunded=r["amount"])
+        for r in q("SELECT c.staff_id AS sid, st.name AS name, c.direction AS direction, SUM(c.amount) AS amount"
+                   " FROM cash_moves c LEFT JOIN staff st ON st.id = c.staff_id WHERE c.shift_id = ?"
+                   " GROUP BY c.staff_id, c.direction", (shift_id,)):
+            person(r)[r["direction"]] = r["amount"]
+        return sorted(out.values(), key=lambda p: (p["staff_id"] is None, p["name"].casefold()))
 
     def figures(self, shift_id: str) -> dict[str, Any]:
         """Raw sums for a report: counts, per-method taken/refunded, cash moves."""

@@ -18,7 +18,8 @@ SHOWN = [*(REPO / "terminal" / "sales" / f"{name}.py" for name in ("till", "sale
                                                                    "barcodes", "catalog", "refund_plan", "history")),
          REPO / "terminal" / "payments" / "code_refund.py",
          REPO / "terminal" / "shift" / "service.py",
-         *(REPO / "terminal" / "members" / f"{name}.py" for name in ("service", "coupons", "codes"))]
+         *(REPO / "terminal" / "members" / f"{name}.py" for name in ("service", "coupons", "codes")),
+         *(REPO / "terminal" / "staff" / f"{name}.py" for name in ("service", "pins"))]
 
 
 def error_msgids(path: Path) -> list[tuple[str, int]]:

@@ -11,13 +11,13 @@ import pytest
 from support.fakes import FakeAcquirer
 from support.staff_members import add_staff
 from terminal.app.bootstrap import Terminal
-from terminal.errors import RefundError, RefundPending
+from terminal.errors import ApprovalNeeded, RefundError, RefundPending
 from terminal.payments.acquirer import AcquirerReply
 from terminal.payments.code_checkout import pay_by_code
 from terminal.payments.code_payment import CodeAuthorizer
 from terminal.payments.offline import OfflineGate
 from terminal.sales.money import Money
-from terminal.staff.model import Role, StaffMember
+from terminal.staff.model import Approval, Role, StaffMember
 from terminal.store.attempts import AttemptStore
 
 CODE = "134567890123456789"
@@ -119,8 +119,9 @@ def test_only_a_manager_approves_and_the_signed_in_staff_is_recorded(open_term: 
     t.till.add_item("DRK-001")
     done = t.till.pay_cash(cny("2"))
     for approver in (lan, None):
-        with pytest.raises(RefundError, match="manager's approval"):
+        with pytest.raises(ApprovalNeeded, match="manager's PIN") as err:
             t.till.refund(done.sale.id, None, "x", approver, staff=lan)
+        assert err.value.action == Approval.REFUND
     assert table(t, "SELECT * FROM refunds") == []
     refund = t.till.refund(done.sale.id, None, "x", mai, staff=lan)
     assert (refund.staff_id, refund.approved_by) == (lan.id, mai.id)
