@@ -156,6 +156,8 @@ def _build(config: Config, data_dir: Path, printer: Printer | None, clock: Clock
     if online:   # payments are stored first; the link forwards them whenever it can
         link = _sync_link(config, db, data_dir, settings)
         code, qr = _payments(config, db, link, settings, clock)
+        till.refunds.acquirer = code.acquirer   # wallet refunds go through the same acquirer link
+        till.refunds.timeout = float(config.payments.request_timeout_s)
     terminal = Terminal(config, data_dir, db, catalog, till, shifts, outbox, printer, KioskDevices(), settings,
                         staff, code, qr, members=members, coupons=coupons)
     return terminal, link
