@@ -38,9 +38,9 @@ def main() -> None:
         sale = till.sale
         assert sale is not None
         if rng.random() < 0.3:
-            till.discount_line(0, Money(min(100, sale.lines[0].gross.minor), sale.currency))
+            till.discount_line(0, Money(min(100, sale.lines[0].gross.minor), sale.currency), manager)
         if rng.random() < 0.3:
-            till.discount_cart(Money(rng.randint(1, 99), sale.currency))
+            till.discount_cart(Money(rng.randint(1, 99), sale.currency), manager)
         due = sale.due
         done = till.pay_cash(due + Money(rng.choice([0, 0, 37, 1000]), due.currency))
         n += 1
