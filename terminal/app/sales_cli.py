@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,6 @@ from terminal.sales.refund_plan import lines_by_sku
 from terminal.store.refunds import RefundRequestStatus
 
 if TYPE_CHECKING:
-    from sync.link import SyncLink
     from terminal.app.bootstrap import Terminal
     from terminal.payments.acquirer import Acquirer
 
@@ -111,9 +111,9 @@ def _refund(args: argparse.Namespace, terminal: Terminal, sale_id: str) -> int:
     till = terminal.till
     sale = till.refunds.load(sale_id)
     lines = lines_by_sku(till.refunds.lines(sale), dict(_sum_lines(args.line))) if args.line else None
-    link = None
+    stop_link = None
     if any(p.method in WALLET_METHODS for p in sale.payments):
-        link, till.refunds.acquirer = _acquirer(terminal)
+        stop_link, till.refunds.acquirer = _acquirer(terminal)
         till.refunds.timeout = float(terminal.config.payments.request_timeout_s)
     try:
         refund = till.refund(sale_id, lines, args.reason, approver, staff=terminal.staff.current)
@@ -127,8 +127,8 @@ def _refund(args: argparse.Namespace, terminal: Terminal, sale_id: str) -> int:
             _print({"refund_id": None, "amount": None, "status": "refused", "error": str(err)})
         raise
     finally:
-        if link is not None:
-            link.stop()
+        if stop_link is not None:
+            stop_link()
     if args.json:
         _print({**refund_json(refund), "status": "refunded"})
     else:
@@ -143,16 +143,20 @@ def _sum_lines(pairs: list[tuple[str, int]]) -> dict[str, int]:
     return out
 
 
-def _acquirer(terminal: Terminal) -> tuple[SyncLink, Acquirer]:
+def _acquirer(terminal: Terminal) -> tuple[Callable[[], None], Acquirer]:
     """The acquirer over a sync link started for this command; waits at most the request timeout to connect."""
     from terminal.app.bootstrap import build_payments, build_sync_link
     link = build_sync_link(terminal)
-    link.start_thread()
+    thread = link.start_thread()
     deadline = time.monotonic() + terminal.config.payments.request_timeout_s
     while not link.rpc.connected and time.monotonic() < deadline:
         time.sleep(0.05)
     authorizer, _qr = build_payments(terminal, link)
-    return link, authorizer.acquirer
+
+    def stop() -> None:
+        link.stop()
+        thread.join(timeout=3)
+    return stop, authorizer.acquirer
 
 
 def _print(data: Any) -> None:

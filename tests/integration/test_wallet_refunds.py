@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
+from support.cli import edgepos_command
 from support.staff_members import add_staff
+from sync.link import SyncLink
 from sync.rpc import MqttAcquirer
 from sync_helpers import open_terminal, take_sales, terminal_dir, wait_for
 from terminal.app.bootstrap import Terminal, build_sync_link
@@ -22,6 +24,7 @@ from terminal.errors import RefundPending
 from terminal.payments.code_checkout import pay_by_code
 from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
 from terminal.ports import SystemClock
+from terminal.staff.model import Role
 from terminal.store.attempts import AttemptStore
 
 pytestmark = pytest.mark.integration
@@ -56,7 +59,7 @@ class Simulator:
 
 
 @pytest.fixture
-def shop(deployment: Any, broker: Any, tmp_path: Path) -> Iterator[tuple[Terminal, CodeAuthorizer]]:
+def shop(deployment: Any, broker: Any, tmp_path: Path) -> Iterator[tuple[Terminal, CodeAuthorizer, SyncLink]]:
     term = open_terminal(terminal_dir(deployment, tmp_path))
     take_sales(term, 0)
     link = build_sync_link(term)
@@ -64,13 +67,13 @@ def shop(deployment: Any, broker: Any, tmp_path: Path) -> Iterator[tuple[Termina
     wait_for("the link online", lambda: link.rpc.connected)
     authorizer = CodeAuthorizer(MqttAcquirer(link.rpc), AttemptStore(term.db), SystemClock(),
                                 term.config.terminal_id, FAST)
-    yield term, authorizer
+    yield term, authorizer, link
     link.stop()
     thread.join(5)
 
 
 def test_line_refund_through_the_acquirer_is_never_doubled(shop: Any, deployment: Any) -> None:
-    term, authorizer = shop
+    term, authorizer, _link = shop
     sim = Simulator(deployment)
     try:
         term.till.add_item("DRK-001", 3)
@@ -94,5 +97,27 @@ def test_line_refund_through_the_acquirer_is_never_doubled(shop: Any, deployment
         assert {r["out_trade_no"] for r in sim.refunds()} == {outcome.out_trade_no}
         assert first.amount + again.amount + rest.amount == done.sale.paid
         assert till.history.detail(done.sale.id).refundable.is_zero
+    finally:
+        sim.stop()
+
+
+def test_the_cli_refunds_a_wallet_sale_over_the_configured_broker(shop: Any, deployment: Any) -> None:
+    term, authorizer, link = shop
+    sim = Simulator(deployment)
+    try:
+        term.staff.add("Mai", Role.MANAGER, "2468")
+        term.till.add_item("DRK-001", 2)
+        outcome, done = pay_by_code(term.till, authorizer, "134567890123456789")
+        assert done is not None, outcome
+        link.stop()                                   # the command connects as this terminal itself
+        env = dict(os.environ, PYTHONIOENCODING="utf-8")
+        result = subprocess.run(edgepos_command("--data-dir", str(term.data_dir), "sales", "refund",
+                                                done.sale.id[:12], "--line", "DRK-001:1", "--pin", "2468", "--json"),
+                                capture_output=True, text=True, timeout=60, env=env)
+        assert result.returncode == 0, result.stderr
+        refund = json.loads(result.stdout.strip().splitlines()[-1])
+        assert (refund["status"], refund["amount"], refund["method"]) == ("refunded", "2.00", "code")
+        assert [(r["method"], r["answer"], r["out_trade_no"]) for r in sim.refunds()] == [
+            ("refund", "refunded", outcome.out_trade_no)]
     finally:
         sim.stop()
