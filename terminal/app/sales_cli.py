@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from terminal.app.sales_text import detail_json, detail_text, list_text, refund_json, refund_text, row_json
 from terminal.config.settings import Config
-from terminal.errors import PrinterError, RefundError, RefundPending
+from terminal.errors import EdgeposError, PrinterError, RefundPending
 from terminal.payments.code_refund import WALLET_METHODS
 from terminal.sales.receipts import Receipt
 from terminal.sales.refund_plan import lines_by_sku
-from terminal.store.refunds import RefundRequestStatus
+from terminal.store.refunds import Refund, RefundRequestStatus
 
 if TYPE_CHECKING:
     from terminal.app.bootstrap import Terminal
@@ -106,34 +106,38 @@ def cmd_sales(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
 
 
 def _refund(args: argparse.Namespace, terminal: Terminal, sale_id: str) -> int:
-    from terminal.staff.model import Approval
-    approver = terminal.staff.approve(args.pin, Approval.REFUND)
-    till = terminal.till
-    sale = till.refunds.load(sale_id)
-    lines = lines_by_sku(till.refunds.lines(sale), dict(_sum_lines(args.line))) if args.line else None
-    stop_link = None
-    if any(p.method in WALLET_METHODS for p in sale.payments):
-        stop_link, till.refunds.acquirer = _acquirer(terminal)
-        till.refunds.timeout = float(terminal.config.payments.request_timeout_s)
     try:
-        refund = till.refund(sale_id, lines, args.reason, approver, staff=terminal.staff.current)
+        refund = _approve_and_refund(args, terminal, sale_id)
     except RefundPending as err:   # kept: the same command again retries it with the same refund id
         if args.json:
             _print({"refund_id": err.refund_id, "amount": None, "status": RefundRequestStatus.PENDING.value,
                     "error": str(err)})
         raise
-    except RefundError as err:
+    except EdgeposError as err:    # a wrong PIN, a cashier's PIN, over-refund, offline: nothing was refunded
         if args.json:
             _print({"refund_id": None, "amount": None, "status": "refused", "error": str(err)})
         raise
-    finally:
-        if stop_link is not None:
-            stop_link()
     if args.json:
         _print({**refund_json(refund), "status": "refunded"})
     else:
         print(refund_text(refund))
     return 0
+
+
+def _approve_and_refund(args: argparse.Namespace, terminal: Terminal, sale_id: str) -> Refund:
+    from terminal.staff.model import Approval
+    approver = terminal.staff.approve(args.pin, Approval.REFUND)
+    till = terminal.till
+    sale = till.refunds.load(sale_id)
+    lines = lines_by_sku(till.refunds.lines(sale), _sum_lines(args.line)) if args.line else None
+    if not any(p.method in WALLET_METHODS for p in sale.payments):
+        return till.refund(sale_id, lines, args.reason, approver, staff=terminal.staff.current)
+    stop_link, till.refunds.acquirer = _acquirer(terminal)
+    till.refunds.timeout = float(terminal.config.payments.request_timeout_s)
+    try:
+        return till.refund(sale_id, lines, args.reason, approver, staff=terminal.staff.current)
+    finally:
+        stop_link()
 
 
 def _sum_lines(pairs: list[tuple[str, int]]) -> dict[str, int]:

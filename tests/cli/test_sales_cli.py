@@ -87,8 +87,9 @@ def test_list_show_and_refund_by_line_with_a_manager_pin(shop: tuple[Path, dict[
     assert "0 sale(s) on 2000-01-01" in sales(var, "list", "--date", "2000-01-01").stdout
 
     number = ids["cash"][:12].lower()
-    refused = sales(var, "refund", number, "--line", "DRK-001:1", "--pin", CASHIER_PIN)
+    refused = sales(var, "refund", number, "--line", "DRK-001:1", "--pin", CASHIER_PIN, "--json")
     assert refused.returncode == 1 and "manager" in refused.stderr.lower()
+    assert json.loads(refused.stdout)["status"] == "refused"
     done = sales(var, "refund", number, "--line", "DRK-001:1", "--reason", "broken", "--pin", MANAGER_PIN,
                  "--json")
     assert done.returncode == 0, done.stderr
