@@ -12,6 +12,7 @@ from terminal.sales.sale import SETTLING, PaymentMethod, PaymentStatus, Sale
 from terminal.store.attempts import AttemptStatus, AttemptStore
 
 REQUEST_TIMEOUT_S = 10.0
+REFUSED = frozenset({AcquirerStatus.FAILED, AcquirerStatus.DECLINED, AcquirerStatus.CLOSED})  # nothing refunded
 # refunded through the acquirer; each payment's reference ends with its out_trade_no
 WALLET_METHODS = frozenset({PaymentMethod.CODE, PaymentMethod.QR, PaymentMethod.FACE})
 
@@ -56,11 +57,12 @@ def ask_refund(acquirer: Acquirer, out_trade_no: str, refund_id: str, amount: Mo
         reply = acquirer.call(AcquirerMethod.REFUND, body, timeout)
     except AcquirerUnreachable as err:
         raise unreachable(refund_id) from err
-    if reply is None:
-        pending = RefundPending.text("no answer from the wallet service: refund {refund_id} is kept; try the same"
-                                     " refund again (the same id is never refunded twice)", refund_id=refund_id[:12])
-        pending.refund_id = refund_id
-        raise pending
-    if reply.status != AcquirerStatus.REFUNDED:
+    if reply is not None and reply.status == AcquirerStatus.REFUNDED:
+        return ""
+    if reply is not None and reply.status in REFUSED:
         return reply.reason or reply.status
-    return ""
+    # no answer, or one that is not final (pending, unknown): a new id could refund twice, so keep this one
+    pending = RefundPending.text("no answer from the wallet service: refund {refund_id} is kept; try the same"
+                                 " refund again (the same id is never refunded twice)", refund_id=refund_id[:12])
+    pending.refund_id = refund_id
+    raise pending

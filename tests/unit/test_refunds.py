@@ -151,13 +151,17 @@ def test_wallet_refund_kept_after_no_answer_reuses_its_id(open_term: Terminal, m
     assert [r["status"] for r in table(t, "SELECT status FROM refund_requests")] == ["pending"]
     with pytest.raises(RefundError, match=r"only 1 of 3 left"):   # the waiting units are not refundable twice
         t.till.refund(sale_id, {1: 3}, "other", mai, acquirer=wallet)
+    wallet.refund = AcquirerReply("pending")                # an answer that is not final keeps it too
+    with pytest.raises(RefundPending) as again:
+        t.till.refund(sale_id, {1: 2}, "two cups", mai, acquirer=wallet)
+    assert again.value.refund_id == pending_id
     wallet.refund = AcquirerReply("refunded")
     refund = t.till.refund(sale_id, {1: 2}, "two cups", mai, acquirer=wallet)  # the same refund asked again
     assert refund.id == pending_id and refund.amount == cny("4.00") and refund.method == "code"
-    assert [b["out_request_no"] for b in wallet.refund_bodies] == [pending_id, pending_id]
+    assert [b["out_request_no"] for b in wallet.refund_bodies] == [pending_id] * 3
     assert all(b["out_trade_no"] and b["amount"] == "4.00" for b in wallet.refund_bodies)
     assert t.till.refund(sale_id, {1: 2}, "two cups", mai, pending_id, acquirer=wallet) == refund
-    assert len(wallet.refund_bodies) == 2 and len(bodies(t, "refund/1")) == 1
+    assert len(wallet.refund_bodies) == 3 and len(bodies(t, "refund/1")) == 1
     assert [r["status"] for r in table(t, "SELECT status FROM refund_requests")] == ["done"]
     assert t.shifts.report().method("code").refunded == cny("4.00")
 
