@@ -151,10 +151,11 @@ class RefundService:
         """Refund row, lines, points taken back and events in one transaction."""
         now = self._clock.now()
         shift = self._shifts.require_open()
-        states = line_states(sale, self.store.line_totals(sale.id))
-        whole = completes(states, refund.lines)
         refund = replace(refund, created_at=rfc3339(now), shift_id=shift.id)
-        with self._db.transaction() as tx:
+        with self._db.transaction() as tx:   # checked again under the write lock: another process may refund too
+            states = line_states(sale, self.store.line_totals(sale.id))
+            asked_lines(states, {ln.line_no: ln.quantity for ln in refund.lines})
+            whole = completes(states, refund.lines)
             self.store.insert(tx, refund, shift.id)
             if request is not None:
                 self.store.set_request(tx, request.id, RefundRequestStatus.DONE, "", refund.created_at)
