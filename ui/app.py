@@ -16,6 +16,7 @@ from ui.dispatch import run_on_ui
 from ui.face_services import FaceServices
 from ui.facepay.screen import FacePayScreen
 from ui.fonts import register_default_font
+from ui.history.screen import HistoryScreen
 from ui.i18n import tr
 from ui.idle.screen import IdleScreen
 from ui.members.screen import MembersScreen
@@ -67,7 +68,8 @@ class EdgeposApp(App):
         apply_kiosk_window(self.terminal.config.fullscreen)
         manager = ScreenManager(transition=NoTransition())
         self.face = FaceServices(self.terminal)
-        for screen in (ShiftScreen, SaleScreen, IdleScreen, TechnicianScreen, FacePayScreen, MembersScreen):
+        for screen in (ShiftScreen, SaleScreen, IdleScreen, TechnicianScreen, FacePayScreen, MembersScreen,
+                       HistoryScreen):
             name = screen.__name__.removesuffix("Screen").lower()
             manager.add_widget(screen(self.terminal, name=name))
         for face_screen in ("facepay", "members"):
@@ -93,7 +95,7 @@ class EdgeposApp(App):
             self.face.close()
 
     def screen(self, name: str) -> Any:
-        """One of the app's screens ('sale', 'shift', 'idle', 'technician', 'facepay', 'members')."""
+        """One of the app's screens ('sale', 'shift', 'idle', 'technician', 'facepay', 'members', 'history')."""
         return self.root.get_screen(name)
 
     def note_activity(self, *_args: Any) -> None:
@@ -136,8 +138,8 @@ class EdgeposApp(App):
             return
         if self.root.current == "facepay":
             return  # the customer's screen: a scan must not pull the sale from under them
-        if self.root.current == "members":
-            self.screen("members").deliver_scan(code)
+        if self.root.current in ("members", "history"):
+            self.screen(self.root.current).deliver_scan(code)   # a member card / a receipt's QR
             return
         if self.root.current != "sale":
             self.root.current = "sale"
