@@ -737,7 +737,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "wrong item": {"zh": "商品不对", "vi": "sai hàng"},
     "customer refund": {"zh": "顾客退款", "vi": "khách hoàn tiền"},
     "nobody signed in": {"zh": "无人登录", "vi": "chưa ai đăng nhập"},
-    "{day}: {n} sales": {"zh": "{day}：{n} 笔销售", "vi": "{day}: {n} giao dịch"},
+    "{day}  ·  sales: {n}": {"zh": "{day}  ·  销售笔数：{n}", "vi": "{day}  ·  số giao dịch: {n}"},
     "{date} (today)": {"zh": "{date}（今天）", "vi": "{date} (hôm nay)"},
     "{method} {amount} ({status})": {"zh": "{method} {amount}（{status}）", "vi": "{method} {amount} ({status})"},
     "{time}: {amount} ({method}) by {who}, approved by {manager}; {lines}": {
@@ -793,6 +793,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "Not approved: nothing was refunded.": {"zh": "未获批准：未退任何款项。", "vi": "Chưa được duyệt: chưa hoàn gì."},
     "Refund sale {receipt}": {"zh": "退款：销售 {receipt}", "vi": "Hoàn tiền đơn {receipt}"},
     "Give back {amount}": {"zh": "退还 {amount}", "vi": "Hoàn lại {amount}"},
+    "Given back {amount}": {"zh": "已退还 {amount}", "vi": "Đã hoàn lại {amount}"},
     "Choose at least one unit to refund (+), or Everything.": {
         "zh": "请至少选择一件要退的商品（+），或选“全部”。",
         "vi": "Hãy chọn ít nhất một món để hoàn (+), hoặc Tất cả."},

@@ -88,3 +88,88 @@ def wait_refund(kiosk: Kiosk, panel: Any) -> None:
     """Pump until the refund's worker has answered."""
     kiosk.until(lambda: not panel.busy, 20, "the refund did not finish")
     kiosk.pump(4)
+
+
+def shop_with_history(term: Any) -> dict[str, str]:
+    """Sales for the layout check: long names partly refunded, one refunded whole, one voided, a wallet sale with a
+    refund waiting for the wallet's answer. Lan is signed in."""
+    from support.fakes import FakeAcquirer
+    from terminal.errors import RefundPending
+    from terminal.staff.model import Approval
+
+    till = term.till
+    term.staff.sign_in(CASHIER_PIN)
+    manager = term.staff.approve(MANAGER_PIN, Approval.REFUND)
+    for sku in ("GFT-001", "NOO-002", "FRU-001", "HOM-001", "TEA-002"):
+        till.add_item(sku, 2)
+    long_names = till.pay_cash(till.money("1000")).sale.id
+    till.refund(long_names, {2: 1}, "damaged", manager)
+    till.add_item("DRK-001")
+    water = till.pay_cash(till.money("2")).sale.id
+    till.refund(water, None, "", manager)
+    till.add_item("TEA-001")
+    till.void()
+    wallet = wallet_sale(term)
+    till.refunds.acquirer, till.refunds.timeout = FakeAcquirer(replies={"refund": None}), 0.05
+    try:
+        till.refund(wallet, None, "wrong item", manager)
+    except RefundPending:
+        pass
+    till.refunds.acquirer = None
+    return {"long": long_names, "water": water, "wallet": wallet}
+
+
+def wallet_sale(term: Any) -> str:
+    """Two waters paid by a wallet code (approved by a fake acquirer)."""
+    from support.fakes import FakeAcquirer
+    from terminal.payments.acquirer import AcquirerReply
+    from terminal.payments.code_checkout import pay_by_code
+    from terminal.payments.code_payment import CodeAuthorizer
+    from terminal.ports import SystemClock
+    from terminal.store.attempts import AttemptStore
+
+    class Approving(FakeAcquirer):
+        def reply(self, method: str, body: dict[str, Any]) -> Any:
+            return AcquirerReply("success", trade_no="T1", out_trade_no=str(body.get("out_trade_no", "")))
+
+    authorizer = CodeAuthorizer(Approving(), AttemptStore(term.db), SystemClock(), term.config.terminal_id)
+    term.till.add_item("DRK-001", 2)
+    outcome, done = pay_by_code(term.till, authorizer, "134567890123456789")
+    assert done is not None, outcome
+    return str(done.sale.id)
+
+
+def history_views(make_kiosk: Callable[..., Kiosk], tmp_path: Path, size: tuple[int, int], lang: str,
+                  check: Callable[[Kiosk, str, tuple[int, int]], None]) -> None:
+    """The history list, a detail with refunds, one with a pending wallet refund, the refund panel (chosen lines,
+    the manager's PIN pad over it, the result), each checked by the layout check's `check`."""
+    from support.fakes import FakePrinter
+    from ui.i18n import tr
+
+    suffix = "" if lang == "en" else f"-{lang}"
+    term = staffed_terminal(tmp_path / f"history-{lang}", FakePrinter(), no_devices)
+    sales = shop_with_history(term)
+    kiosk = make_kiosk(terminal=term)
+    tr.switch(lang)
+    kiosk.resize(*size)
+    history = open_history(kiosk)
+    assert len(history.ids.sale_list.children) == 4
+    check(kiosk, f"history-list{suffix}", size)
+    history.open_sale(sales["long"])
+    check(kiosk, f"history-detail{suffix}", size)
+    history.open_sale(sales["wallet"])
+    assert history.detail.pending_refunds
+    check(kiosk, f"history-detail-pending{suffix}", size)
+    history.open_sale(sales["long"])
+    panel = refund_panel(kiosk, history)
+    for line_no in (1, 2, 5):
+        kiosk.tap(line_row(panel, line_no).ids.plus_button)
+    kiosk.tap(panel.ids.reason_box.children[0])
+    check(kiosk, f"refund-panel{suffix}", size)
+    kiosk.tap(panel.ids.refund_button)
+    check(kiosk, f"refund-pin{suffix}", size)
+    enter_pin(kiosk, MANAGER_PIN)
+    wait_refund(kiosk, panel)
+    assert panel.finished, panel.message
+    check(kiosk, f"refund-done{suffix}", size)
+    kiosk.tap(panel.ids.close_button)

@@ -16,8 +16,21 @@ from typing import Any
 import pytest
 
 from conftest import Kiosk
-from history_kiosk import (CASHIER_PIN, MANAGER_PIN, TEA, enter_pin, line_row, no_devices, open_history, pad,
-                           pay_cash, refund_panel, staffed_terminal, wait_refund)
+from history_kiosk import (
+    CASHIER_PIN,
+    MANAGER_PIN,
+    TEA,
+    enter_pin,
+    line_row,
+    no_devices,
+    open_history,
+    pad,
+    pay_cash,
+    refund_panel,
+    staffed_terminal,
+    wait_refund,
+    wallet_sale,
+)
 from support.cli import edgepos_command
 
 pytestmark = pytest.mark.ui
@@ -71,7 +84,7 @@ def test_the_printed_receipt_qr_finds_the_sale_and_a_line_is_refunded_with_a_man
     history = open_history(kiosk)
     listed = history.ids.sale_list.children
     assert [(r.receipt, r.method, r.row_state) for r in listed] == [(sale_id[:12].upper(), "cash", "paid")]
-    assert history.day_text.endswith("(today): 1 sales")
+    assert history.day_text.endswith("(today)  ·  sales: 1")
     camera = replace(term.config, devices=replace(term.config.devices, camera="sim", camera_source=str(source)))
     inputs = start_code_inputs(camera, kiosk.app.deliver_scan, kiosk.app.device_error)   # the kiosk's camera path
     try:
@@ -107,7 +120,8 @@ def test_the_printed_receipt_qr_finds_the_sale_and_a_line_is_refunded_with_a_man
 
     refund = rows(term.data_dir / "terminal.db", "SELECT id, amount, staff_id, approved_by FROM refunds")
     assert len(refund) == 1 and refund[0]["amount"] == 3600
-    ledger = rows(term.data_dir / "terminal.db", "SELECT points FROM points_ledger WHERE refund_id = ?", refund[0]["id"])
+    ledger = rows(term.data_dir / "terminal.db", "SELECT points FROM points_ledger WHERE refund_id = ?",
+                  refund[0]["id"])
     assert [r["points"] for r in ledger] == [-36]                             # a new row: the award stays as it was
     assert term.shifts.report().method("cash").expected == before - term.till.money("36.00")
 
@@ -164,26 +178,6 @@ def test_a_cashiers_pin_approves_no_refund(make_kiosk: Callable[..., Kiosk], tmp
     assert history.can_refund and history.detail.refundable == term.till.money("4.00")
 
 
-def wallet_sale(term: Any) -> str:
-    """Two waters paid by a wallet code (approved by a fake acquirer)."""
-    from support.fakes import FakeAcquirer
-    from terminal.payments.acquirer import AcquirerReply
-    from terminal.payments.code_checkout import pay_by_code
-    from terminal.payments.code_payment import CodeAuthorizer
-    from terminal.ports import SystemClock
-    from terminal.store.attempts import AttemptStore
-
-    class Approving(FakeAcquirer):
-        def reply(self, method: str, body: dict[str, Any]) -> AcquirerReply | None:
-            return AcquirerReply("success", trade_no="T1", out_trade_no=str(body.get("out_trade_no", "")))
-
-    authorizer = CodeAuthorizer(Approving(), AttemptStore(term.db), SystemClock(), term.config.terminal_id)
-    term.till.add_item("DRK-001", 2)
-    outcome, done = pay_by_code(term.till, authorizer, "134567890123456789")
-    assert done is not None, outcome
-    return str(done.sale.id)
-
-
 def test_wallet_refunds_offline_refused_and_unanswered_asked_again_with_the_same_id(
         make_kiosk: Callable[..., Kiosk], tmp_path: Path) -> None:
     from support.fakes import FakeAcquirer, FakePrinter
@@ -195,6 +189,7 @@ def test_wallet_refunds_offline_refused_and_unanswered_asked_again_with_the_same
     enter_pin(kiosk, CASHIER_PIN)
     history = open_history(kiosk)
     kiosk.tap(history.ids.sale_list.children[0])
+    assert history.detail.row.sale_id == sale_id and history.detail.row.methods == ("code",)
     panel = refund_panel(kiosk, history)                                       # no acquirer link: offline
     kiosk.tap(panel.ids.everything_button)
     kiosk.tap(panel.ids.refund_button)
@@ -218,3 +213,39 @@ def test_wallet_refunds_offline_refused_and_unanswered_asked_again_with_the_same
     assert wallet.calls == ["refund", "refund"]
     done = rows(term.data_dir / "terminal.db", "SELECT id, amount FROM refunds")
     assert [(r["id"], r["amount"]) for r in done] == [(pending, 400)]
+
+
+def test_earlier_days_are_listed_day_by_day_and_a_bad_receipt_number_says_what_to_type(
+        make_kiosk: Callable[..., Kiosk], tmp_path: Path) -> None:
+    from conftest import make_terminal
+    from support.fakes import FakePrinter, FixedClock
+    from terminal.app.bootstrap import build_terminal
+
+    clock = FixedClock()                                                      # 2026-11-22 08:30 UTC
+    made = make_terminal(tmp_path / "days", FakePrinter(), no_devices)
+    config, data_dir = made.config, made.data_dir
+    made.close()
+    term = build_terminal(config, data_dir, printer=FakePrinter(), clock=clock)
+    term.shifts.open("Lan", term.till.money("200.00"))
+    for sku, days_later in (("TEA-001", 0), ("DRK-001", 2), ("NOO-002", 1)):   # 22nd twice, 24th, today the 25th
+        term.till.add_item(sku)
+        term.till.pay_cash(term.till.money("50"))
+        clock.advance(days=days_later, minutes=5)
+    kiosk = make_kiosk(terminal=term)
+    history = open_history(kiosk)
+    assert history.day_text == "2026-11-25 (today)  ·  sales: 0" and history.ids.empty_label.opacity == 1
+    assert history.ids.later_button.disabled
+    kiosk.tap(history.ids.earlier_button)
+    assert history.day_text == "2026-11-24  ·  sales: 1"
+    assert [r.receipt for r in history.ids.sale_list.children] == [term.till.last_paid_id[:12].upper()]
+    kiosk.tap(history.ids.earlier_button)                                     # the 23rd has no sale: skipped
+    assert history.day_text == "2026-11-22  ·  sales: 2" and history.ids.earlier_button.disabled
+    kiosk.tap(history.ids.later_button)
+    kiosk.tap(history.ids.later_button)
+    assert history.day_text == "2026-11-25 (today)  ·  sales: 0"
+    kiosk.enter(history.ids.search, "8930001234505")                          # a product barcode, not a receipt
+    assert history.status_error and "no sale 893000123450 on this terminal" in history.ids.status.text
+    kiosk.enter(history.ids.search, "https://receipts.edgepos.example/r/" + "ab" * 16 + "?k=forged")
+    assert history.status_error and "not printed by this terminal" in history.ids.status.text
+    kiosk.tap(history.ids.back_button)
+    assert kiosk.current == "sale"

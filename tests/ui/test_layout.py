@@ -378,3 +378,16 @@ def test_face_pay_and_members_fit_translated(make_kiosk: Callable[..., Any], tmp
         face_and_member_screens(make_kiosk, tmp_path, (800, 480), lang)
     finally:
         tr.switch("en")
+
+
+@pytest.mark.parametrize("size, lang", [((800, 480), "en"), ((1280, 800), "en"), ((800, 480), "zh"),
+                                        ((800, 480), "vi")], ids=["800x480", "1280x800", "zh", "vi"])
+def test_sales_history_and_refund_panel_fit(make_kiosk: Callable[..., Any], tmp_path: Path, size: tuple[int, int],
+                                            lang: str) -> None:
+    from history_kiosk import history_views
+    from ui.i18n import tr
+
+    try:
+        history_views(make_kiosk, tmp_path, size, lang, check)
+    finally:
+        tr.switch("en")

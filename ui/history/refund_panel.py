@@ -155,6 +155,12 @@ class RefundPanel(ModalView):
         self.busy, self.finished, self.pending_id = False, True, ""
         self.result_text = refund_result_text(refund)
         self.message, self.message_error = self.result_text, False
+        self.qty = {}
+        try:
+            self.load_lines()          # what is left now
+        except EdgeposError:
+            pass   # the refund is done and said; only the redraw of what is left failed
+        self.total_text = tr._("Given back {amount}").format(amount=refund.amount.format())
 
     def _failed(self, err: Exception) -> None:
         self.busy = False

@@ -39,7 +39,7 @@ def row_cells(row: SaleRow) -> dict[str, str]:
 def day_text(day: date, today: date, count: int) -> str:
     """The day bar: the date (today said so) and how many sales it has."""
     shown = tr._("{date} (today)").format(date=day.isoformat()) if day == today else day.isoformat()
-    return tr._("{day}: {n} sales").format(day=shown, n=count)
+    return tr._("{day}  ·  sales: {n}").format(day=shown, n=count)
 
 
 def neighbour_days(days: Sequence[date], day: date, today: date) -> tuple[date | None, date | None]:
