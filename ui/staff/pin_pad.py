@@ -91,7 +91,7 @@ class PinPad(ModalView):
     def _close(self) -> None:
         self._stop_countdown()
         tr.unbind(lang=self._retranslate)
-        self.dismiss()
+        self.dismiss(animation=False)  # gone at once: what runs next may open another pad
 
     def _start_countdown(self) -> None:
         self._stop_countdown()
