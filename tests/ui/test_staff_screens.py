@@ -198,3 +198,13 @@ def test_change_due_is_shown_large_until_the_next_sale_starts(selling: Kiosk) ->
     kiosk.app.deliver_scan(TEA)                                          # the next customer's first item
     kiosk.pump(12)
     assert kiosk.modal() is None and len(kiosk.app.terminal.till.sale.lines) == 1
+
+
+def test_no_sale_without_a_manager_says_how_to_add_one(selling: Kiosk) -> None:
+    kiosk = selling
+    kiosk.tap(kiosk.screen("sale").ids.shift_button)
+    kiosk.tap(kiosk.screen("shift").ids.no_sale_button)                 # a manager always approves a no-sale
+    shown = enter_pin(kiosk, "1234")
+    assert pad(kiosk) is shown and "no manager is set up" in shown.ids.message_label.text
+    kiosk.tap(shown.ids.cancel_button)
+    assert pad(kiosk) is None and "Not approved" in kiosk.screen("shift").ids.status.text
