@@ -397,6 +397,7 @@ def test_pin_pad_and_cash_at_a_glance_fit(make_kiosk: Callable[..., Any], tmp_pa
         tr.switch(lang)
         kiosk.resize(*size)
         enter_pin(kiosk, "1234")
+        assert (pad(kiosk).ids.message_label.text == "wrong PIN: 2 tries left") == (lang == "en")  # translated
         check(kiosk, f"pin-sign-in{suffix}", size)           # with the wrong-PIN line
         enter_pin(kiosk, CASHIER_PIN)
         sale = kiosk.screen("sale")
