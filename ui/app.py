@@ -111,7 +111,9 @@ class EdgeposApp(App):
             self.go_idle()
 
     def go_idle(self) -> None:
-        """Show the idle screen; a touch on it returns to the screen shown now."""
+        """Show the idle screen; a touch on it returns to the screen shown now. Whoever was signed in is signed
+        out: the kiosk was left alone, so the next person to touch it gives their PIN (the shift stays open)."""
+        self.terminal.staff.sign_out()
         idle = self.screen("idle")
         idle.return_to = self.root.current
         self.root.current = "idle"

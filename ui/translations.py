@@ -673,4 +673,39 @@ TEXTS: dict[str, dict[str, str]] = {
     "this receipt QR was not printed by this terminal (its key does not match): type the receipt number instead": {
         "zh": "此小票二维码不是本终端打印的（密钥不符）：请改为输入小票号",
         "vi": "mã QR hóa đơn này không do máy này in (khóa không khớp): hãy nhập số hóa đơn"},
+    # staff on the kiosk: PIN pad, sign-in, switching cashier, approvals (ui/staff, ui/sale/people.py)
+    "Sign in: enter your PIN": {"zh": "登录：请输入您的 PIN 码", "vi": "Đăng nhập: nhập mã PIN của bạn"},
+    "Manager approval: {action}": {"zh": "经理批准：{action}", "vi": "Quản lý duyệt: {action}"},
+    "a refund": {"zh": "退款", "vi": "hoàn tiền"},
+    "taking items off after payment started": {
+        "zh": "开始付款后撤销商品",
+        "vi": "bỏ hàng sau khi đã bắt đầu thanh toán"},
+    "a discount over the cashier's limit": {
+        "zh": "超出收银员权限的折扣",
+        "vi": "giảm giá vượt mức của thu ngân"},
+    "opening the drawer without a sale": {"zh": "无销售打开钱箱", "vi": "mở ngăn kéo tiền khi không bán hàng"},
+    "accepting an offline payment over the limit": {"zh": "接受超出限额的离线付款",
+                                                    "vi": "nhận thanh toán ngoại tuyến vượt hạn mức"},
+    "Not approved: nothing was changed.": {
+        "zh": "未获批准：未做任何更改。",
+        "vi": "Chưa được duyệt: không có gì thay đổi."},
+    "Nobody signed in": {"zh": "无人登录", "vi": "Chưa ai đăng nhập"},
+    "Sign in with your PIN to sell.": {
+        "zh": "请用您的 PIN 码登录后再销售。",
+        "vi": "Đăng nhập bằng mã PIN để bán hàng."},
+    "finish or void the sale in progress before switching cashier": {
+        "zh": "请先完成或作废当前销售，再更换收银员",
+        "vi": "hãy hoàn tất hoặc hủy đơn đang bán trước khi đổi thu ngân"},
+    "{name} signed in.": {"zh": "{name} 已登录。", "vi": "{name} đã đăng nhập."},
+    "Nobody is signed in: tap Sign in to sell.": {"zh": "无人登录：请点“登录”后再销售。",
+                                                  "vi": "Chưa ai đăng nhập: chạm Đăng nhập để bán hàng."},
+    "Switch cashier": {"zh": "更换收银员", "vi": "Đổi thu ngân"},
+    "Sign in": {"zh": "登录", "vi": "Đăng nhập"},
+    "No sale": {"zh": "无销售开箱", "vi": "Mở ngăn kéo"},
+    "Drawer opened: NO SALE slip printed ({where}).": {"zh": "钱箱已打开：已打印无销售凭条（{where}）。",
+                                                       "vi": "Đã mở ngăn kéo: đã in phiếu KHÔNG BÁN ({where})."},
+    # cash at a glance (ui/sale/cash_panel.kv)
+    "Change": {"zh": "找零", "vi": "Tiền thối"},
+    "Cash {tendered}  ·  Total {total}": {"zh": "收款 {tendered}  ·  合计 {total}",
+                                          "vi": "Tiền khách đưa {tendered}  ·  Tổng {total}"},
 }

@@ -33,7 +33,7 @@ def test_pay_cash_with_the_keypad_shows_change_and_prints(selling: Any) -> None:
     key_in(selling, panel, "20.5")
     assert panel.ids.entry_label.text == "Cash 20.5"
     selling.tap(panel.ids.confirm_button)
-    assert "Change CNY 2.50" in panel.ids.message_label.text
+    assert panel.ids.change_label.text == "CNY 2.50"
     assert "Receipt printed" in panel.ids.message_label.text and not panel.message_error
     receipts = list((selling.app.terminal.data_dir / "receipts").glob("receipt-*.txt"))
     assert len(receipts) == 1 and "TOTAL" in receipts[0].read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The cash payment panel: keypad, quick-cash buttons, change and receipt status."""
+"""The cash payment panel: keypad and quick-cash buttons; once paid, the change due in large type."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -39,6 +39,8 @@ class CashPanel(ModalView):
     message = StringProperty("")
     message_error = BooleanProperty(False)
     paid = BooleanProperty(False)
+    change_text = StringProperty("")      # after payment: the change due, in large type
+    tendered_text = StringProperty("")    # under it: cash received and the total
 
     def __init__(self, till: Till, on_finish: Callable[[Completed | None], None], **kwargs: Any) -> None:
         load_kv(Path(__file__).with_name("cash_panel.kv"))
@@ -83,8 +85,10 @@ class CashPanel(ModalView):
             self.message, self.message_error = error_text(err, tr._), True
             return
         self.paid = True
-        receipt = tr._("Receipt printed.") if done.print_error is None else done.print_error
-        self.message = f"{tr._('Change {change}').format(change=done.change.format())}   {receipt}"
+        self.change_text = done.change.format()
+        self.tendered_text = tr._("Cash {tendered}  ·  Total {total}").format(
+            tendered=done.payment.tendered.format(), total=done.payment.amount.format())
+        self.message = tr._("Receipt printed.") if done.print_error is None else done.print_error
         self.message_error = done.print_error is not None
         self.on_finish(done)
 

@@ -46,9 +46,18 @@ class SalePayments:
     wallet_panel: WalletPanel | None
     selected_line: int
     manager: Any
+    sign_in_first: Any
+
+    def close_paid_panel(self) -> None:
+        """The next sale starts: the paid cash panel (the change in large type) gives way to the cart."""
+        panel = self.cash_panel
+        if panel is not None and panel.paid and panel.parent is not None:
+            panel.dismiss()
 
     def pay_cash(self) -> None:
         """Lock the cart and open the cash payment panel."""
+        if self.sign_in_first(self.pay_cash):
+            return
         if self.attempt(self.till.start_tender)[0]:
             self.cash_panel = CashPanel(self.till, self._payment_done)
             self.cash_panel.open()
@@ -59,6 +68,8 @@ class SalePayments:
         if code_payments is None or qr_payments is None:
             self.say(tr._("Wallet payments are not set up on this terminal (no broker link)."), error=True)
             return
+        if self.sign_in_first(self.pay_wallet):
+            return
         if self.attempt(self.till.start_tender)[0]:
             feed = self.terminal.camera_feed if camera_configured(self.terminal.config.devices) else None
             self.wallet_panel = WalletPanel(self.till, code_payments, qr_payments, self._payment_done, feed)
@@ -68,6 +79,8 @@ class SalePayments:
         """Lock the cart and hand the customer the face-pay screen (needs the payment service's link)."""
         if self.terminal.code_payments is None:
             self.say(tr._("Face-pay needs the payment service (no broker link): please pay another way."), error=True)
+            return
+        if self.sign_in_first(self.pay_face):
             return
         if self.attempt(self.till.start_tender)[0]:
             self.manager.get_screen("facepay").begin(self._face_done)
@@ -99,8 +112,11 @@ class SalePayments:
             if panel is not None and panel.parent is not None:
                 panel.deliver_code(where.text)
         elif where.kind == "member":
+            if self.sign_in_first(lambda: self.deliver_scan(code)):
+                return
             ok, member = self.attempt(self.terminal.members.find_by_card, where.text)
             if ok and self.attempt(self.till.attach_member, member)[0]:
+                self.close_paid_panel()
                 self.say(tr._("Member {name} {phone} attached ({points} points).").format(
                     name=member.display_name, phone=member.masked_phone, points=member.points))
                 self.refresh()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from terminal.app.bootstrap import Terminal
 from terminal.sales.catalog import Item
@@ -15,14 +15,16 @@ from ui.sale.cart import CartRow, ItemButton, fill_cart, load_cart_kv
 from ui.sale.cash_panel import CashPanel
 from ui.sale.offline_banner import OfflineBanner
 from ui.sale.payments import SalePayments
+from ui.sale.people import SaleStaff
 from ui.sale.wallet_panel import WalletPanel
+from ui.staff.approval import run_approved
 
 __all__ = ["CartRow", "ItemButton", "OfflineBanner", "SaleScreen"]
 MAX_GRID_ITEMS = 60
 DISCOUNTED = {"line": N_("line discount {amount} applied"), "cart": N_("cart discount {amount} applied")}
 
 
-class SaleScreen(PosScreen, SalePayments):
+class SaleScreen(PosScreen, SalePayments, SaleStaff):
     """Ring up a sale; every change goes through the Till and the screen redraws from it."""
 
     header_text = StringProperty("")
@@ -32,6 +34,8 @@ class SaleScreen(PosScreen, SalePayments):
     total_text = StringProperty("")
     display_text = StringProperty("")
     selected_line = NumericProperty(-1)
+    has_staff = BooleanProperty(False)     # a staff list: someone signs in to sell, Switch cashier shows
+    signed_in = BooleanProperty(False)
 
     def __init__(self, terminal: Terminal, **kwargs: Any) -> None:
         load_common_kv()
@@ -53,8 +57,9 @@ class SaleScreen(PosScreen, SalePayments):
         self.refresh()
 
     def on_enter(self, *_args: Any) -> None:
-        """Keep the offline banner up to date while the screen is shown."""
+        """Keep the offline banner up to date while the screen is shown; ask who sells when nobody is signed in."""
         self.ids.offline_banner.start(self.terminal)
+        self.ask_sign_in_if_needed()
 
     def on_leave(self, *_args: Any) -> None:
         """Stop refreshing the banner while another screen is shown."""
@@ -80,9 +85,7 @@ class SaleScreen(PosScreen, SalePayments):
 
     def refresh(self) -> None:
         """Redraw header, cart lines and totals from the sale in progress."""
-        shift = self.terminal.shifts.current
-        who = tr._("Cashier {name}").format(name=shift.cashier) if shift else tr._("No shift open")
-        self.header_text = f"{self.terminal.config.shop_name}  ·  {who}"
+        self.header_text = f"{self.terminal.config.shop_name}  ·  {self.cashier_text()}"
         sale = self.till.sale
         lines = sale.totals.lines if sale is not None else ()
         if self.selected_line >= len(lines):
@@ -102,6 +105,7 @@ class SaleScreen(PosScreen, SalePayments):
         self.display_text = f"≈ {shown.format()}" if shown else ""
 
     def _added(self, sku: str) -> None:
+        self.close_paid_panel()
         sale = self.till.sale
         if sale is not None:
             self.selected_line = max(i for i, ln in enumerate(sale.lines) if ln.item.sku == sku)
@@ -114,7 +118,7 @@ class SaleScreen(PosScreen, SalePayments):
         field = self.ids.barcode
         field.text = ""
         code = text.strip()
-        if not code or self.apply_coupon(code):
+        if not code or self.sign_in_first(lambda: self.on_barcode(code)) or self.apply_coupon(code):
             field.focus = True
             return
         ok, _sale = self.attempt(self.till.scan, code)
@@ -135,6 +139,8 @@ class SaleScreen(PosScreen, SalePayments):
 
     def tap_item(self, sku: str) -> None:
         """An item grid button: add one of it."""
+        if self.sign_in_first(lambda: self.tap_item(sku)):
+            return
         ok, _sale = self.attempt(self.till.add_item, sku)
         if ok:
             self._added(sku)
@@ -148,14 +154,18 @@ class SaleScreen(PosScreen, SalePayments):
         if quantity < 1:
             self.say(tr._("use the remove button (×) to take the line off"), error=True)
             return
-        if self.attempt(self.till.set_quantity, index, quantity)[0]:
+        def done(_result: None) -> None:
             self.say(tr._("{name}: quantity {quantity}").format(name=sale.lines[index].item.name, quantity=quantity))
+            self.refresh()
+        run_approved(self, lambda approver: self.till.set_quantity(index, quantity, approver), done)
         self.refresh()
 
     def remove_line(self, index: int) -> None:
         """The × button of a cart line."""
-        if self.attempt(self.till.remove_line, index)[0]:
+        def done(_result: None) -> None:
             self.say(tr._("line {n} removed").format(n=index + 1))
+            self.refresh()
+        run_approved(self, lambda approver: self.till.remove_line(index, approver), done)
         self.refresh()
 
     def select_line(self, index: int) -> None:
@@ -170,14 +180,21 @@ class SaleScreen(PosScreen, SalePayments):
             self.say(tr._("tap a line in the cart first, then Line disc."), error=True)
             return
         ok, amount = self.attempt(self.till.money, text)
-        if ok:
+        if not ok:
+            return
+        index = self.selected_line
+
+        def discount(approver: Any) -> None:
             if scope == "line":
-                ok = self.attempt(self.till.discount_line, self.selected_line, amount)[0]
+                self.till.discount_line(index, amount, approver)
             else:
-                ok = self.attempt(self.till.discount_cart, amount)[0]
-        if ok:
+                self.till.discount_cart(amount, approver)
+
+        def done(_result: None) -> None:
             self.ids.discount.text = ""
             self.say(tr._(DISCOUNTED["line" if scope == "line" else "cart"]).format(amount=amount.format()))
+            self.refresh()
+        run_approved(self, discount, done)
         self.refresh()
 
     def void_sale(self) -> None:

@@ -18,6 +18,7 @@ from ui.dispatch import run_in_background
 from ui.errors_text import error_text
 from ui.i18n import N_, tr
 from ui.shift.close_panel import ClosePanel
+from ui.staff.approval import run_approved, signed_in_then
 
 MOVED = {"in": N_("Cash in: {amount} recorded ({reason})."), "out": N_("Cash out: {amount} recorded ({reason}).")}
 
@@ -47,8 +48,11 @@ class ShiftScreen(PosScreen):
             self.say(tr._("No shift is open: enter your name and the float counted into the drawer."))
 
     def on_pre_enter(self, *_args: Any) -> None:
-        """Redraw whenever the screen is shown."""
+        """Redraw whenever the screen is shown; the signed-in person's name goes in the open form."""
         self.refresh()
+        current = self.terminal.staff.current
+        if current is not None and not self.shift_open and not self.ids.cashier_input.text.strip():
+            self.ids.cashier_input.text = current.name
 
     def refresh(self) -> None:
         """Show whether a shift is open, and by whom."""
@@ -66,8 +70,14 @@ class ShiftScreen(PosScreen):
         self.report_text = "\n".join(report.as_lines(self.terminal.config.timezone))
 
     def open_shift(self) -> None:
-        """Open a shift with the cashier's name and the counted float."""
+        """Open a shift with the cashier's name and the counted float (who opens it signs in first, with staff)."""
+        signed_in_then(self.terminal.staff, self._open_shift, self.refresh)
+
+    def _open_shift(self) -> None:
         ids = self.ids
+        current = self.terminal.staff.current
+        if current is not None and not ids.cashier_input.text.strip():
+            ids.cashier_input.text = current.name
         ok, amount = self.attempt(self.terminal.till.money, ids.float_input.text.strip() or "0")
         if ok:
             ok, shift = self.attempt(self.terminal.shifts.open, ids.cashier_input.text, amount)
@@ -79,14 +89,23 @@ class ShiftScreen(PosScreen):
         self.refresh()
 
     def cash_move(self, direction: str) -> None:
-        """Put cash in ('in') or take it out ('out') with the typed amount and reason."""
-        ids = self.ids
-        ok, amount = self.attempt(self.terminal.till.money, ids.move_amount.text.strip() or "0")
+        """Put cash in ('in') or take it out ('out') with the typed amount and reason; it records who."""
+        signed_in_then(self.terminal.staff, lambda: self._cash_move(direction))
+
+    def _cash_move(self, direction: str) -> None:
+        ids, till = self.ids, self.terminal.till
+        ok, amount = self.attempt(till.money, ids.move_amount.text.strip() or "0")
         reason = ids.move_reason.text.strip()
-        if ok and self.attempt(self.terminal.shifts.cash_move, direction, amount, reason)[0]:
+        if ok and self.attempt(self.terminal.shifts.cash_move, direction, amount, reason, till.staff_id())[0]:
             ids.move_amount.text = ids.move_reason.text = ""
             self.say(tr._(MOVED[direction]).format(amount=amount.format(), reason=reason))
             self.x_report(quiet=True)
+
+    def no_sale(self) -> None:
+        """Open the drawer without a sale: a manager's PIN, then the NO SALE slip is printed."""
+        def opened(where: str) -> None:
+            self.say(tr._("Drawer opened: NO SALE slip printed ({where}).").format(where=where))
+        run_approved(self, self.terminal.till.open_drawer, opened)
 
     def x_report(self, quiet: bool = False) -> None:
         """Show the X report of the open shift."""
