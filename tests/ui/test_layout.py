@@ -380,8 +380,55 @@ def test_face_pay_and_members_fit_translated(make_kiosk: Callable[..., Any], tmp
         tr.switch("en")
 
 
-@pytest.mark.parametrize("size, lang", [((800, 480), "en"), ((1280, 800), "en"), ((800, 480), "zh"),
-                                        ((800, 480), "vi")], ids=["800x480", "1280x800", "zh", "vi"])
+STAFF_CASES = [((800, 480), "en"), ((1280, 800), "en"), ((800, 480), "zh"), ((1280, 800), "zh"),
+               ((800, 480), "vi"), ((1280, 800), "vi")]
+
+
+@pytest.mark.parametrize(("size", "lang"), STAFF_CASES, ids=lambda c: c if isinstance(c, str) else f"{c[0]}x{c[1]}")
+def test_pin_pad_and_cash_at_a_glance_fit(make_kiosk: Callable[..., Any], tmp_path: Path, size: tuple[int, int],
+                                          lang: str) -> None:
+    from support.fakes import FakePrinter
+    from test_staff_screens import CASHIER_PIN, enter_pin, pad, staffed
+    from ui.i18n import tr
+
+    suffix = "" if lang == "en" else f"-{lang}"
+    kiosk = staffed(make_kiosk, tmp_path, FakePrinter())
+    try:
+        tr.switch(lang)
+        kiosk.resize(*size)
+        enter_pin(kiosk, "1234")
+        assert (pad(kiosk).ids.message_label.text == "wrong PIN: 2 tries left") == (lang == "en")  # translated
+        check(kiosk, f"pin-sign-in{suffix}", size)           # with the wrong-PIN line
+        enter_pin(kiosk, CASHIER_PIN)
+        sale = kiosk.screen("sale")
+        for sku in LONG_NAMES[:3]:
+            kiosk.tap(next(b for b in sale.ids.item_grid.children if b.sku == sku))
+        check(kiosk, f"sale-signed-in{suffix}", size)
+        kiosk.type(sale.ids.discount, "1000")
+        kiosk.tap(sale.ids.line_discount)
+        enter_pin(kiosk, CASHIER_PIN)                       # a cashier's PIN: the longest refusal
+        check(kiosk, f"pin-approval{suffix}", size)
+        kiosk.tap(pad(kiosk).ids.cancel_button)
+        kiosk.tap(sale.ids.pay_cash_button)
+        panel = kiosk.modal()
+        kiosk.tap(panel.ids.quick_box.children[0])          # the largest quick-cash amount
+        kiosk.tap(panel.ids.confirm_button)
+        assert panel.paid
+        check(kiosk, f"cash-glance{suffix}", size)
+        kiosk.tap(panel.ids.confirm_button)
+        kiosk.tap(sale.ids.shift_button)
+        kiosk.tap(kiosk.screen("shift").ids.no_sale_button)
+        for wrong in ("1234", "4321", "5678"):
+            enter_pin(kiosk, wrong)
+        assert pad(kiosk).locked_s > 0
+        check(kiosk, f"pin-locked{suffix}", size)
+        kiosk.tap(pad(kiosk).ids.cancel_button)
+        check(kiosk, f"shift-staff{suffix}", size)
+    finally:
+        tr.switch("en")
+
+
+@pytest.mark.parametrize(("size", "lang"), STAFF_CASES, ids=lambda c: c if isinstance(c, str) else f"{c[0]}x{c[1]}")
 def test_sales_history_and_refund_panel_fit(make_kiosk: Callable[..., Any], tmp_path: Path, size: tuple[int, int],
                                             lang: str) -> None:
     from history_kiosk import history_views

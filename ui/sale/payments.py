@@ -116,6 +116,7 @@ class SalePayments:
                 return
             ok, member = self.attempt(self.terminal.members.find_by_card, where.text)
             if ok and self.attempt(self.till.attach_member, member)[0]:
+                self.close_paid_panel()
                 self.say(tr._("Member {name} {phone} attached ({points} points).").format(
                     name=member.display_name, phone=member.masked_phone, points=member.points))
                 self.refresh()

@@ -89,9 +89,12 @@ class PinPad(ModalView):
             self.on_cancel()
 
     def _close(self) -> None:
+        self.dismiss(animation=False)  # gone at once: what runs next may open another pad
+
+    def on_dismiss(self) -> None:
+        """However the pad goes away: no more countdown or retranslation."""
         self._stop_countdown()
         tr.unbind(lang=self._retranslate)
-        self.dismiss()
 
     def _start_countdown(self) -> None:
         self._stop_countdown()
