@@ -75,6 +75,7 @@ def test_the_printed_receipt_qr_finds_the_sale_and_a_line_is_refunded_with_a_man
     assert term.members is not None
     term.members.add("Mei", PHONE, face_consent=False)
     kiosk = make_kiosk(terminal=term)
+    kiosk.resize(800, 480)                                                    # the small kiosk: faster frames
     enter_pin(kiosk, CASHIER_PIN)                                              # Lan signs in
     sale_id = ring_and_pay_with_member(kiosk)
     receipts = term.data_dir / "receipts"
@@ -160,6 +161,7 @@ def test_a_cashiers_pin_approves_no_refund(make_kiosk: Callable[..., Kiosk], tmp
     term.till.add_item("DRK-001", 2)
     sale_id = term.till.pay_cash(term.till.money("10")).sale.id
     kiosk = make_kiosk(terminal=term)
+    kiosk.resize(800, 480)                                                    # the small kiosk: faster frames
     enter_pin(kiosk, CASHIER_PIN)
     history = open_history(kiosk)
     kiosk.enter(history.ids.search, sale_id[:12].lower())                     # typed, any case
@@ -186,6 +188,7 @@ def test_wallet_refunds_offline_refused_and_unanswered_asked_again_with_the_same
     term = staffed_terminal(tmp_path / "shop", FakePrinter(), no_devices)
     sale_id = wallet_sale(term)
     kiosk = make_kiosk(terminal=term)
+    kiosk.resize(800, 480)                                                    # the small kiosk: faster frames
     enter_pin(kiosk, CASHIER_PIN)
     history = open_history(kiosk)
     kiosk.tap(history.ids.sale_list.children[0])
@@ -232,6 +235,7 @@ def test_earlier_days_are_listed_day_by_day_and_a_bad_receipt_number_says_what_t
         term.till.pay_cash(term.till.money("50"))
         clock.advance(days=days_later, minutes=5)
     kiosk = make_kiosk(terminal=term)
+    kiosk.resize(800, 480)                                                    # the small kiosk: faster frames
     history = open_history(kiosk)
     assert history.day_text == "2026-11-25 (today)  ·  sales: 0" and history.ids.empty_label.opacity == 1
     assert history.ids.later_button.disabled
