@@ -209,13 +209,39 @@ def test_wallet_refunds_offline_refused_and_unanswered_asked_again_with_the_same
     assert panel.pending_id and panel.ids.refund_button.text == "Ask the wallet again"
     assert "the same id is never refunded twice" in panel.ids.message_label.text
     pending = panel.pending_id
-    wallet.replies["refund"] = AcquirerReply("refunded")
     kiosk.tap(panel.ids.refund_button)                                          # the same manager's approval
     wait_refund(kiosk, panel)
-    assert panel.finished and "to the customer's code: nothing to give from the drawer" in panel.message
-    assert wallet.calls == ["refund", "refund"]
+    assert panel.pending_id == pending and not panel.finished and wallet.calls == ["refund", "refund"]
+    kiosk.tap(panel.ids.close_button)
+    waiting = [w for w in history.ids.detail_box.children if getattr(w, "refund_id", "")]
+    assert [w.refund_id for w in waiting] == [pending] and not history.can_refund   # the units wait for the wallet
+    wallet.replies["refund"] = AcquirerReply("refunded")
+    kiosk.tap(waiting[0].ids.retry_button)                                      # later, from the sale's detail
+    enter_pin(kiosk, MANAGER_PIN)
+    kiosk.until(lambda: not history.busy, 20, "the retry did not finish")
+    kiosk.pump(4)
+    assert history.ids.status.text == "Refunded CNY 4.00 to the customer's code: nothing to give from the drawer."
+    assert wallet.calls == ["refund", "refund", "refund"] and not history.detail.pending_refunds
     done = rows(term.data_dir / "terminal.db", "SELECT id, amount FROM refunds")
-    assert [(r["id"], r["amount"]) for r in done] == [(pending, 400)]
+    assert [(r["id"], r["amount"]) for r in done] == [(pending, 400)]                 # one refund, the same id
+    assert history.detail.row.state == "refunded"
+
+
+def test_the_refund_result_names_the_points_that_could_not_be_taken_back() -> None:
+    from terminal.sales.money import Money
+    from terminal.store.refunds import Refund
+    from ui.history.texts import refund_result_text
+    from ui.i18n import tr
+
+    refund = Refund("r1", "s1", "cash", Money(1466, "CNY"), "", "", points_taken=5, points_short=9)
+    assert refund_result_text(refund) == ("Refunded CNY 14.66 in cash: give CNY 14.66 from the drawer. 5 points taken"
+                                          " back from the member. 9 points could not be taken back: the member's"
+                                          " balance was too low.")
+    try:
+        tr.switch("zh")
+        assert refund_result_text(refund).startswith("已退现金 CNY 14.66：请从钱箱取出 CNY 14.66 交给顾客。")
+    finally:
+        tr.switch("en")
 
 
 def test_earlier_days_are_listed_day_by_day_and_a_bad_receipt_number_says_what_to_type(
