@@ -428,8 +428,7 @@ def test_pin_pad_and_cash_at_a_glance_fit(make_kiosk: Callable[..., Any], tmp_pa
         tr.switch("en")
 
 
-@pytest.mark.parametrize(("size", "lang"), STAFF_CASES[:3] + STAFF_CASES[4:5],
-                         ids=lambda c: c if isinstance(c, str) else f"{c[0]}x{c[1]}")
+@pytest.mark.parametrize(("size", "lang"), STAFF_CASES, ids=lambda c: c if isinstance(c, str) else f"{c[0]}x{c[1]}")
 def test_sales_history_and_refund_panel_fit(make_kiosk: Callable[..., Any], tmp_path: Path, size: tuple[int, int],
                                             lang: str) -> None:
     from history_kiosk import history_views
