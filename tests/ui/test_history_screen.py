@@ -279,3 +279,22 @@ def test_earlier_days_are_listed_day_by_day_and_a_bad_receipt_number_says_what_t
     assert history.status_error and "not printed by this terminal" in history.ids.status.text
     kiosk.tap(history.ids.back_button)
     assert kiosk.current == "sale"
+
+
+def test_a_receipt_qr_scanned_on_the_sale_screen_opens_that_sale_in_the_history(
+        make_kiosk: Callable[..., Kiosk], tmp_path: Path) -> None:
+    from support.fakes import FakePrinter
+
+    printer = FakePrinter()
+    kiosk = make_kiosk(printer=printer, cashier="Lan", configure=no_devices)
+    kiosk.resize(800, 480)
+    kiosk.app.deliver_scan(TEA)
+    kiosk.pump(3)
+    sale_id = pay_cash(kiosk, "20")
+    url = printer.receipts[-1].qr_url
+    assert kiosk.current == "sale" and f"/r/{sale_id}?k=" in url
+    kiosk.app.deliver_scan(url)                        # the customer's receipt, for a return
+    kiosk.pump(3)
+    history = kiosk.screen("history")
+    assert kiosk.current == "history"
+    assert history.ids.status.text == f"Sale {sale_id[:12].upper()} found."

@@ -101,6 +101,10 @@ class SalePayments:
         self.selected_line = -1
         self.refresh()
 
+    def _is_receipt(self, text: str) -> bool:
+        base = self.terminal.config.receipt_base_url.rstrip("/")
+        return text.strip().startswith(f"{base}/r/")
+
     def deliver_scan(self, code: str) -> None:
         """A scanner's or camera's code (on the main thread): items to the cart, payment codes to the payment."""
         where = route(code, self.terminal.catalog, lambda text: classify(text).valid)
@@ -122,6 +126,9 @@ class SalePayments:
                 self.refresh()
         elif where.kind == "item":
             self.on_barcode(where.text)
+        elif self._is_receipt(where.text):   # a customer's receipt: open it in the sales history (returns)
+            self.go("history")
+            self.manager.get_screen("history").find(where.text)
         elif not self.apply_coupon(where.text):
             self.say(tr._("Scanned {code}: {reason}").format(code=repr(where.text[:24]), reason=where.reason),
                      error=True)
