@@ -43,8 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="a scripted cash sale end to end, printed on the configured printer")
     demo.add_argument("--ui", action="store_true", help="drive the sale through the kiosk UI")
     demo.add_argument("--out", type=Path, default=None, help="with --ui: where to write the screenshots")
-    demo.add_argument("--pay", choices=["cash", "wallet"], default="cash",
-                      help="wallet: charge --code through the configured acquirer instead of cash")
+    demo.add_argument("--pay", choices=["cash", "wallet", "qr"], default="cash",
+                      help="wallet: charge --code through the configured acquirer; qr: the shop's QR (printed)")
     demo.add_argument("--code", default=None, help="with --pay wallet: the customer's payment code")
     bench = sub.add_parser("bench", help="run a benchmark and print JSON figures")
     bench.add_argument("name", choices=["checkout", "sync", "decode", "face"], help="which benchmark")
@@ -127,7 +127,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if (args.pay == "wallet") != (args.code is not None):
         print("edgepos demo: --pay wallet needs --code CODE (and --code needs --pay wallet)", file=sys.stderr)
         return 2
-    if args.pay == "wallet":
+    if args.pay != "cash":
         result = run_wallet_demo(_load(args), Path(args.data_dir), args.code, say=print)
         print(json.dumps(result, ensure_ascii=False))
         return 0 if result["paid"] else 1

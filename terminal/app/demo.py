@@ -70,10 +70,10 @@ def run_demo(config: Config, data_dir: Path, say: Callable[[str], Any]) -> dict[
         terminal.close()
 
 
-def run_wallet_demo(config: Config, data_dir: Path, code: str, say: Callable[[str], Any]) -> dict[str, Any]:
-    """The demo sale paid by a customer's wallet code over the kiosk's link; an unpaid sale is voided."""
+def run_wallet_demo(config: Config, data_dir: Path, code: str | None, say: Callable[[str], Any]) -> dict[str, Any]:
+    """The demo sale paid by a wallet code (or, without one, the shop's QR) over the kiosk's link; unpaid: voided."""
     from terminal.app.recovery_run import open_with_recovery
-    from terminal.payments.code_checkout import pay_by_code
+    from terminal.payments.code_checkout import pay_by_code, pay_by_qr
     one = open_with_recovery(config, data_dir)
     if one is None:
         raise EdgeposError("another edgepos process (the kiosk or `sync run`) holds this terminal's link: "
@@ -86,8 +86,13 @@ def run_wallet_demo(config: Config, data_dir: Path, code: str, say: Callable[[st
         if not _wait(lambda: authorizer.acquirer.reachable()):
             raise EdgeposError(f"the broker of {config.broker.url} cannot be reached: check [broker] and "
                                "`edgepos sync status`")
-        say(f"total {sale.totals.total}: charging the customer's code")
-        outcome, done = pay_by_code(terminal.till, authorizer, code, say)
+        if code is not None:
+            say(f"total {sale.totals.total}: charging the customer's code")
+            outcome, done = pay_by_code(terminal.till, authorizer, code, say)
+        else:
+            assert terminal.qr_payments is not None
+            say(f"total {sale.totals.total}: the customer scans the shop's QR")
+            outcome, done = pay_by_qr(terminal.till, terminal.qr_payments, lambda qr: say(f"QR {qr}"), say)
         say(f"{outcome.status}: {outcome.message}")
         if done is None and terminal.till.sale is not None:
             terminal.till.void()   # its tender is abandoned: a late success is refunded
