@@ -26,6 +26,10 @@ import pytest
 
 from support.cli import edgepos_command
 from support.deploy import stop, terminal_dir
+from support.fakes import FakePrinter
+from terminal.app.bootstrap import build_terminal
+from terminal.config.settings import load_config
+from terminal.sales.money import Money
 
 pytestmark = pytest.mark.integration
 CODE = "134567890123456789"   # a WeChat Pay code
@@ -44,6 +48,7 @@ class Case:
     pay: str
     expect: str            # the item's status in `payments attention`
     expired: bool = False  # the QR order's window is over (its created_at is moved back 2 minutes)
+    close_shift: bool = False   # the shift is closed before the terminal is back: the sale cannot complete
 
 
 CASES = [
@@ -53,6 +58,8 @@ CASES = [
     Case("reversal_sent", "silent", "wallet", "reversed"),
     Case("qr_waiting", "pending:1", "qr", "completed"),             # the customer pays while the terminal is down
     Case("qr_waiting", "pending:9999", "qr", "reversed", expired=True),   # the customer never pays
+    Case("qr_waiting", "decline", "qr", "declined"),               # the customer's wallet declines
+    Case("approved_before_commit", "approve", "wallet", "refunded", close_shift=True),
 ]
 
 
@@ -155,9 +162,12 @@ def test_a_crash_at_each_point_ends_in_a_sale_or_a_reversal(rig: Any, case: Case
     sim = rig(case.script)
     otn, sale_id = crash(sim, case)
     if case.expired:   # the customer never paid: the order's 120 s are over when the terminal is back
-        sim.rows("SELECT 1")
         with sqlite3.connect(sim.data_dir / "terminal.db") as conn:
             conn.execute("UPDATE payment_attempts SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-130 seconds')")
+    if case.close_shift:
+        term = build_terminal(load_config(sim.data_dir / "edgepos.toml"), sim.data_dir, printer=FakePrinter())
+        term.shifts.close(Money(0, term.config.currency))
+        term.close()
     if JITTER:
         time.sleep(random.uniform(0, 1.5))
     items = settle(sim, otn)
