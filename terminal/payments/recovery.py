@@ -14,8 +14,9 @@ from terminal.payments.code_payment import CodeAuthorizer, nobody_listens
 from terminal.payments.ownership import ProcessOwner
 from terminal.payments.recovery_sale import SaleCompleter
 from terminal.payments.recovery_steps import AttemptResolver
+from terminal.payments.recovery_texts import attention_text
 from terminal.sales.till import Till
-from terminal.store.attempt_claims import ClaimStore
+from terminal.store.attempt_claims import AttentionStatus, ClaimStore
 from terminal.store.attempts import Attempt, AttemptStatus
 from terminal.store.db import Database
 from terminal.store.tenders import TenderStore
@@ -75,8 +76,8 @@ class Recovery:
         if self.auth.on_attention is nobody_listens:
             return   # the sale screen is not up yet: keep them for the next sweep
         for attempt in self.claims.needing_attention():
-            if attempt.recovered:
-                self.auth.on_attention(attempt.reason)
+            if attempt.recovered and attempt.attention:
+                self.auth.on_attention(attention_text(AttentionStatus(attempt.attention), attempt))
                 self.claims.acknowledge(attempt.out_trade_no)
 
     def run(self, stop: threading.Event) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from terminal.errors import EdgeposError
 from terminal.link.events import rfc3339
 from terminal.payments.code_checkout import wallet_payment
+from terminal.payments.recovery_texts import reason_text
 from terminal.ports import Clock
 from terminal.sales.sale import Sale, SaleState
 from terminal.sales.tender_snapshot import sale_from_snapshot
@@ -58,8 +59,7 @@ class SaleCompleter:
         payment = wallet_payment(attempt.scheme, masked, attempt.out_trade_no, sale.due)
         sale.apply_payment(payment)
         now = rfc3339(self.clock.now())
-        reason = (f"{attempt.amount.format()} by {attempt.masked_code} was charged before the terminal stopped: "
-                  f"sale {attempt.sale_id[:12]} is completed and its receipt printed")
+        reason = reason_text(AttentionStatus.COMPLETED, attempt)
 
         def record(tx: Transaction) -> None:
             resolve_in(tx, attempt.out_trade_no, AttemptStatus.APPROVED, AttentionStatus.COMPLETED, now, reason,

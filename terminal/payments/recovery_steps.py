@@ -17,6 +17,7 @@ from terminal.payments.acquirer import (
 from terminal.payments.code_payment import CodeAuthorizer
 from terminal.payments.qr_payment import QR_SCHEME
 from terminal.payments.recovery_sale import SaleCompleter
+from terminal.payments.recovery_texts import reason_text
 from terminal.store.attempt_claims import AttentionStatus, ClaimStore
 from terminal.store.attempts import Attempt, AttemptStatus
 from terminal.store.tenders import TenderStore
@@ -76,8 +77,7 @@ class AttemptResolver:
     def _declined(self, attempt: Attempt, reason: str) -> None:
         now = rfc3339(self._now())
         self.claims.resolve(attempt.out_trade_no, AttemptStatus.DECLINED, AttentionStatus.DECLINED, now,
-                            f"{attempt.amount.format()} by {attempt.masked_code} was declined ({reason}) after the "
-                            f"terminal stopped: sale {attempt.sale_id[:12]} was not paid")
+                            reason_text(AttentionStatus.DECLINED, attempt, reason))
         self.tenders.abandon(attempt.sale_id, now)
 
     def reverse(self, attempt: Attempt) -> None:
@@ -88,8 +88,7 @@ class AttemptResolver:
         if reply is not None and reply.status == AcquirerStatus.REVERSED:
             now = rfc3339(self._now())
             self.claims.resolve(otn, AttemptStatus.REVERSED, AttentionStatus.REVERSED, now,
-                                f"{attempt.amount.format()} by {attempt.masked_code} had no final answer when the "
-                                f"terminal stopped: it was cancelled, nothing is charged (sale {attempt.sale_id[:12]})")
+                                reason_text(AttentionStatus.REVERSED, attempt))
             self.tenders.abandon(attempt.sale_id, now)
             return
         found = self._call(AcquirerMethod.QUERY, {"out_trade_no": otn})
@@ -100,8 +99,7 @@ class AttemptResolver:
         else:
             why = reply.reason if reply is not None and reply.reason else "no answer to the cancellation"
             self._later(attempt, AttemptStatus.REVERSE_UNCONFIRMED, AttentionStatus.REVERSE_UNCONFIRMED,
-                        f"{attempt.amount.format()} by {attempt.masked_code}: the cancellation is not confirmed "
-                        f"({why}); it is retried until the wallet answers")
+                        reason_text(AttentionStatus.REVERSE_UNCONFIRMED, attempt, why))
 
     def charged(self, attempt: Attempt, trade_no: str) -> None:
         """The customer was charged: complete the sale from its tender, or refund when it cannot be completed."""
@@ -120,17 +118,16 @@ class AttemptResolver:
         body = {"out_trade_no": attempt.out_trade_no, "out_request_no": refund_request_no(attempt.out_trade_no),
                 "amount": attempt.amount.amount_str(), "currency": attempt.amount.currency}
         reply = self._call(AcquirerMethod.REFUND, body)
-        text = f"{attempt.amount.format()} by {attempt.masked_code} was charged but {why}"
         if reply is not None and reply.status == AcquirerStatus.REFUNDED:
             now = rfc3339(self._now())
             status, word = ((AttemptStatus.LATE_REFUNDED, AttentionStatus.LATE_REFUNDED) if late
                             else (AttemptStatus.REFUNDED, AttentionStatus.REFUNDED))
-            self.claims.resolve(attempt.out_trade_no, status, word, now, f"{text}: it was refunded", trade_no)
+            self.claims.resolve(attempt.out_trade_no, status, word, now, reason_text(word, attempt, why), trade_no)
             self.tenders.abandon(attempt.sale_id, now)
             return
         keep = AttemptStatus.REVERSE_UNCONFIRMED if late else AttemptStatus.APPROVED
         self._later(attempt, keep, AttentionStatus.LATE_UNREFUNDED,
-                    f"{text}; the refund is not confirmed yet and is retried: do not refund it by hand")
+                    reason_text(AttentionStatus.LATE_UNREFUNDED, attempt, why))
 
     def _later(self, attempt: Attempt, status: AttemptStatus, word: AttentionStatus, reason: str) -> None:
         delay = min(self.auth.timings.query_interval_s * 2 ** attempt.tries, MAX_BACKOFF_S)

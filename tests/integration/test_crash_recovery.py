@@ -15,7 +15,6 @@ import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -81,7 +80,8 @@ class Rig:
         assert json.loads(self.sim.stdout.readline() or "{}").get("ready"), "the simulator did not start"
         time.sleep(0.3)   # its SUBSCRIBE is in flight
 
-    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, env: dict[str, str] | None = None,
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
         return subprocess.run(edgepos_command("--data-dir", str(self.data_dir), *args), capture_output=True,
                               text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
@@ -163,7 +163,8 @@ def test_a_crash_at_each_point_ends_in_a_sale_or_a_reversal(rig: Any, case: Case
     otn, sale_id = crash(sim, case)
     if case.expired:   # the customer never paid: the order's 120 s are over when the terminal is back
         with sqlite3.connect(sim.data_dir / "terminal.db") as conn:
-            conn.execute("UPDATE payment_attempts SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-130 seconds')")
+            conn.execute("UPDATE payment_attempts SET created_at ="
+                         " strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-130 seconds')")
     if case.close_shift:
         term = build_terminal(load_config(sim.data_dir / "edgepos.toml"), sim.data_dir, printer=FakePrinter())
         term.shifts.close(Money(0, term.config.currency))

@@ -151,3 +151,10 @@ def test_a_sweep_completes_a_charged_sale_once_and_backs_off_an_unconfirmed_reve
     assert acquirer.calls == [*calls, "reverse", "query"]
     items = {a.out_trade_no: a.attention for a in ClaimStore(open_term.db).needing_attention()}
     assert items == {"T-0001-c": "completed", "T-0001-d": "reverse_unconfirmed"}
+
+
+def test_every_recovery_message_has_chinese_and_vietnamese() -> None:
+    from terminal.payments.recovery_texts import MESSAGES
+    from ui.translations import TEXTS
+    assert all(set(TEXTS[msgid]) == {"zh", "vi"} for msgid in MESSAGES.values())
+    assert all(TEXTS[m]["zh"].count("{") == m.count("{") == TEXTS[m]["vi"].count("{") for m in MESSAGES.values())
