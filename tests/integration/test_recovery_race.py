@@ -1,6 +1,7 @@
 """Two processes recovering the same database at once never both act on one attempt, nor on a live one's."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import defaultdict
@@ -21,9 +22,11 @@ from terminal.store.attempts import AttemptStore
 pytestmark = pytest.mark.integration
 HELPER = Path(__file__).with_name("recovery_race.py")
 DEAD = 12
+REPEAT = int(os.environ.get("EDGEPOS_SOAK_REPEAT", "1"))
 
 
-def test_two_recovering_processes_never_act_on_the_same_attempt(tmp_path: Path) -> None:
+@pytest.mark.parametrize("round_no", range(REPEAT))
+def test_two_recovering_processes_never_act_on_the_same_attempt(tmp_path: Path, round_no: int) -> None:
     data_dir = tmp_path / "data"
     ensure_config(data_dir / "edgepos.toml")
     term = build_terminal(load_config(data_dir / "edgepos.toml"), data_dir, printer=FilePrinter(tmp_path / "r"))
