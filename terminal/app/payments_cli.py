@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from terminal.app.recovery_run import CONNECT_WAIT_S, open_with_recovery
+from terminal.app.recovery_run import CONNECT_WAIT_S, sweep_in_background
 from terminal.config.settings import Config
 from terminal.store.attempt_claims import AttentionStatus, ClaimStore
 from terminal.store.attempts import Attempt
@@ -23,17 +23,23 @@ def add_payments_parser(sub: Any) -> None:
     attention.add_argument("--ack", action="store_true", help="mark the listed items as seen")
 
 
+def _word(attempt: Attempt) -> str:
+    """The item's status word: what recovery did, else the attempt's own status (late_refunded, ...)."""
+    word = attempt.attention or str(attempt.status)
+    return str(AttentionStatus(word)) if word in AttentionStatus.__members__.values() else word
+
+
 def item(attempt: Attempt) -> dict[str, str]:
     """One item of the list, as `--json` prints it."""
     return {"out_trade_no": attempt.out_trade_no, "sale_id": attempt.sale_id,
             "amount": attempt.amount.amount_str(), "currency": attempt.amount.currency,
-            "status": str(AttentionStatus(attempt.attention or attempt.status)), "reason": attempt.reason,
+            "status": _word(attempt), "reason": attempt.reason,
             "at": attempt.updated_at}
 
 
 def cmd_payments(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
     """Run one bounded recovery sweep (unless the kiosk or `sync run` does it), then list and maybe acknowledge."""
-    one = open_with_recovery(config, data_dir)
+    one = sweep_in_background(config, data_dir)
     finished = True
     if one is not None:
         finished = one.wait(CONNECT_WAIT_S + 2 * config.payments.request_timeout_s)

@@ -100,6 +100,25 @@ class OnePass:
         self.link_thread.join(3)
 
 
+def nothing_open(data_dir: Path) -> bool:
+    """True when no wallet attempt is left to resolve (then a command needs no link for recovery)."""
+    from terminal.store.attempt_claims import ClaimStore
+    from terminal.store.db import Database
+    db = Database(data_dir / "terminal.db")
+    try:
+        return not ClaimStore(db).unresolved()
+    finally:
+        db.close()
+
+
+def sweep_in_background(config: Config, data_dir: Path) -> OnePass | None:
+    """For a command that opens the till: one sweep with its own link, or None when there is nothing to resolve
+    or another process (kiosk, `sync run`) holds the link and resolves them itself. `wait` bounds the join."""
+    if nothing_open(data_dir):
+        return None
+    return open_with_recovery(config, data_dir)
+
+
 def open_with_recovery(config: Config, data_dir: Path) -> OnePass | None:
     """The terminal with its link and a sweep started, or None when another process holds the link."""
     if another_link_runs(data_dir):

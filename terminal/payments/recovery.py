@@ -57,10 +57,10 @@ class Recovery:
         """One sweep over the open attempts; returns how many are still open (any owner)."""
         with self._lock:
             for attempt in self.claims.unresolved():
-                if not self._mine(attempt) or not self.resolver.due(attempt):
-                    continue
                 if not self.auth.acquirer.reachable():
-                    break   # nothing can be asked now; the next sweep tries again
+                    break   # nothing can be asked now: claim nothing, the next sweep tries again
+                if not self.resolver.due(attempt) or not self._mine(attempt):
+                    continue
                 try:
                     self.resolver.step(attempt)
                 except EdgeposError as err:   # e.g. the database is busy: the attempt stays open, tried again

@@ -48,6 +48,7 @@ class Case:
     expect: str            # the item's status in `payments attention`
     expired: bool = False  # the QR order's window is over (its created_at is moved back 2 minutes)
     close_shift: bool = False   # the shift is closed before the terminal is back: the sale cannot complete
+    via_sync: bool = False      # the restart is `edgepos sync run` (it recovers in the background)
 
 
 CASES = [
@@ -59,6 +60,7 @@ CASES = [
     Case("qr_waiting", "pending:9999", "qr", "reversed", expired=True),   # the customer never pays
     Case("qr_waiting", "decline", "qr", "declined"),               # the customer's wallet declines
     Case("approved_before_commit", "approve", "wallet", "refunded", close_shift=True),
+    Case("attempt_written", "approve", "wallet", "reversed", via_sync=True),
 ]
 
 
@@ -156,7 +158,7 @@ def check_money(rig: Rig, otn: str, sale_id: str, expect: str) -> None:
 
 
 @pytest.mark.timeout(120 * REPEAT)
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.point}-{c.expect}")
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.point}-{c.expect}" + ("-sync" if c.via_sync else ""))
 @pytest.mark.parametrize("round_no", range(REPEAT))
 def test_a_crash_at_each_point_ends_in_a_sale_or_a_reversal(rig: Any, case: Case, round_no: int) -> None:
     sim = rig(case.script)
@@ -171,7 +173,15 @@ def test_a_crash_at_each_point_ends_in_a_sale_or_a_reversal(rig: Any, case: Case
         term.close()
     if JITTER:
         time.sleep(random.uniform(0, 1.5))
-    items = settle(sim, otn)
+    if case.via_sync:
+        link = subprocess.Popen(edgepos_command("--data-dir", str(sim.data_dir), "sync", "run"),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            items = settle(sim, otn)   # `payments attention` leaves the sweeping to the running link
+        finally:
+            stop(link)
+    else:
+        items = settle(sim, otn)
     listed = [i for i in items if i["out_trade_no"] == otn]
     assert len(listed) == 1, items
     assert listed[0]["status"] == case.expect and listed[0]["sale_id"] == sale_id and listed[0]["reason"]

@@ -19,7 +19,8 @@ from terminal.payments.recovery import Recovery
 from terminal.sales.money import Money
 from terminal.sales.sale import Payment, PaymentMethod
 from terminal.sales.tender_snapshot import sale_from_snapshot, snapshot_of, tender_record
-from terminal.store.attempt_claims import ClaimStore
+from terminal.payments.recovery_texts import MESSAGES
+from terminal.store.attempt_claims import AttentionStatus, ClaimStore
 from terminal.store.attempts import AttemptStatus, AttemptStore
 from terminal.store.tenders import TenderState, TenderStore
 
@@ -158,3 +159,24 @@ def test_every_recovery_message_has_chinese_and_vietnamese() -> None:
     from ui.translations import TEXTS
     assert all(set(TEXTS[msgid]) == {"zh", "vi"} for msgid in MESSAGES.values())
     assert all(TEXTS[m]["zh"].count("{") == m.count("{") == TEXTS[m]["vi"].count("{") for m in MESSAGES.values())
+
+
+def test_the_kiosk_is_told_each_recovered_item_once(open_term: Terminal, clock: FixedClock, tmp_path: Path) -> None:
+    ring(open_term)
+    sale = open_term.till.start_tender()
+    AttemptStore(open_term.db, "p1-dead").begin("T-0001-e", sale.id, "wechat", "1345****6789", sale.due,
+                                                 rfc3339(clock.now()), tender_record(sale))
+    clock.advance(seconds=1)   # past the query window: the unknown trade is reversed
+    acquirer = FakeAcquirer(replies={"query": AcquirerReply("unknown"), "reverse": AcquirerReply("reversed")})
+    auth = authorizer(open_term, acquirer, clock)
+    recovery = Recovery(auth, open_term.till, open_term.db, ProcessOwner(tmp_path / "locks"), announce=True)
+    recovery.pass_once()   # nobody listens yet: kept for later
+    assert [a.attention for a in ClaimStore(open_term.db).needing_attention()] == ["reversed"]
+    told: list[str] = []
+    auth.on_attention = told.append
+    recovery.pass_once()
+    recovery.pass_once()
+    assert len(told) == 1 and "nothing is charged" in told[0]
+    assert told[0].msgid == MESSAGES[AttentionStatus.REVERSED]   # type: ignore[attr-defined]  # ui/ translates it
+    assert ClaimStore(open_term.db).needing_attention() == []
+    assert TenderStore(open_term.db).get(sale.id).state is TenderState.ABANDONED   # type: ignore[union-attr]
