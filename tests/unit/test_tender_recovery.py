@@ -16,10 +16,10 @@ from terminal.payments.code_checkout import pay_by_code
 from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
 from terminal.payments.ownership import ProcessOwner
 from terminal.payments.recovery import Recovery
+from terminal.payments.recovery_texts import MESSAGES
 from terminal.sales.money import Money
 from terminal.sales.sale import Payment, PaymentMethod
 from terminal.sales.tender_snapshot import sale_from_snapshot, snapshot_of, tender_record
-from terminal.payments.recovery_texts import MESSAGES
 from terminal.store.attempt_claims import AttentionStatus, ClaimStore
 from terminal.store.attempts import AttemptStatus, AttemptStore
 from terminal.store.tenders import TenderState, TenderStore
