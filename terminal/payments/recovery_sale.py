@@ -4,6 +4,7 @@ from __future__ import annotations
 from terminal.errors import EdgeposError
 from terminal.link.events import rfc3339
 from terminal.payments.code_checkout import wallet_payment
+from terminal.payments.qr_payment import QR_SCHEME
 from terminal.payments.recovery_texts import reason_text
 from terminal.ports import Clock
 from terminal.sales.sale import Sale, SaleState
@@ -55,7 +56,11 @@ class SaleCompleter:
             raise EdgeposError(f"sale {attempt.sale_id[:12]} has no tender to complete")
         if sale.state is SaleState.OPEN:
             sale.start_tender()
-        masked = attempt.masked_code.removeprefix("member ") if attempt.scheme == "face" else attempt.masked_code
+        masked = attempt.masked_code   # the reference as the checkout writes it: face-pay without "member ", QR none
+        if attempt.scheme == QR_SCHEME:
+            masked = ""
+        elif attempt.scheme == "face":
+            masked = masked.removeprefix("member ")
         payment = wallet_payment(attempt.scheme, masked, attempt.out_trade_no, sale.due)
         sale.apply_payment(payment)
         now = rfc3339(self.clock.now())
