@@ -16,8 +16,8 @@ from terminal.payments.recovery_sale import SaleCompleter
 from terminal.payments.recovery_steps import AttemptResolver
 from terminal.payments.recovery_texts import attention_text
 from terminal.sales.till import Till
-from terminal.store.attempt_claims import AttentionStatus, ClaimStore
-from terminal.store.attempts import Attempt, AttemptStatus
+from terminal.store.attempt_claims import SETTLED_OPEN, AttentionStatus, ClaimStore
+from terminal.store.attempts import Attempt
 from terminal.store.db import Database
 from terminal.store.tenders import TenderStore
 
@@ -44,7 +44,7 @@ class Recovery:
         me = self.owner.token
         if attempt.owner == me:
             # This process's own checkout is running it, unless recovery took it or the checkout gave up on it.
-            return attempt.out_trade_no in self._claimed or attempt.status is AttemptStatus.REVERSE_UNCONFIRMED
+            return attempt.out_trade_no in self._claimed or attempt.status in SETTLED_OPEN
         if self.owner.alive(attempt.owner):
             return False   # a live process is paying it right now: never stolen
         if not self.claims.claim(attempt.out_trade_no, attempt.owner, me):

@@ -56,6 +56,8 @@ class AttemptResolver:
         """One step for a claimed attempt (the caller skips it while its backoff runs)."""
         if attempt.status in (AttemptStatus.REVERSING, AttemptStatus.REVERSE_UNCONFIRMED):
             self.reverse(attempt)
+        elif attempt.status is AttemptStatus.LATE_UNREFUNDED:
+            self.refund(attempt, "it was charged after its cancellation", attempt.trade_no, late=True)
         elif attempt.status is AttemptStatus.APPROVED:
             self.charged(attempt, attempt.trade_no)
         else:
@@ -125,7 +127,7 @@ class AttemptResolver:
             self.claims.resolve(attempt.out_trade_no, status, word, now, reason_text(word, attempt, why), trade_no)
             self.tenders.abandon(attempt.sale_id, now)
             return
-        keep = AttemptStatus.REVERSE_UNCONFIRMED if late else AttemptStatus.APPROVED
+        keep = AttemptStatus.LATE_UNREFUNDED if late else AttemptStatus.APPROVED   # both retried by refund
         self._later(attempt, keep, AttentionStatus.LATE_UNREFUNDED,
                     reason_text(AttentionStatus.LATE_UNREFUNDED, attempt, why))
 

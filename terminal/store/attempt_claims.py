@@ -21,7 +21,10 @@ class AttentionStatus(StrEnum):
 
 
 # Statuses that mean "the wallet may still charge, or has charged without a sale": recovery resolves them.
-OPEN_STATUSES = (AttemptStatus.SENT, AttemptStatus.REVERSING, AttemptStatus.REVERSE_UNCONFIRMED)
+OPEN_STATUSES = (AttemptStatus.SENT, AttemptStatus.REVERSING, AttemptStatus.REVERSE_UNCONFIRMED,
+                 AttemptStatus.LATE_UNREFUNDED)
+# Of those, the ones a process's own checkout has given up on: its own recovery retries them.
+SETTLED_OPEN = frozenset({AttemptStatus.REVERSE_UNCONFIRMED, AttemptStatus.LATE_UNREFUNDED})
 
 
 class ClaimStore:

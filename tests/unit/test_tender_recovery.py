@@ -180,3 +180,40 @@ def test_the_kiosk_is_told_each_recovered_item_once(open_term: Terminal, clock: 
     assert told[0].msgid == MESSAGES[AttentionStatus.REVERSED]   # type: ignore[attr-defined]  # ui/ translates it
     assert ClaimStore(open_term.db).needing_attention() == []
     assert TenderStore(open_term.db).get(sale.id).state is TenderState.ABANDONED   # type: ignore[union-attr]
+
+
+class RefundLater(FakeAcquirer):
+    """No answer to the first refund, `refunded` after; keeps each refund's out_request_no."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.request_nos: list[str] = []
+
+    def reply(self, method: str, body: dict[str, str]) -> AcquirerReply | None:
+        if method != "refund":
+            return AcquirerReply("success", trade_no="W5")
+        self.request_nos.append(body["out_request_no"])
+        return AcquirerReply("refunded") if len(self.request_nos) > 1 else None
+
+
+def test_a_charge_for_a_closed_shift_is_refunded_with_one_refund_id(open_term: Terminal, clock: FixedClock,
+                                                                   tmp_path: Path) -> None:
+    ring(open_term)
+    sale = open_term.till.start_tender()
+    AttemptStore(open_term.db, "p1-dead").begin("T-0001-f", sale.id, "wechat", "m", sale.due,
+                                                 rfc3339(clock.now()), tender_record(sale))
+    open_term.till.sale = None
+    open_term.shifts.close(cny("100.00"))
+    acquirer = RefundLater()
+    recovery = Recovery(authorizer(open_term, acquirer, clock), open_term.till, open_term.db,
+                        ProcessOwner(tmp_path / "locks"))
+    assert recovery.pass_once() == 1
+    attempt = AttemptStore(open_term.db).get("T-0001-f")
+    assert attempt is not None and attempt.status is AttemptStatus.APPROVED and attempt.attention == "late_unrefunded"
+    clock.advance(seconds=1)
+    assert recovery.pass_once() == 0
+    attempt = AttemptStore(open_term.db).get("T-0001-f")
+    assert attempt is not None and attempt.status is AttemptStatus.REFUNDED and "shift" in attempt.reason
+    assert acquirer.request_nos == ["T-0001-f-late", "T-0001-f-late"]
+    assert open_term.db.query("SELECT COUNT(*) FROM sales")[0][0] == 0
+    assert TenderStore(open_term.db).get(sale.id).state is TenderState.ABANDONED   # type: ignore[union-attr]
