@@ -191,3 +191,14 @@ def test_a_crash_at_each_point_ends_in_a_sale_or_a_reversal(rig: Any, case: Case
     assert [i["out_trade_no"] for i in json.loads(again.stdout.strip().splitlines()[-1])].count(otn) == 1
     assert otn not in {i["out_trade_no"] for i in sim.attention()}, "an acknowledged item came back"
     check_money(sim, otn, sale_id, case.expect)
+
+
+def test_the_wallet_demo_pays_by_code_without_a_crash(rig: Any) -> None:
+    sim = rig("approve")
+    out = sim.run("demo", "--pay", "wallet", "--code", CODE)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["status"] == "approved" and result["paid"] and result["out_trade_no"].startswith("T-0001-")
+    assert sim.ledger()[result["out_trade_no"]]["status"] == "success"
+    assert sim.rows("SELECT state FROM tenders WHERE sale_id = ?", result["sale_id"]) == [("completed",)]
+    assert sim.attention() == []
