@@ -50,7 +50,9 @@ def _summary(terminal: Terminal, sale: Sale, shift_id: str, done: Completed | No
 
 
 def run_demo(config: Config, data_dir: Path, say: Callable[[str], Any]) -> dict[str, Any]:
-    """Ring up four items, take cash, print; returns the sale summary."""
+    """Ring up four items, take cash, print; returns the sale summary (open wallet attempts: one sweep meanwhile)."""
+    from terminal.app.recovery_run import sweep_in_background
+    sweep = sweep_in_background(config, data_dir)   # None, at no cost, when nothing is left to recover
     terminal = build_terminal(config, data_dir)   # the configured printer: the virtual one only for "sim"
     try:
         till = terminal.till
@@ -68,6 +70,9 @@ def run_demo(config: Config, data_dir: Path, say: Callable[[str], Any]) -> dict[
                 "change": done.change.amount_str()}
     finally:
         terminal.close()
+        if sweep is not None and sweep.wait(5.0):   # bounded: a sweep still going is safe to leave at exit
+            sweep.close()
+            sweep.kiosk.terminal.close()
 
 
 def run_wallet_demo(config: Config, data_dir: Path, code: str | None, say: Callable[[str], Any]) -> dict[str, Any]:
