@@ -131,10 +131,10 @@ def settle(rig: Rig, otn: str, timeout: float = 60) -> list[dict[str, str]]:
     """Restart (`payments attention --json`) until the attempt is final; returns the last list."""
     deadline = time.monotonic() + timeout
     while True:
-        items = rig.attention()
+        items = rig.attention()   # a restart: it sweeps, unless a running `sync run` does
         (status,), = rig.rows("SELECT status FROM payment_attempts WHERE out_trade_no = ?", otn)
         if status in FINAL and not (status == "approved" and not rig.rows("SELECT 1 FROM sales")):
-            return items
+            return rig.attention()   # listed after it became final (a background sweep may finish in between)
         assert time.monotonic() < deadline, f"{otn} still {status} after {timeout} s: {items}"
 
 
