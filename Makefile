@@ -39,9 +39,12 @@ typecheck: $(VENV)/.installed-test
 unit: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/cli
 
-# The backend fuzz test with 10x the examples (random signed envelopes against running workers).
+# The backend fuzz test with 10x the examples (random signed envelopes against running workers), and the
+# payment crash test: SIGKILL at each named crash point 20 times, with random delays before the restart.
 soak: system-test $(VENV)/.installed-test
 	EDGEPOS_SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/integration/test_backend_fuzz.py
+	EDGEPOS_SOAK=1 EDGEPOS_SOAK_REPEAT=20 $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/integration/test_crash_recovery.py tests/integration/test_recovery_race.py
 
 system-run:
 	@APT="$(APT_RUN)" PYTHON="$(PYTHON)" sh -c "$$ENSURE_SYSTEM"

@@ -6,18 +6,25 @@ Scripts (per run with --script, or per amount with --by-amount 13.00=decline:car
   pending[:S]        pay -> pending; query -> pending until S seconds after pay, then success
   silent             pay and query are never answered; reverse -> reversed
   late-success[:S]   like silent, but S seconds after the reversal a success for that trade arrives anyway
-Refunds are answered `refunded` up to what was paid, `failed` beyond.
+Refunds are answered `refunded` up to what was paid, `failed` beyond (the same out_request_no twice: once).
+A query for a trade it never saw answers `unknown`; a reverse of one answers `reversed` (as Alipay's cancel
+does) and closes the out_trade_no, so a pay arriving later for it is declined. A pay repeated for a known
+trade answers its current status. With --ledger FILE every change is written (atomically) to FILE as
+{out_trade_no: {"status", "amount", "refunded", "script"}}: tests read the charges there. It keeps running
+across the terminal's restarts (one long-lived process; a restarted terminal reconnects to the broker).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -44,9 +51,11 @@ class Trade:
 class AcquirerSim:
     """Answers pay/query/reverse/refund by script; prints one JSON line per request it saw."""
 
-    def __init__(self, settings: BrokerSettings, script: str, by_amount: dict[str, str]) -> None:
-        self.settings, self.script, self.by_amount = settings, script, by_amount
+    def __init__(self, settings: BrokerSettings, script: str, by_amount: dict[str, str],
+                 ledger: Path | None = None) -> None:
+        self.settings, self.script, self.by_amount, self.ledger = settings, script, by_amount, ledger
         self.trades: dict[str, Trade] = {}
+        self._ledger_lock = threading.Lock()
         self.client = make_client(settings, settings.username)
         self.client.on_connect = lambda c, *_: c.subscribe([(f"{ROOT}/+/rpc/+", 1), (f"{CLOUD_RPC}/+", 1)])
         self.client.on_message = self._on_message
@@ -76,10 +85,22 @@ class AcquirerSim:
             return
         otn = str(req.get("out_trade_no", ""))
         answer = getattr(self, f"_{method}", lambda *_: None)(terminal, otn, req)
+        self._write_ledger()
         print(json.dumps({"terminal": terminal, "method": method, "out_trade_no": otn,
                           "answer": answer and answer["status"]}), flush=True)
         if answer is not None:
             self._reply(message, {"out_trade_no": otn, **answer})
+
+    def _write_ledger(self) -> None:
+        """Every trade's status, amount and refunded amount, replaced atomically (a reader never sees half)."""
+        if self.ledger is None:
+            return
+        with self._ledger_lock:
+            data = {otn: {"status": t.status, "amount": str(t.amount), "refunded": str(t.refunded),
+                          "script": t.script} for otn, t in list(self.trades.items())}
+            tmp = self.ledger.with_name(f".{self.ledger.name}.tmp")
+            tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+            os.replace(tmp, self.ledger)
 
     def _script_for(self, amount: str) -> tuple[str, str]:
         name = self.by_amount.get(amount, self.script)
@@ -88,6 +109,11 @@ class AcquirerSim:
 
     def _pay(self, _terminal: str | None, otn: str, req: dict[str, Any]) -> dict[str, str] | None:
         script, arg = self._script_for(str(req.get("amount", "")))
+        known = self.trades.get(otn)
+        if known is not None and known.status != "pending":   # a repeated pay, or a pay after the reversal
+            status = "declined" if known.status == "reversed" else known.status
+            return {"status": status, "reason": "the trade is closed" if status == "declined" else "",
+                    "trade_no": f"SIM{otn[-12:]}" if status == "success" else ""}
         trade = self.trades.setdefault(otn, Trade(script, arg, Decimal(str(req.get("amount", "0"))), time.monotonic()))
         if script == "approve":
             trade.status = "success"
@@ -115,6 +141,7 @@ class AcquirerSim:
         if trade.status != "pending":
             return  # closed meanwhile
         trade.status = "declined" if trade.script == "decline" else "success"
+        self._write_ledger()
         body = {"out_trade_no": otn, "status": trade.status, "trade_no": f"SIM{otn[-12:]}",
                 "reason": (trade.arg or "insufficient_funds") if trade.script == "decline" else ""}
         self.client.publish(reply_topic(terminal, "notify"), json.dumps(body), qos=1)
@@ -136,7 +163,9 @@ class AcquirerSim:
         trade = self.trades.get(otn)
         if trade is not None and trade.status == "success" and trade.script != "late-success":
             return {"status": "failed", "reason": "already paid: refund it instead"}
-        if trade is not None:
+        if trade is None:   # never seen: closed now, so a pay still on its way is refused
+            self.trades[otn] = Trade("reversed-unknown", "", Decimal(0), time.monotonic(), status="reversed")
+        else:
             trade.status = "reversed"
             if trade.script == "late-success" and terminal:
                 timer = threading.Timer(float(trade.arg or 1), self._late_success, (terminal, otn))
@@ -146,6 +175,7 @@ class AcquirerSim:
 
     def _late_success(self, terminal: str, otn: str) -> None:
         self.trades[otn].status = "success"
+        self._write_ledger()
         body = {"out_trade_no": otn, "status": "success", "trade_no": f"SIM{otn[-12:]}",
                 "reason": "the customer's payment arrived after the reversal"}
         self.client.publish(reply_topic(terminal, "notify"), json.dumps(body), qos=1)
@@ -174,17 +204,17 @@ def main(argv: list[str] | None = None, settings: BrokerSettings | None = None) 
                         help="the deployment directory `cloud init` printed, or the --data-dir it was given")
     parser.add_argument("--script", default="approve", help="the default script")
     parser.add_argument("--by-amount", action="append", default=[], help="AMOUNT=SCRIPT, e.g. 13.00=decline")
+    parser.add_argument("--ledger", type=Path, default=None,
+                        help="write every trade's status, amount and refunded amount to this JSON file")
     args = parser.parse_args(argv)
     if settings is None:
-        from pathlib import Path
-
         from sync.provision import load_deployment
         settings = load_deployment(Path(args.deploy)).acquirer_settings()
     by_amount = dict(item.split("=", 1) for item in args.by_amount)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        AcquirerSim(settings, args.script, by_amount).run(stop)
+        AcquirerSim(settings, args.script, by_amount, args.ledger).run(stop)
     except KeyboardInterrupt:
         pass
     return 0

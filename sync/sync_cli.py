@@ -50,8 +50,10 @@ def run_link(data_dir: Path, config: Any, until_empty: bool, timeout: float) -> 
     from terminal.app.bootstrap import build_sync_link, build_terminal
     if timeout <= 0:
         raise EdgeposError(f"--timeout {timeout} must be more than 0 seconds")
+    from terminal.app.recovery_run import start_sync_recovery
     terminal = build_terminal(config, data_dir)
     link = build_sync_link(terminal)
+    start_sync_recovery(terminal, link)   # open wallet attempts are resolved while the link runs (daemon thread)
     tid, user, path = _identity(config)
     drain = Drain(link, Advice(tid, user, path, str(data_dir / "keys" / "terminal.key")),
                   lambda text: print(text, flush=True))

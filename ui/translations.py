@@ -799,4 +799,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Hãy chọn ít nhất một món để hoàn (+), hoặc Tất cả."},
     "{left} of {bought} left": {"zh": "{bought} 件中剩 {left} 件", "vi": "còn {left} trên {bought}"},
     "Asking the wallet again…": {"zh": "正在再次询问钱包…", "vi": "Đang hỏi lại ví…"},
+    # Payment recovery after a restart (terminal/payments/recovery_texts.py): what the cashier is told once.
+    "{amount} by {code} was charged before the terminal stopped: sale {sale} is completed and its receipt printed": {
+        "zh": "终端停止前已从 {code} 扣款 {amount}：销售 {sale} 已完成，小票已打印",
+        "vi": "{amount} từ {code} đã bị trừ trước khi máy dừng: đơn {sale} đã hoàn tất và hóa đơn đã in"},
+    "{amount} by {code} had no final answer when the terminal stopped: it was cancelled and nothing is charged "
+    "(sale {sale})": {
+        "zh": "终端停止时 {code} 的 {amount} 付款没有最终结果：已撤销，未扣款（销售 {sale}）",
+        "vi": "{amount} từ {code} chưa có kết quả khi máy dừng: đã hủy, không bị trừ tiền (đơn {sale})"},
+    "{amount} by {code} was declined after the terminal stopped: sale {sale} is not paid": {
+        "zh": "终端停止后 {code} 的 {amount} 付款被拒绝：销售 {sale} 未付款",
+        "vi": "{amount} từ {code} bị từ chối sau khi máy dừng: đơn {sale} chưa được thanh toán"},
+    "{amount} by {code} was charged but sale {sale} could not be completed: it was refunded": {
+        "zh": "已从 {code} 扣款 {amount}，但销售 {sale} 无法完成：已退款",
+        "vi": "{amount} từ {code} đã bị trừ nhưng đơn {sale} không thể hoàn tất: đã hoàn tiền"},
+    "{amount} by {code} was charged after its cancellation: it was refunded (sale {sale})": {
+        "zh": "{code} 的 {amount} 在撤销后才扣款：已退款（销售 {sale}）",
+        "vi": "{amount} từ {code} bị trừ sau khi đã hủy: đã hoàn tiền (đơn {sale})"},
+    "{amount} by {code} was charged and its refund is not confirmed yet: it is retried, do not refund it by hand "
+    "(sale {sale})": {
+        "zh": "已从 {code} 扣款 {amount}，退款尚未确认：系统会重试，请勿手动退款（销售 {sale}）",
+        "vi": "{amount} từ {code} đã bị trừ và việc hoàn tiền chưa được xác nhận: hệ thống sẽ thử lại, "
+              "đừng hoàn tiền thủ công (đơn {sale})"},
+    "{amount} by {code}: the cancellation is not confirmed yet; it is retried until the wallet answers (sale {sale})": {
+        "zh": "{code} 的 {amount}：撤销尚未确认；系统会重试直到钱包回复（销售 {sale}）",
+        "vi": "{amount} từ {code}: việc hủy chưa được xác nhận; hệ thống sẽ thử lại đến khi ví trả lời (đơn {sale})"},
 }

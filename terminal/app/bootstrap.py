@@ -17,6 +17,7 @@ from terminal.members.service import MemberService
 from terminal.ports import Clock, Printer, SystemClock
 from terminal.sales.catalog import Catalog, load_catalog
 from terminal.sales.receipts import ShopInfo
+from terminal.sales.tender_snapshot import tender_of_till
 from terminal.sales.till import Till
 from terminal.scanning.frame_feed import FrameFeed
 from terminal.shift.service import ShiftService
@@ -158,6 +159,7 @@ def _build(config: Config, data_dir: Path, printer: Printer | None, clock: Clock
         code, qr = _payments(config, db, link, settings, clock)
         till.refunds.acquirer = code.acquirer   # wallet refunds go through the same acquirer link
         till.refunds.timeout = float(config.payments.request_timeout_s)
+        code.tender_of = tender_of_till(till)   # the sale in tender is stored with each attempt
     terminal = Terminal(config, data_dir, db, catalog, till, shifts, outbox, printer, KioskDevices(), settings,
                         staff, code, qr, members=members, coupons=coupons)
     return terminal, link
@@ -194,7 +196,9 @@ def prepare_config(path: Path, explicit: bool) -> Config:
 def build_payments(terminal: Terminal, link: SyncLink, clock: Clock | None = None
                    ) -> tuple[CodeAuthorizer, QrPayments]:
     """Wallet-code and merchant-QR payments over the link, with the risk rules and the offline policy."""
-    return _payments(terminal.config, terminal.db, link, terminal.settings, clock)
+    code, qr = _payments(terminal.config, terminal.db, link, terminal.settings, clock)
+    code.tender_of = tender_of_till(terminal.till)
+    return code, qr
 
 
 def _payments(config: Config, db: Database, link: SyncLink, live: LiveSettings, clock: Clock | None
@@ -202,6 +206,7 @@ def _payments(config: Config, db: Database, link: SyncLink, live: LiveSettings, 
     from sync.rpc import MqttAcquirer
     from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
     from terminal.payments.offline import OfflineGate
+    from terminal.payments.ownership import process_owner
     from terminal.payments.qr_payment import QrMerchant, QrPayments
     from terminal.payments.risk import RiskGuard
     from terminal.store.attempts import AttemptStore
@@ -211,7 +216,8 @@ def _payments(config: Config, db: Database, link: SyncLink, live: LiveSettings, 
     risk = RiskGuard(RiskStore(db), clock, velocity_max=pay.velocity_max,
                      velocity_window_s=pay.velocity_window_s)
     timings = PaymentTimings(pay.request_timeout_s, pay.query_interval_s, pay.query_window_s)
-    authorizer = CodeAuthorizer(MqttAcquirer(link.rpc), AttemptStore(db), clock, config.terminal_id,
+    owner = process_owner(db.path.parent).token   # attempts carry it: recovery never takes a live process's
+    authorizer = CodeAuthorizer(MqttAcquirer(link.rpc), AttemptStore(db, owner), clock, config.terminal_id,
                                 timings, offline_gate=OfflineGate(db, live.offline_caps, clock),
                                 check_code=risk.admit)
     merchant = QrMerchant(config.shop_name, pay.qr_city, pay.qr_country, pay.merchant_id)

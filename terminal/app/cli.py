@@ -12,6 +12,7 @@ from sync.commands import add_cloud_parser, add_sync_parser, cmd_cloud, cmd_sync
 from terminal.app.face_cli import add_face_parser, cmd_face
 from terminal.app.logs import setup_logging
 from terminal.app.members_cli import add_members_parser, cmd_members
+from terminal.app.payments_cli import add_payments_parser, cmd_payments
 from terminal.app.sales_cli import add_sales_parser, cmd_sales
 from terminal.app.staff_cli import add_staff_parser, cmd_staff
 from terminal.app.tools_cli import add_emv_parser, add_paycode_parser, cmd_emv, cmd_paycode
@@ -44,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="a scripted cash sale end to end, printed on the configured printer")
     demo.add_argument("--ui", action="store_true", help="drive the sale through the kiosk UI")
     demo.add_argument("--out", type=Path, default=None, help="with --ui: where to write the screenshots")
+    demo.add_argument("--pay", choices=["cash", "wallet", "qr"], default="cash",
+                      help="wallet: charge --code through the configured acquirer; qr: the shop's QR (printed)")
+    demo.add_argument("--code", default=None, help="with --pay wallet: the customer's payment code")
     bench = sub.add_parser("bench", help="run a benchmark and print JSON figures")
     bench.add_argument("name", choices=["checkout", "sync", "decode", "face"], help="which benchmark")
     bench.add_argument("--iterations", type=int, default=500, help="checkout: how many measured runs")
@@ -60,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_face_parser(sub)
     add_sales_parser(sub)
     add_staff_parser(sub)
+    add_payments_parser(sub)
     for name, what in LATER.items():
         later = sub.add_parser(name, help=f"{what} (not yet available)")
         later.add_argument("args", nargs=argparse.REMAINDER)
@@ -82,15 +87,19 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     """Start the kiosk on the configured devices."""
     from terminal.app.bootstrap import build_kiosk
     from terminal.app.devices import start_code_inputs
+    from terminal.app.recovery_run import run_in_background
     config = _load(args)
     kiosk = build_kiosk(config, Path(args.data_dir))
     terminal, link = kiosk.terminal, kiosk.link
     thread = link.start_thread()
     from ui.launcher import deliver_code, report_device_error, run_kiosk  # Kivy is loaded only for the kiosk
     inputs = start_code_inputs(config, deliver_code, report_device_error, terminal.camera_feed.publish)
+    recovery = run_in_background(terminal, terminal.code_payments, announce=True) if terminal.code_payments else None
     try:
         return int(run_kiosk(terminal, size=args.size, screenshot=args.screenshot, exit_after=args.exit_after))
     finally:
+        if recovery is not None:
+            recovery.close()
         for device in inputs:
             device.stop()
         link.stop()
@@ -118,7 +127,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.out is not None:
         print("edgepos demo: --out is for the screenshots of --ui", file=sys.stderr)
         return 2
-    from terminal.app.demo import run_demo
+    from terminal.app.demo import run_demo, run_wallet_demo
+    if (args.pay == "wallet") != (args.code is not None):
+        print("edgepos demo: --pay wallet needs --code CODE (and --code needs --pay wallet)", file=sys.stderr)
+        return 2
+    if args.pay != "cash":
+        result = run_wallet_demo(_load(args), Path(args.data_dir), args.code, say=print)
+        print(json.dumps(result, ensure_ascii=False))
+        return 0 if result["paid"] else 1
     result = run_demo(_load(args), Path(args.data_dir), say=print)
     print(json.dumps(result, ensure_ascii=False))
     return 0
@@ -161,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         "members": lambda a: cmd_members(a, _load(a), Path(a.data_dir)),
         "sales": lambda a: cmd_sales(a, _load(a), Path(a.data_dir)),
         "face": lambda a: cmd_face(a, _load(a), Path(a.data_dir)),
-        "staff": lambda a: cmd_staff(a, Path(a.data_dir))}
+        "staff": lambda a: cmd_staff(a, Path(a.data_dir)),
+        "payments": lambda a: cmd_payments(a, _load(a), Path(a.data_dir))}
     handler = handlers.get(args.command)
     if handler is None:
         print(f"edgepos {args.command}: {LATER[args.command]} is not yet available in this release",

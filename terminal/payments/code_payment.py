@@ -20,15 +20,21 @@ from terminal.payments.acquirer import (
     AcquirerStatus,
     AcquirerUnreachable,
 )
+from terminal.payments.crash_points import CrashPoint, crash_at
 from terminal.payments.outcome import CodeOutcome, OutcomeStatus, refusal_of
 from terminal.payments.paycodes import classify
 from terminal.ports import Clock
 from terminal.sales.money import Money
 from terminal.store.attempts import Attempt, AttemptStatus, AttemptStore
+from terminal.store.tenders import TenderRecord
 
 log = logging.getLogger(__name__)
 UNSETTLED = frozenset({AttemptStatus.REVERSED, AttemptStatus.REVERSE_UNCONFIRMED})   # a late success is refunded
 Progress = Callable[[str], None]
+
+
+def nobody_listens(_text: str) -> None:
+    """The default attention handler: nobody shows texts yet (the kiosk's sale screen replaces it)."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,8 @@ class CodeAuthorizer:
         self.acquirer, self.attempts, self.clock, self.terminal = acquirer, attempts, clock, terminal_id
         self.timings, self.offline_gate, self.check_code = timings, offline_gate, check_code
         self.waiters: dict[str, Future[AcquirerReply]] = {}   # trades whose result arrives by notification
-        self.on_attention: Callable[[str], None] = lambda _text: None   # the kiosk shows these to the cashier
+        self.on_attention: Callable[[str], None] = nobody_listens   # the kiosk shows these to the cashier
+        self.tender_of: Callable[[str], TenderRecord | None] = lambda _sale_id: None   # the sale to persist
         acquirer.on_notify(self.late_result)
 
     def _now(self) -> str:
@@ -80,13 +87,19 @@ class CodeAuthorizer:
 
     def _attempt(self, scheme: str, masked: str, payer: dict[str, str], amount: Money, sale_id: str,
                  progress: Progress, cancel: threading.Event | None = None) -> CodeOutcome:
-        otn = f"{self.terminal}-{uuid.uuid4().hex[:20]}"
-        self.attempts.begin(otn, sale_id, scheme, masked, amount, self._now())
+        otn = self.record_attempt(sale_id, scheme, masked, amount)
         base = {"out_trade_no": otn, "amount": amount.amount_str(), "currency": amount.currency, "sale_id": sale_id}
         outcome = self._run(otn, {**base, "scheme": scheme, **payer}, amount, progress, cancel or threading.Event())
         log.info("%s payment %s (%s) for sale %s: %s %s", scheme, otn, masked, sale_id, outcome.status,
                  outcome.message)
         return replace(outcome, out_trade_no=otn, scheme=scheme, masked=masked)
+
+    def record_attempt(self, sale_id: str, scheme: str, masked: str, amount: Money) -> str:
+        """A new out_trade_no, stored with the sale in tender before any request leaves."""
+        otn = f"{self.terminal}-{uuid.uuid4().hex[:20]}"
+        self.attempts.begin(otn, sale_id, scheme, masked, amount, self._now(), self.tender_of(sale_id))
+        crash_at(CrashPoint.ATTEMPT_WRITTEN)
+        return otn
 
     def _run(self, otn: str, request: dict[str, str], amount: Money, progress: Progress,
              cancel: threading.Event) -> CodeOutcome:
@@ -95,6 +108,7 @@ class CodeAuthorizer:
             reply = self.acquirer.call(AcquirerMethod.PAY, request, self.timings.request_timeout_s)
         except AcquirerUnreachable:
             return self._offline(otn, amount)
+        crash_at(CrashPoint.PAY_SENT)
         final = self.settle(otn, reply)
         if final is not None:
             return final
@@ -131,10 +145,12 @@ class CodeAuthorizer:
 
     def reverse(self, otn: str, why: str = "no final answer within the query window") -> CodeOutcome:
         """Cancel a trade that got no final answer; says whether the acquirer confirmed it."""
+        self.attempts.update(otn, AttemptStatus.REVERSING, self._now(), why)   # a crash now: recovery reverses
         try:
             reply = self.acquirer.call(AcquirerMethod.REVERSE, {"out_trade_no": otn}, self.timings.request_timeout_s)
         except AcquirerUnreachable:
             reply = None
+        crash_at(CrashPoint.REVERSAL_SENT)
         if reply is not None and reply.status == AcquirerStatus.REVERSED:
             self.attempts.update(otn, AttemptStatus.REVERSED, self._now(), why)
             return CodeOutcome(OutcomeStatus.REVERSED, "No answer from the wallet in time: the payment was "

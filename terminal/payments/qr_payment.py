@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -13,6 +12,7 @@ from terminal.errors import PaymentRefusal
 from terminal.link.events import rfc3339
 from terminal.payments.acquirer import AcquirerMethod, AcquirerReply, AcquirerStatus, AcquirerUnreachable
 from terminal.payments.code_payment import CodeAuthorizer, Progress
+from terminal.payments.crash_points import CrashPoint, crash_at
 from terminal.payments.emv import MerchantQR, edgepos_account, encode, to_amount_str
 from terminal.payments.outcome import CodeOutcome, OutcomeStatus
 from terminal.sales.money import Money
@@ -49,8 +49,7 @@ class QrPayments:
                 cancel: threading.Event | None = None) -> CodeOutcome:
         """Create the order, show its QR, and return when paid, declined, expired or cancelled."""
         auth, timings = self.authorizer, self.authorizer.timings
-        otn = f"{auth.terminal}-{uuid.uuid4().hex[:20]}"
-        auth.attempts.begin(otn, sale_id, QR_SCHEME, "-", amount, rfc3339(auth.clock.now()))
+        otn = auth.record_attempt(sale_id, QR_SCHEME, "-", amount)
         waiter: Future[AcquirerReply] = Future()
         auth.waiters[otn] = waiter
         try:
@@ -68,6 +67,7 @@ class QrPayments:
                                    refusal=PaymentRefusal.QR_UNAVAILABLE)
             payload = qr_payload(self.merchant, amount, sale_id)
             show(payload)
+            crash_at(CrashPoint.QR_WAITING)
             progress("Ask the customer to scan the QR with their wallet app.")
             return self._wait(otn, waiter, cancel or threading.Event())
         finally:

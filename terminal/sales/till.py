@@ -4,9 +4,11 @@ from __future__ import annotations
 import copy
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from terminal.errors import PrinterError, SaleError
+from terminal.link.events import rfc3339
 from terminal.members.coupons import Coupon, CouponService
 from terminal.members.service import Member, MemberService
 from terminal.payments.acquirer import Acquirer
@@ -24,10 +26,11 @@ from terminal.shift.receipt import no_sale_slip
 from terminal.shift.service import ShiftService
 from terminal.staff.model import Approval, StaffMember
 from terminal.staff.service import StaffService, need_approval
-from terminal.store.db import Database
+from terminal.store.db import Database, Transaction
 from terminal.store.outbox import OutboxStore
 from terminal.store.refunds import Refund, RefundStore
 from terminal.store.sales import SaleStore
+from terminal.store.tenders import abandon_tender, complete_tender
 
 log = logging.getLogger(__name__)
 
@@ -166,8 +169,11 @@ class Till:
         return sale
 
     def resume(self) -> None:
-        """Back to the cart from payment."""
-        self._current().resume()
+        """Back to the cart from payment; its stored tender is abandoned unless an attempt is still pending."""
+        sale = self._current()
+        sale.resume()
+        with self._db.transaction() as tx:
+            abandon_tender(tx, sale.id, rfc3339(self._clock.now()))
 
     def pay_cash(self, tendered: Money) -> Completed:
         """Take cash: store sale, payment and outbox event in one transaction, then print."""
@@ -190,13 +196,17 @@ class Till:
         self.sale = None
         return done
 
-    def record_paid(self, paid: Sale, payment: Payment, forward: dict[str, str] | None = None) -> Completed:
-        """Store a sale `payment` has just paid (sale, perks and event in one transaction), then print it."""
+    def record_paid(self, paid: Sale, payment: Payment, forward: dict[str, str] | None = None,
+                    also: Callable[[Transaction], None] | None = None) -> Completed:
+        """Store a sale `payment` has just paid (sale, perks, event, its tender completed, `also`), then print it."""
         paid.closed_at = self._clock.now()
         paid.staff_id = paid.staff_id or self.staff_id()
         with self._db.transaction() as tx:  # coupon redeemed, points awarded: with the sale or not at all
             self.perks.book(tx, paid)
             self.sales.insert(tx, paid)
+            complete_tender(tx, paid.id, rfc3339(paid.closed_at))
+            if also is not None:
+                also(tx)   # e.g. recovery's record of the attempt it completed
             self._outbox.enqueue(tx, "payment/1", sale_event_body(paid, forward, self.shop),
                                  paid.closed_at)
         self.last_paid_id = paid.id
@@ -245,10 +255,11 @@ class Till:
         """Cancel the unpaid sale in progress; a non-empty one is kept as voided for the report."""
         voided = copy.deepcopy(self._current())  # the sale stays in the till if storing fails
         voided.void()
-        if voided.lines:
-            voided.closed_at = self._clock.now()
-            with self._db.transaction() as tx:
+        voided.closed_at = self._clock.now()
+        with self._db.transaction() as tx:
+            if voided.lines:
                 self.sales.insert(tx, voided)
+            abandon_tender(tx, voided.id, rfc3339(voided.closed_at))   # a late charge for it is refunded
         self.sale = None
 
     def refund(self, sale_id: str, lines: dict[int, int] | None, reason: str, approver: StaffMember | None,
