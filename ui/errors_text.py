@@ -19,3 +19,11 @@ def error_text(err: BaseException, tr: Callable[[str], str] = _same) -> str:
         params = {name: tr(text) if name in err.terms else text for name, text in err.params.items()}
         return tr(err.msgid).format(**params)
     return str(err)
+
+
+def notice_text(text: str, tr: Callable[[str], str] = _same) -> str:
+    """A notice from terminal/ (e.g. a recovered payment) in the cashier's language when it carries a msgid."""
+    msgid, params = getattr(text, "msgid", None), getattr(text, "params", None)
+    if isinstance(msgid, str) and isinstance(params, dict):
+        return tr(msgid).format(**params)
+    return str(text)

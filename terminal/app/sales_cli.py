@@ -23,6 +23,7 @@ from terminal.store.refunds import Refund, RefundRequestStatus
 
 if TYPE_CHECKING:
     from terminal.app.bootstrap import Terminal
+    from terminal.app.recovery_run import OnePass
     from terminal.payments.acquirer import Acquirer
 
 
@@ -77,7 +78,12 @@ def add_sales_parser(sub: Any) -> None:
 def cmd_sales(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
     """Run one `sales` action; an EdgeposError goes up to main (one line on stderr, exit 1)."""
     from terminal.app.bootstrap import build_terminal
+    from terminal.app.recovery_run import sweep_in_background
     action = args.sales_command
+    sweep = sweep_in_background(config, data_dir)   # open wallet attempts: one bounded sweep meanwhile
+    if action == "refund":
+        _finish(sweep)   # a wallet refund opens the terminal's one broker connection itself
+        sweep = None
     printer = None if action == "reprint" else _NoPrinter()
     terminal = build_terminal(config, data_dir, printer=printer)
     try:
@@ -103,6 +109,17 @@ def cmd_sales(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
         return _refund(args, terminal, sale_id)
     finally:
         terminal.close()
+        _finish(sweep)
+
+
+def _finish(sweep: OnePass | None, wait_s: float = 5.0) -> None:
+    """Give the recovery sweep a bounded time, then stop its link (a step cut short is resumed by the next start)."""
+    if sweep is None:
+        return
+    done = sweep.wait(wait_s)
+    sweep.close()
+    if done:
+        sweep.kiosk.terminal.close()
 
 
 def _refund(args: argparse.Namespace, terminal: Terminal, sale_id: str) -> int:

@@ -202,3 +202,20 @@ def test_the_wallet_demo_pays_by_code_without_a_crash(rig: Any) -> None:
     assert sim.ledger()[result["out_trade_no"]]["status"] == "success"
     assert sim.rows("SELECT state FROM tenders WHERE sale_id = ?", result["sale_id"]) == [("completed",)]
     assert sim.attention() == []
+
+
+def test_any_command_that_opens_the_till_recovers_in_the_background(rig: Any) -> None:
+    sim = rig("approve")
+    otn, sale_id = crash(sim, Case("approved_before_commit", "approve", "wallet", "completed"))
+    deadline = time.monotonic() + 60
+    while True:   # `sales list` sweeps in the background (bounded) while it lists: the sale appears once completed
+        started = time.monotonic()
+        out = sim.run("sales", "list", "--json")
+        assert out.returncode == 0, out.stderr
+        assert time.monotonic() - started < 30, "a CLI command blocked for the query window"
+        if sale_id in {row["sale_id"] for row in json.loads(out.stdout)}:
+            break
+        assert time.monotonic() < deadline, f"sale {sale_id} never completed: {out.stdout}"
+    check_money(sim, otn, sale_id, "completed")
+    listed = [i for i in sim.attention() if i["out_trade_no"] == otn]
+    assert [i["status"] for i in listed] == ["completed"]

@@ -23,14 +23,20 @@ from terminal.face.pay import FacePayStep
 from terminal.face.policy import Decision, DigitsState, FaceRefusal
 from terminal.payments.acquirer import AcquirerMethod, AcquirerStatus
 from terminal.payments.outcome import OutcomeStatus
+from terminal.sales.history import SaleRowState
 from terminal.sales.sale import PaymentStatus, SaleState
+from terminal.staff.model import Approval, Role
+from terminal.store.attempt_claims import AttentionStatus
 from terminal.store.attempts import AttemptStatus
+from terminal.store.refunds import RefundRequestStatus
 from terminal.store.sync_store import LinkState
+from terminal.store.tenders import TenderState
 
 # The enums whose values may not be spelled out in a comparison outside their home module.
 STATUS_ENUMS: tuple[type[Enum], ...] = (
     AcquirerMethod, AcquirerStatus, OutcomeStatus, AttemptStatus, PaymentStatus, SaleState, LinkState, AckStatus,
-    FacePayStep, FaceRefusal, Decision, DigitsState, LivenessStatus,
+    FacePayStep, FaceRefusal, Decision, DigitsState, LivenessStatus, AttentionStatus, TenderState,
+    RefundRequestStatus, SaleRowState, Role, Approval,
 )
 # What is checked: the terminal's core, the terminal's side of the sync link, and the kiosk.
 CHECKED = ("terminal", "ui", "sync/link.py", "sync/link_report.py", "sync/drain.py", "sync/retry.py",

@@ -8,7 +8,7 @@ import pytest
 
 from terminal.app.bootstrap import Terminal
 from terminal.errors import EdgeposError, PaymentRefusal, PaymentRefused, SaleError, ShiftError, Term, UnknownItem
-from ui.errors_text import error_text
+from ui.errors_text import error_text, notice_text
 from ui.translations import TEXTS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,3 +82,15 @@ def test_selling_without_a_shift_is_refused_in_chinese(term: Terminal) -> None:
     assert error_text(caught.value) == "no shift is open: open a shift (count the float) before selling"
     assert error_text(caught.value, zh) == zh("no shift is open: open a shift (count the float) before selling") != (
         str(caught.value))
+
+
+def test_a_recovered_payment_notice_reaches_the_kiosk_in_the_cashiers_language() -> None:
+    from terminal.payments.recovery_texts import MESSAGES, AttentionText
+    from terminal.store.attempt_claims import AttentionStatus
+
+    msgid = MESSAGES[AttentionStatus.COMPLETED]
+    notice = AttentionText(msgid, {"amount": "CNY 18.00", "code": "2841****1234", "sale": "AB12CD34EF56"})
+    zh = notice_text(notice, lambda text: TEXTS[text]["zh"] if text in TEXTS else text)
+    assert zh == TEXTS[msgid]["zh"].format(amount="CNY 18.00", code="2841****1234", sale="AB12CD34EF56")
+    assert "CNY 18.00" in zh and zh != str(notice)
+    assert notice_text("a plain English notice", lambda text: "never") == "a plain English notice"

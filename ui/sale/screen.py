@@ -10,6 +10,7 @@ from terminal.app.bootstrap import Terminal
 from terminal.sales.catalog import Item
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.dispatch import ui_callback
+from ui.errors_text import notice_text
 from ui.i18n import N_, tr
 from ui.sale.cart import CartRow, ItemButton, fill_cart, load_cart_kv
 from ui.sale.cash_panel import CashPanel
@@ -46,7 +47,8 @@ class SaleScreen(PosScreen, SalePayments, SaleStaff):
         self.cash_panel: CashPanel | None = None
         self.wallet_panel: WalletPanel | None = None
         if terminal.code_payments is not None:   # late refunds and offline declines reach the cashier here
-            terminal.code_payments.on_attention = ui_callback(lambda text: self.say(text, error=True))
+            terminal.code_payments.on_attention = ui_callback(
+                lambda text: self.say(notice_text(text, tr._), error=True))
         self.show_items("")
         self.ids.offline_banner.terminal = terminal
         self.refresh()
