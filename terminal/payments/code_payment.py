@@ -25,12 +25,14 @@ from terminal.payments.outcome import CodeOutcome, OutcomeStatus, refusal_of
 from terminal.payments.paycodes import classify
 from terminal.ports import Clock
 from terminal.sales.money import Money
+from terminal.staff.model import StaffMember
 from terminal.store.attempts import Attempt, AttemptStatus, AttemptStore
 from terminal.store.tenders import TenderRecord
 
 log = logging.getLogger(__name__)
 UNSETTLED = frozenset({AttemptStatus.REVERSED, AttemptStatus.REVERSE_UNCONFIRMED})   # a late success is refunded
 Progress = Callable[[str], None]
+OVER_CAPS = frozenset({PaymentRefusal.OVER_PAYMENT_CAP, PaymentRefusal.OVER_TOTAL_CAP})   # a manager may accept
 
 
 def nobody_listens(_text: str) -> None:
@@ -56,6 +58,8 @@ class CodeAuthorizer:
         self.timings, self.offline_gate, self.check_code = timings, offline_gate, check_code
         self.waiters: dict[str, Future[AcquirerReply]] = {}   # trades whose result arrives by notification
         self.on_attention: Callable[[str], None] = nobody_listens   # the kiosk shows these to the cashier
+        # the kiosk asks a manager (blocking this worker) to accept an offline payment over a cap
+        self.approve_offline: Callable[[Money, EdgeposError], StaffMember | None] | None = None
         self.tender_of: Callable[[str], TenderRecord | None] = lambda _sale_id: None   # the sale to persist
         acquirer.on_notify(self.late_result)
 
@@ -167,15 +171,26 @@ class CodeAuthorizer:
             return CodeOutcome(OutcomeStatus.REFUSED,
                                "The wallet service cannot be reached. Take another payment method.",
                                reason="acquirer unreachable", refusal=PaymentRefusal.UNREACHABLE)
+        note = "accepted offline; forwarded when the link returns"
         try:
             self.offline_gate(amount)
         except EdgeposError as err:
-            self.attempts.update(otn, AttemptStatus.REFUSED, self._now(), str(err))
-            return CodeOutcome(OutcomeStatus.REFUSED, f"Offline and {err}. Take another payment method.",
-                               reason=str(err), refusal=refusal_of(err))
-        self.attempts.update(otn, AttemptStatus.OFFLINE, self._now(),
-                             "accepted offline; forwarded when the link returns")
+            manager = self._manager_override(amount, err)
+            if manager is None:
+                self.attempts.update(otn, AttemptStatus.REFUSED, self._now(), str(err))
+                return CodeOutcome(OutcomeStatus.REFUSED, f"Offline and {err}. Take another payment method.",
+                                   reason=str(err), refusal=refusal_of(err))
+            note = f"accepted offline over the limit ({err}), approved by manager {manager.name}"
+            log.warning("offline payment %s of %s over the limit, approved by %s", otn, amount, manager.id[:8])
+        self.attempts.update(otn, AttemptStatus.OFFLINE, self._now(), note)
         return CodeOutcome(OutcomeStatus.OFFLINE, "Accepted offline: it will be charged when the connection returns.")
+
+    def _manager_override(self, amount: Money, err: EdgeposError) -> StaffMember | None:
+        """A manager who accepts an offline payment over a cap (asked by the kiosk; None: refused as before)."""
+        if self.approve_offline is None or refusal_of(err) not in OVER_CAPS:
+            return None
+        manager = self.approve_offline(amount, err)
+        return manager if manager is not None and manager.is_manager else None
 
     def late_result(self, reply: AcquirerReply) -> None:
         """An unsolicited result; a success for a trade we cancelled is refunded at once and flagged."""

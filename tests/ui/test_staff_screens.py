@@ -208,3 +208,43 @@ def test_no_sale_without_a_manager_says_how_to_add_one(selling: Kiosk) -> None:
     assert pad(kiosk) is shown and "no manager is set up" in shown.ids.message_label.text
     kiosk.tap(shown.ids.cancel_button)
     assert pad(kiosk) is None and "Not approved" in kiosk.screen("shift").ids.status.text
+
+
+def test_an_offline_payment_over_the_limit_is_accepted_only_with_a_managers_pin(
+        make_kiosk: Callable[..., Kiosk], tmp_path: Path) -> None:
+    from support.fakes import FakeAcquirer
+    from terminal.config.settings import OfflineConfig
+    from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
+    from terminal.payments.offline import OfflineGate
+    from terminal.payments.qr_payment import QrMerchant, QrPayments
+    from terminal.ports import SystemClock
+    from terminal.sales.money import Money
+    from terminal.store.attempts import AttemptStore
+
+    kiosk = staffed(make_kiosk, tmp_path, signed_in=CASHIER_PIN)
+    term, sale = kiosk.app.terminal, kiosk.screen("sale")
+    caps = OfflineConfig(Money(1000, "CNY"), Money(100000, "CNY"), 24)       # 10.00 a payment: the tea is over
+    term.code_payments = CodeAuthorizer(FakeAcquirer(online=False), AttemptStore(term.db), SystemClock(),
+                                        term.config.terminal_id, PaymentTimings(0.5, 0.1, 0.5),
+                                        offline_gate=OfflineGate(term.db, lambda: caps, SystemClock()))
+    term.qr_payments = QrPayments(term.code_payments, QrMerchant("Hoa Sen", "Shanghai", "CN", "M-1"))
+    for pin, expect in ((CASHIER_PIN, None), (MANAGER_PIN, "offline")):
+        kiosk.enter(sale.ids.barcode, TEA)
+        kiosk.tap(sale.ids.pay_wallet_button)
+        panel = sale.wallet_panel
+        kiosk.app.deliver_scan("134567890123456789" if pin == CASHIER_PIN else "134567890123456790")
+        kiosk.until(lambda: pad(kiosk) is not None, 10, "no manager PIN was asked for the offline payment")
+        assert "accepting an offline payment over the limit" in pad(kiosk).ids.prompt_label.text
+        enter_pin(kiosk, pin)
+        if expect is None:                                               # a cashier cannot approve it: cancel
+            assert "Lan is a cashier" in pad(kiosk).ids.message_label.text
+            kiosk.tap(pad(kiosk).ids.cancel_button)
+            kiosk.until(lambda shown=panel: shown.has_result, 10, "the refusal did not come")
+            assert not panel.paid and term.till.sale is not None        # refused: the sale waits for another way
+            panel.dismiss()
+            kiosk.pump(2)
+            term.till.void()
+        else:
+            kiosk.until(lambda shown=panel: shown.paid, 10, "the approved offline payment did not complete")
+    reasons = [r[0] for r in term.db.query("SELECT reason FROM payment_attempts ORDER BY created_at")]
+    assert len(reasons) == 2 and "approved by manager Hoa" in reasons[1] and "over the offline limit" in reasons[0]

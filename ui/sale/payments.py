@@ -8,9 +8,11 @@ from terminal.payments.paycodes import classify
 from terminal.sales.sale import PaymentMethod, PaymentStatus
 from terminal.sales.till import Completed
 from terminal.scanning.capture import route
+from terminal.staff.model import Approval
 from ui.i18n import N_, tr
 from ui.sale.cash_panel import CashPanel
 from ui.sale.wallet_panel import WalletPanel
+from ui.staff.approval import blocking_approval
 
 METHOD_NAMES: dict[str, str] = {
     PaymentMethod.CASH: N_("cash"), PaymentMethod.CODE: N_("code"), PaymentMethod.QR: N_("qr"),
@@ -71,6 +73,8 @@ class SalePayments:
         if self.sign_in_first(self.pay_wallet):
             return
         if self.attempt(self.till.start_tender)[0]:
+            # offline over the caps: the payment's worker asks a manager here and waits for the PIN pad
+            code_payments.approve_offline = blocking_approval(self.terminal.staff, Approval.OFFLINE_OVER_LIMIT)
             feed = self.terminal.camera_feed if camera_configured(self.terminal.config.devices) else None
             self.wallet_panel = WalletPanel(self.till, code_payments, qr_payments, self._payment_done, feed)
             self.wallet_panel.open()

@@ -9,12 +9,14 @@
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from terminal.errors import ApprovalNeeded, EdgeposError
 from terminal.staff.model import Approval, StaffMember
 from terminal.staff.service import StaffService
+from ui.dispatch import on_ui_thread, run_on_ui
 from ui.errors_text import error_text
 from ui.i18n import N_, tr
 from ui.staff.pin_pad import PinPad
@@ -107,3 +109,25 @@ def run_approved(screen: Any, run: Callable[[StaffMember | None], T], done: Call
     def cancelled() -> None:
         screen.say(tr._("Not approved: nothing was changed."), error=True)
     return with_approval(screen.terminal.staff, run, done, failed, cancelled)
+
+
+def blocking_approval(staff: StaffService, action: Approval, timeout_s: float = 120.0
+                      ) -> Callable[..., StaffMember | None]:
+    """For a worker thread (a payment in progress): ask a manager's PIN on the main thread and wait for it.
+
+    The returned callable gives the approving manager, or None when cancelled, unanswered, or when the terminal
+    has no staff list (then nothing is asked and the caller refuses as it would without approvals).
+    """
+    def ask(*_args: Any) -> StaffMember | None:
+        if on_ui_thread() or not staff.has_staff():
+            return None
+        answer: list[StaffMember] = []
+        answered = threading.Event()
+
+        def done(manager: StaffMember) -> None:
+            answer.append(manager)
+            answered.set()
+        run_on_ui(ask_approval, staff, action, done, answered.set)
+        answered.wait(timeout_s)
+        return answer[0] if answer else None
+    return ask
