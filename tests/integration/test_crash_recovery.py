@@ -32,7 +32,7 @@ from terminal.sales.money import Money
 
 pytestmark = pytest.mark.integration
 CODE = "134567890123456789"   # a WeChat Pay code
-REPEAT = int(os.environ.get("EDGEPOS_SOAK_REPEAT", "1"))
+REPEAT = int(os.environ.get("EDGEPOS_SOAK_REPEAT", "2"))   # make test: each point twice; make soak: 20
 JITTER = os.environ.get("EDGEPOS_SOAK") == "1"   # random delays before the restart
 FAST = ("[payments]\nrequest_timeout_s = 1\nquery_interval_s = 1\nquery_window_s = 2\n")
 FINAL = {"approved", "reversed", "refunded", "late_refunded", "declined"}
