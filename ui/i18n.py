@@ -1,4 +1,4 @@
-"""Kiosk translations: the observable current language over the texts of ui/translations.py.
+"""Kiosk translations: the observable current language over the texts of ui/translations/.
 
 In kv: `#:import tr ui.i18n.tr` then `text: tr._('Pay cash')`; the label is re-evaluated when the
 language changes (binding to `tr._` binds to `tr.lang`). In Python: `tr._("Cashier {name}").format(...)`.

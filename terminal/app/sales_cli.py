@@ -75,14 +75,17 @@ def add_sales_parser(sub: Any) -> None:
     refund.add_argument("--json", action="store_true", help="print refund_id, amount and status as JSON")
 
 
+LOOKUPS = ("list", "show", "reprint")   # the actions that need no broker link of their own
+
+
 def cmd_sales(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
     """Run one `sales` action; an EdgeposError goes up to main (one line on stderr, exit 1)."""
     from terminal.app.bootstrap import build_terminal
     from terminal.app.recovery_run import sweep_in_background
     action = args.sales_command
     sweep = sweep_in_background(config, data_dir)   # open wallet attempts: one bounded sweep meanwhile
-    if action == "refund":
-        _finish(sweep)   # a wallet refund opens the terminal's one broker connection itself
+    if action not in LOOKUPS:
+        _finish(sweep)   # a refund (of a wallet sale) opens the terminal's one broker connection itself
         sweep = None
     printer = None if action == "reprint" else _NoPrinter()
     terminal = build_terminal(config, data_dir, printer=printer)

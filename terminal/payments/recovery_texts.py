@@ -1,4 +1,4 @@
-"""What the cashier is told about each recovered payment: one msgid per outcome (ui/translations.py has zh, vi)."""
+"""What the cashier is told about each recovered payment: one msgid per outcome (zh, vi: ui/translations/cashier.py)."""
 from __future__ import annotations
 
 from terminal.store.attempt_claims import AttentionStatus
