@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import test_staff_screens as staff_screens
 from conftest import Kiosk, make_terminal
 from terminal.config.settings import Config
 from terminal.ports import Printer
@@ -38,27 +39,15 @@ def pad() -> Any:
 
 
 def enter_pin(kiosk: Kiosk, pin: str) -> Any:
-    """Tap a PIN's digits and OK on the pad on show; returns the pad."""
-    shown = pad()
-    assert shown is not None, "no PIN pad on show"
-    keys = {b.key or b.text: b for b in shown.ids.pin_keys.children}
-    for digit in pin:
-        kiosk.tap(keys[digit])
-    kiosk.tap(shown.ids.ok_button)
+    """Tap a PIN's digits and OK on the pad on show, then let the kiosk settle; returns the pad."""
+    shown = staff_screens.enter_pin(kiosk, pin)
     kiosk.pump(6)
     return shown
 
 
 def pay_cash(kiosk: Kiosk, amount: str) -> Any:
     """Pay the cart with `amount` on the cash panel's keypad, then close it; returns the Completed sale's id."""
-    sale = kiosk.screen("sale")
-    kiosk.tap(sale.ids.pay_cash_button)
-    panel = kiosk.modal()
-    keys = {b.text: b for b in panel.ids.keypad.children if hasattr(b, "text")}
-    for char in amount:
-        kiosk.tap(keys[char])
-    kiosk.tap(panel.ids.confirm_button)
-    assert panel.paid, panel.message
+    panel = staff_screens.pay_cash(kiosk, amount)
     kiosk.tap(panel.ids.confirm_button)   # "New sale"
     kiosk.pump(6)
     return kiosk.app.terminal.till.last_paid_id
