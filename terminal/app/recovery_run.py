@@ -104,6 +104,8 @@ def nothing_open(data_dir: Path) -> bool:
     """True when no wallet attempt is left to resolve (then a command needs no link for recovery)."""
     from terminal.store.attempt_claims import ClaimStore
     from terminal.store.db import Database
+    if not (data_dir / "terminal.db").exists():
+        return True   # a first start: nothing was ever attempted (and nothing is created here)
     db = Database(data_dir / "terminal.db")
     try:
         return not ClaimStore(db).unresolved()
