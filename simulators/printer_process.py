@@ -18,6 +18,7 @@ from terminal.sales.receipts import Receipt
 
 START_TIMEOUT_S = 15.0
 RENDER_TIMEOUT_S = 15.0
+IDLE_S = 10.0   # below RENDER_TIMEOUT_S: a receipt cut short by a dead line still renders in time
 
 
 class SimulatedPrinter:
@@ -36,7 +37,9 @@ class SimulatedPrinter:
             return self._driver
         self.out_dir.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "simulators.printer", "--out", str(self.out_dir),
-               "--width-dots", str(self.paper_dots), "--parent-pid", str(os.getpid())]
+               "--width-dots", str(self.paper_dots), "--parent-pid", str(os.getpid()),
+               # the driver ends every receipt with a cut: a pause on a loaded machine must not split one in two
+               "--idle-s", str(IDLE_S)]
         self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                       encoding="utf-8")
         atexit.register(self.close)
