@@ -70,9 +70,8 @@ def run_demo(config: Config, data_dir: Path, say: Callable[[str], Any]) -> dict[
                 "change": done.change.amount_str()}
     finally:
         terminal.close()
-        if sweep is not None and sweep.wait(5.0):   # bounded: a sweep still going is safe to leave at exit
-            sweep.close()
-            sweep.kiosk.terminal.close()
+        if sweep is not None:
+            sweep.finish(5.0)   # bounded: a sweep still going is safe to leave at exit
 
 
 def run_wallet_demo(config: Config, data_dir: Path, code: str | None, say: Callable[[str], Any]) -> dict[str, Any]:

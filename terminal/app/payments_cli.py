@@ -40,9 +40,8 @@ def item(attempt: Attempt) -> dict[str, str]:
 def cmd_payments(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
     """Run one bounded recovery sweep (unless the kiosk or `sync run` does it), then list and maybe acknowledge."""
     one = sweep_in_background(config, data_dir)
-    finished = True
     if one is not None:
-        finished = one.wait(CONNECT_WAIT_S + 2 * config.payments.request_timeout_s)
+        one.wait(CONNECT_WAIT_S + 2 * config.payments.request_timeout_s)
     db = Database(data_dir / "terminal.db")
     try:
         claims = ClaimStore(db)
@@ -60,7 +59,6 @@ def cmd_payments(args: argparse.Namespace, config: Config, data_dir: Path) -> in
                 claims.acknowledge(entry["out_trade_no"])
     finally:
         db.close()
-        if one is not None and finished:   # a sweep still going is left to the exit: every step is recorded first
-            one.close()
-            one.kiosk.terminal.close()
+        if one is not None:   # a sweep still going is left to the exit: every step is recorded first
+            one.finish(0.0)
     return 0

@@ -99,6 +99,15 @@ class OnePass:
         self.kiosk.link.stop()
         self.link_thread.join(3)
 
+    def finish(self, wait_s: float, stop_link: bool = False) -> None:
+        """At a command's end: wait up to wait_s; a finished sweep is closed with its terminal. One still going
+        is left to the exit (every step is recorded first), its link stopped too when `stop_link`."""
+        done = self.wait(wait_s)
+        if done or stop_link:
+            self.close()
+        if done:
+            self.kiosk.terminal.close()
+
 
 def nothing_open(data_dir: Path) -> bool:
     """True when no wallet attempt is left to resolve (then a command needs no link for recovery)."""

@@ -115,14 +115,10 @@ def cmd_sales(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
         _finish(sweep)
 
 
-def _finish(sweep: OnePass | None, wait_s: float = 5.0) -> None:
+def _finish(sweep: OnePass | None) -> None:
     """Give the recovery sweep a bounded time, then stop its link (a step cut short is resumed by the next start)."""
-    if sweep is None:
-        return
-    done = sweep.wait(wait_s)
-    sweep.close()
-    if done:
-        sweep.kiosk.terminal.close()
+    if sweep is not None:
+        sweep.finish(5.0, stop_link=True)
 
 
 def _refund(args: argparse.Namespace, terminal: Terminal, sale_id: str) -> int:
