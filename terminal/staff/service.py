@@ -57,7 +57,7 @@ class StaffService:
 
     def has_staff(self) -> bool:
         """True once anyone is on the staff list: the kiosk then asks who is working."""
-        return bool(self._store.active())
+        return self._store.active_count() > 0
 
     def name_of(self, staff_id: str | None) -> str:
         """A staff member's name for a report or a receipt ('' when unknown or None)."""
@@ -111,7 +111,7 @@ class StaffService:
 
     def approve(self, pin: str, action: Approval) -> StaffMember:
         """The manager whose PIN this is, approving `action`; a cashier's PIN is refused."""
-        if not any(m.is_manager for m, _ in self._store.active()):
+        if not self._store.active_count(Role.MANAGER):
             raise ApprovalRefused.text("no manager is set up on this terminal: add one with "
                                        "'edgepos staff add --role manager'")
         member = self.identify(pin)

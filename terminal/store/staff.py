@@ -38,6 +38,14 @@ class StaffStore:
         rows = self._db.query("SELECT * FROM staff WHERE active = 1 ORDER BY name COLLATE NOCASE")
         return [(_member(r), str(r["pin_hash"])) for r in rows]
 
+    def active_count(self, role: Role | None = None) -> int:
+        """How many may sign in (of this role, when given)."""
+        if role is None:
+            row = self._db.query_one("SELECT COUNT(*) FROM staff WHERE active = 1")
+        else:
+            row = self._db.query_one("SELECT COUNT(*) FROM staff WHERE active = 1 AND role = ?", (role,))
+        return int(row[0]) if row else 0
+
     def all(self) -> list[tuple[StaffMember, bool, str]]:
         """Every staff member ever added, with whether they are active and since when, by name."""
         rows = self._db.query("SELECT * FROM staff ORDER BY name COLLATE NOCASE")
