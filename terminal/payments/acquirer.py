@@ -17,6 +17,7 @@ class AcquirerMethod(StrEnum):
     REVERSE = "reverse"
     REFUND = "refund"
     PRECREATE = "precreate"   # a merchant-presented QR order
+    AGREEMENT_SIGN = "agreement_sign"   # a face-pay member signs a wallet withholding agreement (the reply's payload)
 
 
 class AcquirerStatus(StrEnum):
@@ -49,12 +50,13 @@ class AcquirerReply:
     reason: str = ""
     trade_no: str = ""
     out_trade_no: str = ""
+    payload: str = ""   # precreate: the QR text the provider gave (the kiosk shows it); agreement_sign: the sign URL
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AcquirerReply:
         """A reply from its JSON body (missing fields read as empty)."""
         return cls(str(data.get("status", AcquirerStatus.UNKNOWN)), str(data.get("reason", "")),
-                   str(data.get("trade_no", "")), str(data.get("out_trade_no", "")))
+                   str(data.get("trade_no", "")), str(data.get("out_trade_no", "")), str(data.get("payload", "")))
 
 
 @runtime_checkable
