@@ -33,18 +33,20 @@ NAMES: dict[str, str] = {
     "62": "additional data", "63": "CRC", "64": "merchant information in another language",
 }
 MAX_NAME, MAX_CITY, MAX_BILL, MAX_AMOUNT = 25, 15, 25, 13
-_AMOUNT = re.compile(r"[0-9]+(\.[0-9]*)?")
+AMOUNT_TEXT = re.compile(r"[0-9]+(\.[0-9]*)?")
 _DIGITS = frozenset("0123456789")
 
 SubFields = tuple[tuple[str, str], ...]
 Account = tuple[str, str | SubFields]
 
 
-def _label(tag: str) -> str:
+def tag_label(tag: str) -> str:
+    """How a message names a tag: its number, and its meaning where the specification gives one."""
     return f"tag {tag} ({NAMES[tag]})" if tag in NAMES else f"tag {tag}"
 
 
-def _digits(text: str, count: int) -> bool:
+def all_digits(text: str, count: int) -> bool:
+    """True when `text` is exactly `count` ASCII digits."""
     return len(text) == count and set(text) <= _DIGITS
 
 
@@ -65,13 +67,13 @@ def crc16(text: str) -> str:
 
 def _tlv(tag: str, value: str) -> str:
     if not 1 <= len(value) <= 99:
-        raise EmvError(f"{_label(tag)}: a value must be 1-99 characters, this one has {len(value)}")
+        raise EmvError(f"{tag_label(tag)}: a value must be 1-99 characters, this one has {len(value)}")
     return f"{tag}{len(value):02d}{value}"
 
 
-def _parse(text: str, where: str) -> dict[str, str]:
+def parse_tlvs(text: str, where: str) -> dict[str, str]:
     """The TLVs of a payload or template, in order; refuses bad tags, bad lengths, truncation, duplicates."""
-    label = _label if where == "payload" else (lambda tag: f"sub-tag {tag}")
+    label = tag_label if where == "payload" else (lambda tag: f"sub-tag {tag}")
     fields: dict[str, str] = {}
     pos = 0
     while pos < len(text):
@@ -80,9 +82,9 @@ def _parse(text: str, where: str) -> dict[str, str]:
             raise EmvError(f"{where} is truncated: {len(head)} characters left at position {pos}, "
                            "where a tag and a length (4 digits) were expected")
         tag, length = head[:2], head[2:]
-        if not _digits(tag, 2):
+        if not all_digits(tag, 2):
             raise EmvError(f"{where}: {tag!r} at position {pos} is not a two-digit tag")
-        if not _digits(length, 2) or length == "00":
+        if not all_digits(length, 2) or length == "00":
             raise EmvError(f"{where}: {label(tag)} has length {length!r}, not a two-digit number from 01 to 99")
         end = pos + 4 + int(length)
         if end > len(text):
@@ -97,57 +99,7 @@ def _parse(text: str, where: str) -> dict[str, str]:
 
 def decode_template(value: str) -> dict[str, str]:
     """The sub-fields of a template value (tags 26-51, 62, 64), in order."""
-    return _parse(value, "template")
-
-
-def _check_fields(fields: dict[str, str]) -> None:
-    for tag in MANDATORY:
-        if tag not in fields:
-            raise EmvError(f"missing mandatory {_label(tag)}")
-    if not any("02" <= tag <= "51" for tag in fields):
-        raise EmvError("missing merchant account information (one of tags 02-51)")
-    if fields["00"] != "01":
-        raise EmvError(f"{_label('00')} must be 01, not {fields['00']!r}")
-    if fields.get("01", "11") not in ("11", "12"):
-        raise EmvError(f"{_label('01')} must be 11 (static) or 12 (dynamic), not {fields['01']!r}")
-    if not _digits(fields["52"], 4):
-        raise EmvError(f"{_label('52')} must be 4 digits, not {fields['52']!r}")
-    if not _digits(fields["53"], 3):
-        raise EmvError(f"{_label('53')} must be a 3-digit ISO 4217 number (156 for CNY), not {fields['53']!r}")
-    if "54" in fields and not (len(fields["54"]) <= MAX_AMOUNT and _AMOUNT.fullmatch(fields["54"])):
-        raise EmvError(f"{_label('54')} {fields['54']!r} is not a decimal amount of at most {MAX_AMOUNT} characters")
-    if len(fields["58"]) != 2:
-        raise EmvError(f"{_label('58')} must be a 2-letter ISO 3166 code, not {fields['58']!r}")
-    # Name (59) and city (60) lengths are limited when we encode, not here: wallets in the field
-    # exceed them (the KHQR reference vector has a 16-character city).
-    for tag, value in fields.items():  # templates must hold well-formed sub-fields
-        template = tag in ("62", "64") or "26" <= tag <= "51"
-        if template and "00" not in _parse(value, _label(tag)) and tag not in ("62", "64"):
-            raise EmvError(f"{_label(tag)} has no globally unique identifier (sub-tag 00)")
-
-
-def decode(payload: str) -> dict[str, str]:
-    """The top-level fields of a merchant QR payload, in order; EmvError says why a payload is refused."""
-    text = payload.strip("\r\n")
-    if not text:
-        raise EmvError("the payload is empty")
-    fields = _parse(text, "payload")
-    tags = list(fields)
-    if "00" not in fields:
-        raise EmvError(f"missing mandatory {_label('00')}: this is not an EMV merchant QR")
-    if tags[0] != "00":
-        raise EmvError(f"{_label('00')} must come first, the payload starts with tag {tags[0]}")
-    if "63" not in fields:
-        raise EmvError(f"missing mandatory {_label('63')}: the payload may be truncated")
-    if tags[-1] != "63":
-        raise EmvError(f"{_label('63')} must come last, but tag {tags[-1]} follows it")
-    if len(fields["63"]) != 4:
-        raise EmvError(f"{_label('63')} must be 4 hex digits, not {fields['63']!r}")
-    computed = crc16(text[:-4])
-    if fields["63"].upper() != computed:
-        raise EmvError(f"CRC {fields['63']} does not match computed {computed}: the code is damaged or altered")
-    _check_fields(fields)
-    return fields
+    return parse_tlvs(value, "template")
 
 
 def edgepos_account(merchant_id: str | None = None) -> Account:
@@ -202,11 +154,11 @@ class MerchantQR:
         _text("the merchant city", self.merchant_city, MAX_CITY)
         if not (len(self.country) == 2 and self.country.isascii() and self.country.isupper()):
             raise EmvError(f"the country must be 2 capital letters (ISO 3166, e.g. CN), not {self.country!r}")
-        if not _digits(self.mcc, 4):
+        if not all_digits(self.mcc, 4):
             raise EmvError(f"the merchant category code must be 4 digits (e.g. 5411), not {self.mcc!r}")
         _ = self.currency_numeric  # refuses an unknown currency now rather than at encode time
         if self.amount is not None:
-            if len(self.amount) > MAX_AMOUNT or not _AMOUNT.fullmatch(self.amount) or not Decimal(self.amount):
+            if len(self.amount) > MAX_AMOUNT or not AMOUNT_TEXT.fullmatch(self.amount) or not Decimal(self.amount):
                 raise EmvError(f"the amount must be a positive decimal such as 12.34 of at most {MAX_AMOUNT} "
                                f"characters, not {self.amount!r}")
             _check_decimals(self.amount, CURRENCY_ALPHA.get(self.currency_numeric, ""))
@@ -216,17 +168,17 @@ class MerchantQR:
             raise EmvError("a merchant account (tags 02-51) is required: use edgepos_account(merchant_id)")
         seen: set[str] = set()
         for tag, value in self.merchant_account:
-            if not ("02" <= tag <= "51" and _digits(tag, 2)) or tag in seen:
+            if not ("02" <= tag <= "51" and all_digits(tag, 2)) or tag in seen:
                 raise EmvError(f"merchant account tag {tag!r} must be a distinct tag from 02 to 51")
             seen.add(tag)
             text = _account_value(tag, value)
-            if "26" <= tag <= "51" and "00" not in _parse(text, f"merchant account {tag}"):
+            if "26" <= tag <= "51" and "00" not in parse_tlvs(text, f"merchant account {tag}"):
                 raise EmvError(f"merchant account {tag} needs a globally unique identifier as sub-tag 00")
 
     @property
     def currency_numeric(self) -> str:
         """The ISO 4217 numeric code for tag 53."""
-        if _digits(self.currency, 3):
+        if all_digits(self.currency, 3):
             return self.currency
         try:
             return CURRENCY_NUMERIC[self.currency.upper()]
@@ -240,7 +192,7 @@ def _account_value(tag: str, value: str | SubFields) -> str:
         return value
     if tag < "26":
         raise EmvError(f"merchant account {tag} is a plain value, not a template (templates are 26-51)")
-    if any(not _digits(sub, 2) for sub, _ in value):
+    if any(not all_digits(sub, 2) for sub, _ in value):
         raise EmvError(f"merchant account {tag}: sub-tags must be two digits, not {[sub for sub, _ in value]}")
     return "".join(_tlv(sub, text) for sub, text in value)
 

@@ -1,6 +1,7 @@
 """`edgepos emv` and `edgepos paycode`: through the functions, and as a real subprocess."""
 from __future__ import annotations
 
+import binascii
 import json
 import os
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from terminal.app.tools_cli import main
-from terminal.payments.emv import decode
+from terminal.payments.emv_decode import decode
 
 VECTOR = ("00020101021252044131153137210116372101160123456789ABCDE6016Banteay Meanchey5913Kuntheas Shop"
           "5802KH540510.005303840621201081234567863041FF2")
@@ -115,3 +116,13 @@ def test_subprocess_paycode_classify() -> None:
 def test_subprocess_usage_errors_exit_2() -> None:
     result = run("emv")
     assert result.returncode == 2 and "usage" in result.stderr
+
+
+def test_decode_reports_crc_and_structure_apart_from_missing_tags(capsys: pytest.CaptureFixture[str]) -> None:
+    body = "00020101021129370016A000000677010111011300668123456785802TH5303764" + "6304"
+    payload = body + f"{binascii.crc_hqx(body.encode(), 0xFFFF):04X}"
+    assert main(["emv", "decode", payload]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["valid"] is True and out["crc_ok"] is True and out["structure_ok"] is True
+    assert out["warnings"] == ["missing mandatory tag 52 (merchant category code)",
+                               "missing mandatory tag 59 (merchant name)", "missing mandatory tag 60 (merchant city)"]

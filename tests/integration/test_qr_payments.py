@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from terminal.payments.code_checkout import pay_by_qr
-from terminal.payments.emv import decode, decode_template
+from terminal.payments.emv import decode_template
+from terminal.payments.emv_decode import decode
 from terminal.payments.qr_payment import QrMerchant, QrPayments
 from terminal.sales.sale import SaleState
 from test_code_payments import Acquirer, ring, shop  # noqa: F401  (shop is a fixture)

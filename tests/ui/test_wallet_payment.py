@@ -92,7 +92,7 @@ def test_the_qr_is_shown_and_the_wallet_pays_it(selling: Any) -> None:
     from pyzbar.pyzbar import ZBarSymbol
     from pyzbar.pyzbar import decode as zbar
 
-    from terminal.payments.emv import decode as emv_decode
+    from terminal.payments.emv_decode import decode as emv_decode
     found = zbar(Image.open(shot), symbols=[ZBarSymbol.QRCODE])
     assert len(found) == 1, "the QR on screen does not scan"
     fields = emv_decode(found[0].data.decode("utf-8"))

@@ -14,12 +14,12 @@ from terminal.payments.emv import (
     EmvError,
     MerchantQR,
     crc16,
-    decode,
     decode_template,
     edgepos_account,
     encode,
     to_amount_str,
 )
+from terminal.payments.emv_decode import decode, inspect
 from terminal.sales.money import EXPONENTS, Money
 
 VECTOR = ("00020101021252044131153137210116372101160123456789ABCDE6016Banteay Meanchey5913Kuntheas Shop"
@@ -275,3 +275,30 @@ def test_round_trip(name: str, city: str, currency_amount: tuple[str, str | None
     account = decode_template(fields["26"])
     assert account["00"] == EDGEPOS_GUI and account.get("01") == merchant_id
     assert (decode_template(fields["62"])["01"] if "62" in fields else None) == bill
+
+
+# National payloads omit tags EMVCo calls mandatory: sound structure and CRC decode, with warnings.
+# Shapes of a PromptPay (Thailand, AID A000000677010111, phone proxy) and a VietQR (NAPAS, AID A000000727)
+# payload as the national banks' apps print them: neither has tag 52, 59 or 60.
+PROMPTPAY = with_crc("00020101021129370016A000000677010111011300668123456785802TH53037645406100.00")
+VIETQR = with_crc("00020101021238580010A00000072701280006970422011" + "4VQRQ00012345670208QRIBFTTA"
+                  "53037045802VN5406250000" + "62140810Thanh toan")
+
+
+@pytest.mark.parametrize(("payload", "country"), [(PROMPTPAY, "TH"), (VIETQR, "VN")])
+def test_national_payloads_without_tags_52_59_60_are_valid_with_warnings(payload: str, country: str) -> None:
+    found = inspect(payload)
+    assert found.fields["58"] == country and found.crc == payload[-4:]
+    assert found.warnings == ("missing mandatory tag 52 (merchant category code)",
+                              "missing mandatory tag 59 (merchant name)", "missing mandatory tag 60 (merchant city)")
+    with pytest.raises(EmvError, match="tag 52"):   # our own strict reading still wants every tag
+        decode(payload)
+
+
+def test_a_national_payload_with_a_bad_crc_is_still_refused() -> None:
+    with pytest.raises(EmvError, match="does not match computed"):
+        inspect(PROMPTPAY.replace("100.00", "900.00"))
+
+
+def test_a_payload_with_every_tag_has_no_warnings() -> None:
+    assert inspect(VECTOR).warnings == ()
