@@ -10,6 +10,7 @@ from typing import Any
 
 from simulators.alipay_sandbox.api import Answer, Api, failed, ok
 from simulators.alipay_sandbox.trades import (
+    HELD,
     Agreement,
     LedgerStatus,
     Script,
@@ -47,7 +48,7 @@ class Orders:
                 trade = Trade(otn, amount, str(biz["subject"]), script, arg, notify_url, qr_token=token)
                 trade.ledger = LedgerStatus.CREATED
                 self.book.trades[otn] = trade
-                if self.auto_scan_s is not None:
+                if self.auto_scan_s is not None and script not in HELD:   # silent: nobody ever pays
                     self.api.later(self.auto_scan_s, lambda: self._auto_scan(otn))
             elif trade.status == TradeStatus.TRADE_SUCCESS:
                 return failed("ACQ.TRADE_HAS_SUCCESS")
