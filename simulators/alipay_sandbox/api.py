@@ -14,6 +14,7 @@ from typing import Any
 from simulators.alipay_sandbox.notify import Notifier
 from simulators.alipay_sandbox.trades import (
     HELD,
+    AgreementStatus,
     Book,
     LedgerStatus,
     Refund,
@@ -104,7 +105,7 @@ class Api:
                 agreement = self.book.agreement_by_no(agreement_no)
                 if agreement is None:
                     return failed("ACQ.AGREEMENT_NOT_EXIST")
-                if agreement.status != "NORMAL":
+                if agreement.status != AgreementStatus.NORMAL:
                     return failed("ACQ.AGREEMENT_STATUS_NOT_NORMAL")
             elif biz.get("scene") not in ("bar_code", "wave_code", "security_code") \
                     or not auth_code_valid(str(biz.get("auth_code") or "")):

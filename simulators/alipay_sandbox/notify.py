@@ -56,7 +56,7 @@ class Notifier:
         if not agreement.notify_url:
             return
         params = {**self._common("dut_user_sign"), "agreement_no": agreement.agreement_no,
-                  "external_agreement_no": agreement.external_agreement_no, "status": agreement.status,
+                  "external_agreement_no": agreement.external_agreement_no, "status": agreement.status.value,
                   "personal_product_code": agreement.personal_product_code, "sign_scene": agreement.sign_scene,
                   "sign_time": agreement.sign_time, "valid_time": agreement.sign_time,
                   "invalid_time": "2115-02-01 00:00:00", "alipay_user_id": agreement.alipay_user_id,
