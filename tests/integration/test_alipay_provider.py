@@ -64,7 +64,9 @@ def test_pending_then_paid(provider: AlipayProvider, env: Any) -> None:
     first = provider.pay("T-0001-p", "2.00", "Cola", CODE)
     assert first.status == S.PENDING and first.trade_no
     assert provider.query("T-0001-p").status == S.PENDING
-    time.sleep(1.1)
+    deadline = time.monotonic() + 4
+    while provider.query("T-0001-p").status == S.PENDING and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert provider.query("T-0001-p").status == S.SUCCESS
     posts = notified(receiver, "out_trade_no", "T-0001-p")
     assert provider.parse_notify(posts[0], "application/x-www-form-urlencoded").status == S.SUCCESS

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -15,6 +17,9 @@ from alipay.exceptions import AliPayValidationError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from sync.gateway.alipay import AlipayProvider
+from sync.gateway.alipay_bill import BILL_TZ
+from terminal.payments.acquirer import AcquirerStatus as S
 from tests.support.alipay_sandbox import SandboxProcess, TamperProxy, start_sandbox
 
 pytestmark = pytest.mark.integration
@@ -122,3 +127,23 @@ def test_agreement_sign_page_is_served(sandbox: SandboxProcess) -> None:
     forged["biz_content"] = forged["biz_content"].replace("M-9", "M-10")
     status, answer = sandbox.post("/_sandbox/sign", {"url": "/gateway.do?" + urllib.parse.urlencode(forged)})
     assert status == 409 and "invalid-signature" in answer["error"]
+
+
+def test_bill_flags_and_a_restart_keeps_the_merchant(tmp_path: Path) -> None:
+    first = start_sandbox(tmp_path / "m", "--bill-drop", "B-1", "--bill-amount", "B-2=1.11")
+    try:
+        app_id = json.loads(first.credentials.read_text())["app_id"]
+        provider = AlipayProvider.from_file(first.credentials, "", 2.0)
+        for otn in ("B-1", "B-2"):
+            assert provider.pay(otn, "2.00", "x", CODE).status == S.SUCCESS
+        rows = {r.out_trade_no: r.amount for r in provider.bill(datetime.now(BILL_TZ).date())}
+        assert rows == {"B-2": Decimal("1.11")}
+    finally:
+        first.stop()
+    again = start_sandbox(tmp_path / "m")
+    try:
+        creds = json.loads(again.credentials.read_text())
+        assert creds["app_id"] == app_id and creds["gateway"].endswith(f":{again.port}/gateway.do")
+        assert AlipayProvider.from_file(again.credentials, "", 2.0).query("B-1").status == S.UNKNOWN
+    finally:
+        again.stop()
