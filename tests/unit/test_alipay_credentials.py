@@ -92,3 +92,9 @@ def test_query_cancel_refund_answers() -> None:
     assert refund_answer({"code": "20000", "sub_code": "ACQ.SYSTEM_ERROR"}).status == S.UNKNOWN
     assert refund_answer({"code": "10000", "fund_change": "N"}).reason.startswith("already")
     assert reason_of({"code": "40004", "sub_code": "ACQ.X", "sub_msg": "文本"}) == "40004 ACQ.X: 文本"
+
+
+def test_an_unknown_code_is_logged_with_alipays_text(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="sync.gateway.alipay_answers"):
+        answer = query_answer({"code": "40004", "sub_code": "ACQ.BRAND_NEW", "sub_msg": "新的错误"})
+    assert answer.status == S.UNKNOWN and "ACQ.BRAND_NEW: 新的错误" in caplog.text
