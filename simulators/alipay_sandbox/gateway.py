@@ -14,8 +14,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from simulators.alipay_sandbox.api import HOLD, Answer, Api, Hold
+from simulators.alipay_sandbox.api import Api
 from simulators.alipay_sandbox.bill import download_url
+from simulators.alipay_sandbox.codes import HOLD, Answer, Hold
 from simulators.alipay_sandbox.orders import Orders
 from simulators.alipay_sandbox.signing import sign, signing_string, verify
 

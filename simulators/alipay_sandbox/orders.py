@@ -8,7 +8,8 @@ import secrets
 import string
 from typing import Any
 
-from simulators.alipay_sandbox.api import Answer, Api, failed, ok
+from simulators.alipay_sandbox.api import Api
+from simulators.alipay_sandbox.codes import Answer, failed, ok
 from simulators.alipay_sandbox.trades import (
     HELD,
     Agreement,
