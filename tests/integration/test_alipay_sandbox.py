@@ -3,6 +3,7 @@ signatures checked both ways, Alipay's documented codes, an answer altered in tr
 from __future__ import annotations
 
 import json
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from datetime import datetime
@@ -13,10 +14,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from alipay import AliPay
-from alipay.exceptions import AliPayValidationError
+from alipay.exceptions import AliPayException, AliPayValidationError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from simulators.alipay_sandbox.signing import load_private, load_public, sign, signing_string, verify
 from sync.gateway.alipay import AlipayProvider
 from sync.gateway.alipay_bill import BILL_TZ
 from terminal.payments.acquirer import AcquirerStatus as S
@@ -147,3 +149,26 @@ def test_bill_flags_and_a_restart_keeps_the_merchant(tmp_path: Path) -> None:
         assert AlipayProvider.from_file(again.credentials, "", 2.0).query("B-1").status == S.UNKNOWN
     finally:
         again.stop()
+
+
+def test_gateway_level_refusals_and_a_gbk_request(sandbox: SandboxProcess) -> None:
+    sdk = merchant(sandbox)
+    sdk._appid = "9021999999999999"
+    with pytest.raises(AliPayException):   # isv.invalid-app-id comes unsigned: the SDK refuses to trust it
+        sdk.api_alipay_trade_query(out_trade_no="S-1")
+    creds = json.loads(sandbox.credentials.read_text())
+    params = {"app_id": creds["app_id"], "method": "alipay.trade.precreate", "charset": "gbk", "sign_type": "RSA2",
+              "timestamp": "2026-12-02 12:00:00", "version": "1.0",
+              "biz_content": json.dumps({"out_trade_no": "S-gbk", "total_amount": "1.00", "subject": "矿泉水"},
+                                        ensure_ascii=False)}
+    key = load_private(Path(creds["app_private_key"]))
+    params["sign"] = sign(key, signing_string(params), "gbk")
+    request = urllib.request.Request(f"{sandbox.base_url}/gateway.do", method="POST",
+                                     data=urllib.parse.urlencode(params, encoding="gbk").encode("ascii"),
+                                     headers={"Content-Type": "application/x-www-form-urlencoded;charset=gbk"})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        raw = answer.read().decode("gbk")
+    assert '"code":"10000"' in raw and '"qr_code":"https://qr.alipay.com/' in raw
+    signed, signature = merchant(sandbox)._get_string_to_be_signed(raw, "alipay_trade_precreate_response"), \
+        json.loads(raw)["sign"]
+    assert verify(load_public(Path(creds["alipay_public_key"])), signed, signature, "gbk")
