@@ -14,6 +14,7 @@ from simulators.wechatpay_sandbox.wire import ERR_TEXT, Code, TradeState, fail
 
 Fields = dict[str, str]
 AUTH_CODE = re.compile(r"^1[0-5]\d{16}$")
+OUT_TRADE_NO = re.compile(r"^[0-9A-Za-z_\-|*@]{1,32}$")    # WeChat: at most 32 of these characters
 MICROPAY, NATIVE = "MICROPAY", "NATIVE"
 STATE_TEXT = {TradeState.SUCCESS: "支付成功", TradeState.REFUND: "转入退款", TradeState.NOTPAY: "未支付",
               TradeState.CLOSED: "已关闭", TradeState.REVOKED: "已撤销（刷卡支付）",
@@ -58,8 +59,8 @@ def micropay(book: Book, m: Merchant, f: Fields) -> Fields | None:
     if lack := _missing(f, "body", "out_trade_no", "total_fee", "spbill_create_ip", "auth_code"):
         return _err(m, "PARAM_ERROR", err_code_des=f"缺少参数{lack}")
     fee = _fee(f["total_fee"])
-    if not fee:
-        return _err(m, "PARAM_ERROR", err_code_des="total_fee 参数错误")
+    if not fee or not OUT_TRADE_NO.match(f["out_trade_no"]):
+        return _err(m, "PARAM_ERROR", err_code_des="total_fee 或 out_trade_no 参数错误")
     if not AUTH_CODE.match(f["auth_code"]):
         return _err(m, "AUTH_CODE_INVALID")
     with book.lock:
@@ -177,8 +178,8 @@ def unifiedorder(book: Book, m: Merchant, f: Fields) -> Fields | None:
     if not f.get("product_id"):
         return _err(m, "PARAM_ERROR", err_code_des="trade_type=NATIVE时，product_id为必填参数")
     fee = _fee(f["total_fee"])
-    if not fee:
-        return _err(m, "PARAM_ERROR", err_code_des="total_fee 参数错误")
+    if not fee or not OUT_TRADE_NO.match(f["out_trade_no"]):
+        return _err(m, "PARAM_ERROR", err_code_des="total_fee 或 out_trade_no 参数错误")
     with book.lock:
         trade = book.trades.get(f["out_trade_no"])
         if trade is None:
