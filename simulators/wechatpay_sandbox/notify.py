@@ -16,7 +16,7 @@ from typing import Any
 from simulators.wechatpay_sandbox.api import _err, _ok, trade_fields
 from simulators.wechatpay_sandbox.book import Book, Trade
 from simulators.wechatpay_sandbox.credentials import Merchant
-from simulators.wechatpay_sandbox.wire import Code, TradeState, parse_xml, signed, to_xml
+from simulators.wechatpay_sandbox.wire import Code, SignType, TradeState, parse_xml, signed, to_xml
 
 ATTEMPTS = 15
 MAX_DELAY = 60.0
@@ -31,6 +31,8 @@ def notification(m: Merchant, trade: Trade) -> bytes:
     else:
         fields = _ok(m, **trade_fields(trade))
     fields.pop("return_msg", None)
+    if trade.sign_type == SignType.HMAC_SHA256:
+        fields["sign_type"] = SignType.HMAC_SHA256    # so that the merchant knows which way to check it
     return to_xml(signed(fields, m.api_key, trade.sign_type))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import socket
 import ssl
+import sys
 import threading
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -80,6 +81,11 @@ class SandboxServer(ThreadingHTTPServer):
             except OSError:
                 pass
             tls.close()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a timed-out merchant) is no error worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | ssl.SSLError | TimeoutError):
+            super().handle_error(request, client_address)
 
     def log(self, line: dict[str, Any]) -> None:
         """One JSON line on stdout (never a key, never a full payment code)."""
