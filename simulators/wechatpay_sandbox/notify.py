@@ -47,8 +47,9 @@ def answered_success(body: bytes) -> bool:
 class Notifier:
     """A thread that applies the scripts' timed transitions and delivers notifications with retries."""
 
-    def __init__(self, book: Book, merchant: Merchant, backoff: float, log: Callable[[dict[str, Any]], None]) -> None:
-        self.book, self.merchant, self.backoff, self.log = book, merchant, backoff, log
+    def __init__(self, book: Book, merchant: Merchant, backoff: float, log: Callable[[dict[str, Any]], None],
+                 changed: Callable[[], None]) -> None:
+        self.book, self.merchant, self.backoff, self.log, self.changed = book, merchant, backoff, log, changed
         self._queue: list[tuple[float, int, str]] = []    # (when, attempt, out_trade_no)
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -71,8 +72,12 @@ class Notifier:
 
     def _run(self) -> None:
         while not self._stop.wait(0.05):
-            for trade in self.book.advance():
-                self.enqueue(trade)
+            moved = self.book.advance()
+            for trade in moved:
+                if trade.trade_type == "NATIVE":
+                    self.enqueue(trade)
+            if moved:
+                self.changed()
             now, due = time.monotonic(), []
             with self._lock:
                 while self._queue and self._queue[0][0] <= now:

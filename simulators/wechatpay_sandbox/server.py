@@ -63,7 +63,7 @@ class SandboxServer(ThreadingHTTPServer):
         self.context = tls_context(merchant)
         self.stopping = threading.Event()
         self.print_lock = threading.Lock()
-        self.notifier = Notifier(book, merchant, notify_backoff, self.log)
+        self.notifier = Notifier(book, merchant, notify_backoff, self.log, lambda: self.write_ledger_hook())
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         """The TLS handshake happens here, in the connection's thread."""
