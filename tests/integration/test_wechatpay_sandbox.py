@@ -77,8 +77,14 @@ def receiver(received: list[Notification]) -> Iterator[tuple[NotifyReceiver, dic
 @pytest.fixture(scope="module")
 def provider(sandbox: Sandbox, receiver: tuple[NotifyReceiver, dict[str, WechatProvider]]) -> WechatProvider:
     server, holder = receiver
-    holder["provider"] = WechatProvider.from_file(sandbox.credentials, server.url, timeout_s=1.0)
+    holder["provider"] = WechatProvider.from_file(sandbox.credentials, server.url, timeout_s=8.0)
     return holder["provider"]
+
+
+@pytest.fixture(scope="module")
+def impatient(sandbox: Sandbox, receiver: tuple[NotifyReceiver, dict[str, WechatProvider]]) -> WechatProvider:
+    """The same merchant with a 1 s timeout, for the calls a silent script never answers."""
+    return WechatProvider.from_file(sandbox.credentials, receiver[0].url, timeout_s=1.0)
 
 
 @pytest.fixture
@@ -203,21 +209,22 @@ def test_pending_then_success_and_recall(provider: WechatProvider) -> None:
     assert provider.query(stuck).status == AcquirerStatus.REVERSED                     # REVOKED
 
 
-def test_silent_then_reversed(provider: WechatProvider) -> None:
+def test_silent_then_reversed(provider: WechatProvider, impatient: WechatProvider) -> None:
     trade = otn()
     started = time.monotonic()
-    lost = provider.pay(trade, "31.00", "x", CODE)
+    lost = impatient.pay(trade, "31.00", "x", CODE)
     assert lost.status == AcquirerStatus.UNKNOWN and "in time" in lost.reason
     assert time.monotonic() - started < 3
-    assert provider.query(trade).status == AcquirerStatus.UNKNOWN
+    assert impatient.query(trade).status == AcquirerStatus.UNKNOWN
     assert provider.reverse(trade).status == AcquirerStatus.REVERSED
     assert provider.query(trade).status == AcquirerStatus.REVERSED
     assert provider.pay(trade, "31.00", "x", CODE).status == AcquirerStatus.DECLINED  # ORDERREVERSED
 
 
-def test_late_success_after_reverse_then_refunded(provider: WechatProvider, sandbox: Sandbox) -> None:
+def test_late_success_after_reverse_then_refunded(provider: WechatProvider, impatient: WechatProvider,
+                                                    sandbox: Sandbox) -> None:
     trade = otn()
-    assert provider.pay(trade, "41.00", "x", CODE).status == AcquirerStatus.UNKNOWN
+    assert impatient.pay(trade, "41.00", "x", CODE).status == AcquirerStatus.UNKNOWN
     assert provider.reverse(trade).status == AcquirerStatus.REVERSED
     assert provider.query(trade).status == AcquirerStatus.REVERSED
     ledger = sandbox.out.parent / "ledger.json"
@@ -252,8 +259,12 @@ def test_native_order_notified_with_retries(provider: WechatProvider, sandbox: S
     wait_for(lambda: any(n.out_trade_no == trade for n in received))
     note = next(n for n in received if n.out_trade_no == trade)
     assert (note.status, note.amount) == (AcquirerStatus.SUCCESS, "8.00") and note.trade_no
-    attempts = [json.loads(line) for line in sandbox.lines if trade in line and '"notify"' in line]
-    assert [a["answer"] for a in attempts][:2] == ["FAIL", "SUCCESS"]                   # retried until SUCCESS
+
+    def answers() -> list[str]:
+        return [json.loads(line)["answer"] for line in list(sandbox.lines) if trade in line and '"notify"' in line]
+
+    wait_for(lambda: len(answers()) >= 2)
+    assert answers()[:2] == ["FAIL", "SUCCESS"]                                          # retried until SUCCESS
     closed = otn()
     provider.precreate(closed, "9.00", "QR order")
     assert provider.reverse(closed).status == AcquirerStatus.REVERSED                  # closeorder
@@ -261,9 +272,10 @@ def test_native_order_notified_with_retries(provider: WechatProvider, sandbox: S
     assert "refund it instead" in provider.reverse(trade).reason
 
 
-def test_native_late_success_notifies(provider: WechatProvider, received: list[Notification]) -> None:
+def test_native_late_success_notifies(provider: WechatProvider, impatient: WechatProvider,
+                                      received: list[Notification]) -> None:
     trade = otn()
-    assert provider.precreate(trade, "42.00", "QR").status == AcquirerStatus.UNKNOWN    # held: timeout
+    assert impatient.precreate(trade, "42.00", "QR").status == AcquirerStatus.UNKNOWN   # held: timeout
     assert provider.reverse(trade).status == AcquirerStatus.REVERSED
     wait_for(lambda: any(n.out_trade_no == trade for n in received))
 
