@@ -316,8 +316,9 @@ def test_bill_parsed_and_manipulated(provider: WechatProvider, sandbox: Sandbox)
 
 
 def test_logs_hold_no_secret(sandbox: Sandbox, provider: WechatProvider) -> None:
-    provider.pay(otn(), "12.00", "log", CODE)
-    time.sleep(0.2)
+    trade = otn()
+    provider.pay(trade, "12.00", "log", CODE)
+    wait_for(lambda: any(trade in line for line in list(sandbox.lines)))
     text = "".join(sandbox.lines)
     assert '"auth_code": "1345**********6789"' in text
     assert CODE not in text and sandbox.config()["api_key"] not in text
