@@ -68,6 +68,7 @@ class SandboxServer(ThreadingHTTPServer):
     def finish_request(self, request: Any, client_address: Any) -> None:
         """The TLS handshake happens here, in the connection's thread."""
         request.settimeout(HANDSHAKE_TIMEOUT)
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)   # headers and body go out as two writes
         try:
             tls = self.context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
