@@ -55,6 +55,7 @@ class SandboxServer(ThreadingHTTPServer):
     """One merchant's WeChat Pay: the book of trades, the notifier, and the TLS context."""
 
     daemon_threads = True
+    request_queue_size = 128    # the listen backlog: 5 by default, too few for a bench of 50 terminals
 
     def __init__(self, address: tuple[str, int], merchant: Merchant, book: Book, hold_s: float,
                  notify_backoff: float) -> None:
