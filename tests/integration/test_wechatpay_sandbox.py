@@ -13,6 +13,7 @@ from wechatpy.exceptions import WeChatPayException
 from wechatpy.pay import WeChatPay
 from wechatpy.pay.utils import calculate_signature, calculate_signature_hmac
 
+from sync.certs import write_certificates
 from sync.gateway.provider import BadNotification, BillKind, Notification, ProviderAnswer
 from sync.gateway.wechat import WechatProvider
 from terminal.payments.acquirer import AcquirerStatus
@@ -149,7 +150,7 @@ def test_request_signed_with_another_key_refused(sandbox: Sandbox, merchant: WeC
     assert calculate_signature(fields, cfg["api_key"]) != calculate_signature(fields, "0" * 32)
 
 
-def test_refund_without_client_certificate_refused(sandbox: Sandbox, merchant: WeChatPay) -> None:
+def test_refund_without_client_certificate_refused(sandbox: Sandbox, merchant: WeChatPay, tmp_path: Path) -> None:
     cfg = sandbox.config()
     paid = merchant.micropay.create("x", 500, CODE, client_ip="127.0.0.1", out_trade_no=otn())
     bare = WeChatPay(cfg["appid"], cfg["api_key"], cfg["mch_id"], timeout=5)    # no apiclient_cert.pem
@@ -157,6 +158,13 @@ def test_refund_without_client_certificate_refused(sandbox: Sandbox, merchant: W
     with pytest.raises(WeChatPayException) as err:
         bare.refund.apply(500, 500, "r-nocert", out_trade_no=paid["out_trade_no"])
     assert err.value.return_code == "FAIL" and "证书" in err.value.return_msg
+    foreign = write_certificates(tmp_path, ["127.0.0.1"])    # a certificate the sandbox's CA never issued
+    via = tmp_path / "foreign.json"
+    via.write_text(json.dumps({**cfg, "cert": str(foreign.server_cert), "key": str(foreign.server_key)}))
+    via.chmod(0o600)
+    refused = WechatProvider.from_file(via, "http://127.0.0.1:9/", timeout_s=3.0).refund(
+        paid["out_trade_no"], "5.00", "r-foreign", "")
+    assert refused.status == AcquirerStatus.UNKNOWN and "SSLError" in refused.reason     # the handshake fails
     ledger = json.loads((sandbox.out.parent / "ledger.json").read_text())
     assert ledger[paid["out_trade_no"]]["refunded"] == "0.00"
 
