@@ -17,7 +17,8 @@ SIMULATORS = {
 
 def add_sim_parser(sub: Any) -> None:
     """The `sim` subcommands; each simulator parses its own options."""
-    sim = sub.add_parser("sim", help="simulators of devices and services: acquirer, alipay, wechatpay, scanner, camera, printer")
+    sim = sub.add_parser("sim", help="simulators of devices and services: acquirer, alipay, wechatpay, "
+                                     "scanner, camera, printer")
     kinds = sim.add_subparsers(dest="sim_kind", metavar="DEVICE", required=True)
     for name, (_module, what) in SIMULATORS.items():
         kind = kinds.add_parser(name, help=what, add_help=False)
