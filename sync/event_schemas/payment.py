@@ -122,7 +122,7 @@ def _check_forward(body: dict[str, Any], path: str) -> None:
         raise SchemaViolation(child(where, "scheme"), f"{scheme!r} does not match the offline {method} payment")
     payer = "member_id" if scheme == FACE else "auth_code"
     if set(forward) - {"funding"} != {"out_trade_no", "scheme", payer} or ("funding" in forward and scheme != FACE):
-        raise SchemaViolation(where, f"a {scheme} forward has exactly out_trade_no, scheme and {payer} (face: funding too), got "
-                                     f"{', '.join(sorted(forward))}")
+        raise SchemaViolation(where, f"a {scheme} forward has exactly out_trade_no, scheme and {payer} (face: and "
+                                     f"funding), got {', '.join(sorted(forward))}")
     if scheme == FACE and forward["member_id"] != body.get("member_id"):
         raise SchemaViolation(child(where, "member_id"), "is not the sale's member_id")

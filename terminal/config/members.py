@@ -7,7 +7,6 @@ from terminal.config.keys import ConfigReader
 from terminal.face.images import DEFAULT_MAX_IMAGE_PIXELS, HIGHEST_MAX_IMAGE_PIXELS
 from terminal.sales.money import Money
 
-
 DEFAULT_BALANCE_OFFLINE_CAP = "200.00"
 
 

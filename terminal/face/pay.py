@@ -186,7 +186,7 @@ class FacePaySession:
 
     def charge(self, authorizer: CodeAuthorizer, progress: Progress = lambda _m: None
                ) -> tuple[CodeOutcome, Completed | None]:
-        """Charge the confirmed member (balance, else agreement, else refused: code or QR); points come with the sale."""
+        """Charge the confirmed member (balance, else agreement, else refused: code or QR); points come too."""
         if self.step.stage is not FacePayStep.CONFIRMED or self.member_id is None:
             raise SaleError("face-pay needs a recognised face, a blink and the phone digits before paying")
         members = self.identifier.members
