@@ -100,7 +100,7 @@ def test_the_balance_never_goes_negative(open_term: Terminal, lan: Member) -> No
     with pytest.raises(BalanceError, match="attach the member"):
         pay_by_balance(t.till, online=True, offline_cap=cny("0"))
     t.till.attach_member(lan)
-    with pytest.raises(BalanceError, match="balance is CNY 10.00, not enough for CNY 18.00"):
+    with pytest.raises(BalanceError, match=r"balance is CNY 10\.00, not enough for CNY 18\.00"):
         pay_by_balance(t.till, online=True, offline_cap=cny("0"))
     assert t.till.sale is not None and t.till.sale.state == "tendering"
     # checked again in the sale's own transaction: a spend the pre-check missed is refused there
@@ -112,7 +112,7 @@ def test_the_balance_never_goes_negative(open_term: Terminal, lan: Member) -> No
         conn.execute("INSERT INTO balance_ledger(id, member_id, kind, amount, currency, balance_after, reference,"
                      " at) VALUES ('x', ?, 'spend', -2000, 'CNY', -1000, 's', 'now')", (lan.id,))
     conn.close()
-    with pytest.raises(MemberError, match="still has CNY 10.00"):
+    with pytest.raises(MemberError, match=r"still has CNY 10\.00"):
         t.members.delete(lan.id)
 
 
@@ -199,3 +199,13 @@ def test_the_balance_schema_refuses_what_does_not_add_up() -> None:
         with pytest.raises(SchemaViolation):
             check_balance(bad, "body")
     check_balance({**good, "kind": "topup", "amount": 100, "tender": "code", "offline": False}, "body")
+
+
+def test_the_balance_errors_a_cashier_reads_have_chinese_and_vietnamese() -> None:
+    from test_error_texts import REPO, error_msgids
+
+    from ui.translations import TEXTS
+    modules = [REPO / "terminal" / "members" / f"{name}.py" for name in ("balance", "balance_pay", "topup")]
+    used = [msgid for path in modules for msgid, _line in error_msgids(path)]
+    assert len(used) >= 5
+    assert [m for m in used if set(TEXTS.get(m, {})) != {"zh", "vi"}] == []
