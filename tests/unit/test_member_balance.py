@@ -64,6 +64,8 @@ def test_cash_topup_credits_the_balance_fills_the_drawer_prints_a_slip_and_is_se
     report = t.shifts.report()
     assert report.method("cash").expected == cny("250.00") and report.cash_in == cny("150.00")   # float 100
     assert report.gross_sales.is_zero and report.sales_count == 0                                 # not a sale
+    assert [(x.tender, x.count, x.amount) for x in report.topups] == [("cash", 2, cny("150.00"))]
+    assert "[top-ups cash] 2 member top-ups CNY 150.00 (not sales)" in report.as_lines()
     events = envelopes(t, "member.balance/1")
     assert [(e["body"]["kind"], e["body"]["amount"], e["body"]["balance"], e["body"]["tender"]) for e in events] == [
         ("topup", 10000, 10000, "cash"), ("topup", 5000, 15000, "cash")]
@@ -181,7 +183,8 @@ def test_a_code_topup_is_charged_first_and_never_offline(open_term: Terminal, la
     assert done is not None and done.entry.balance == cny("88.00") == balance(t, lan)
     assert attempt is not None and attempt.sale_id == done.entry.id and done.entry.reference == outcome.out_trade_no
     assert wallet.bodies[0]["sale_id"] == done.entry.id and wallet.bodies[0]["amount"] == "88.00"
-    assert t.shifts.report().method("cash").expected == cny("100.00")           # no cash in the drawer
+    report = t.shifts.report()
+    assert report.method("cash").expected == cny("100.00") and report.topups[0].tender == "code"   # no cash
     assert CODE.encode() not in (t.data_dir / "terminal.db").read_bytes()
     body = envelopes(t, "member.balance/1")[0]
     assert body["body"]["tender"] == "code"
