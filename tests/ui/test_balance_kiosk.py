@@ -1,0 +1,61 @@
+"""The prepaid balance in the kiosk: a cash top-up on the member panel, the sale screen's Balance button, and face-pay
+funded by the balance (no acquirer call) with the fixture faces, the real engine and the painted blink."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from face_frames import blink_sequence
+from test_facepay_screen import PHONE, engine, face_kiosk, screen_texts, tap_digits, until
+
+pytestmark = pytest.mark.ui
+__all__ = ["engine"]
+
+
+def test_top_up_on_the_member_panel_then_pay_with_the_balance_button(make_kiosk: Callable[..., Any], engine: Any,
+                                                                      tmp_path: Path) -> None:
+    kiosk = face_kiosk(make_kiosk, engine, tmp_path, blink_sequence(engine))
+    term = kiosk.app.terminal
+    sale = kiosk.screen("sale")
+    kiosk.tap(sale.ids.pay_balance_button)                    # no member attached yet: says what to do
+    assert sale.status_error and "attach the member" in sale.ids.status.text
+    term.till.resume()
+    kiosk.tap(sale.ids.members_button)
+    members = kiosk.screen("members")
+    kiosk.enter(members.ids.find_input, PHONE)
+    assert members.member is not None and "Prepaid balance: CNY 0.00" in members.ids.member_label.text
+    kiosk.type(members.ids.topup_amount, "20")
+    kiosk.tap(members.ids.topup_cash_button)
+    assert "Topped up CNY 20.00: balance CNY 20.00" in members.ids.status.text, members.ids.status.text
+    assert "Prepaid balance: CNY 20.00" in members.ids.member_label.text
+    kiosk.tap(members.ids.attach_button)
+    assert kiosk.current == "sale"
+    kiosk.tap(sale.ids.pay_balance_button)
+    assert term.till.sale is None and not sale.status_error, sale.ids.status.text
+    assert "Balance left: CNY 2.00" in sale.ids.status.text
+    assert term.members.balance.balance(members.member.id).amount_str() == "2.00"
+
+
+def test_face_pay_is_funded_by_the_balance_without_the_acquirer(make_kiosk: Callable[..., Any], engine: Any,
+                                                               tmp_path: Path) -> None:
+    from terminal.members.topup import top_up_cash
+
+    kiosk = face_kiosk(make_kiosk, engine, tmp_path, blink_sequence(engine))
+    term = kiosk.app.terminal
+    barack = term.members.find_by_phone(PHONE)
+    top_up_cash(term.till, barack.id, term.till.money("50"))
+    screen = kiosk.screen("facepay")
+    kiosk.tap(kiosk.screen("sale").ids.pay_face_button)
+    until(kiosk, lambda: screen.stage in ("digits", "failed"))
+    assert screen.stage == "digits", screen.result_text
+    tap_digits(kiosk, "0143")
+    until(kiosk, lambda: screen.stage in ("approved", "failed"))
+    shown = screen_texts(screen)
+    assert screen.stage == "approved", shown
+    assert "Paid from your prepaid balance: CNY 32.00 left" in shown and "+18 points" in shown
+    assert kiosk.acquirer.calls == []
+    kiosk.tap(screen.ids.back_button)
+    assert kiosk.current == "sale" and term.till.sale is None
