@@ -20,9 +20,7 @@ def test_top_up_on_the_member_panel_then_pay_with_the_balance_button(make_kiosk:
     kiosk = face_kiosk(make_kiosk, engine, tmp_path, blink_sequence(engine))
     term = kiosk.app.terminal
     sale = kiosk.screen("sale")
-    kiosk.tap(sale.ids.pay_balance_button)                    # no member attached yet: says what to do
-    assert sale.status_error and "attach the member" in sale.ids.status.text
-    term.till.resume()
+    assert sale.ids.pay_face_button.text == "Face-pay"          # no member attached: the slot is face-pay
     kiosk.tap(sale.ids.members_button)
     members = kiosk.screen("members")
     kiosk.enter(members.ids.find_input, PHONE)
@@ -32,8 +30,8 @@ def test_top_up_on_the_member_panel_then_pay_with_the_balance_button(make_kiosk:
     assert "Topped up CNY 20.00: balance CNY 20.00" in members.ids.status.text, members.ids.status.text
     assert "Prepaid balance: CNY 20.00" in members.ids.member_label.text
     kiosk.tap(members.ids.attach_button)
-    assert kiosk.current == "sale"
-    kiosk.tap(sale.ids.pay_balance_button)
+    assert kiosk.current == "sale" and sale.ids.pay_face_button.text == "Balance"
+    kiosk.tap(sale.ids.pay_face_button)
     assert term.till.sale is None and not sale.status_error, sale.ids.status.text
     assert "Balance left: CNY 2.00" in sale.ids.status.text
     assert term.members.balance.balance(members.member.id).amount_str() == "2.00"
