@@ -212,3 +212,23 @@ def test_the_balance_errors_a_cashier_reads_have_chinese_and_vietnamese() -> Non
     used = [msgid for path in modules for msgid, _line in error_msgids(path)]
     assert len(used) >= 5
     assert [m for m in used if set(TEXTS.get(m, {})) != {"zh", "vi"}] == []
+
+
+def test_an_offline_face_payment_forward_may_name_its_funding() -> None:
+    from sync.event_schemas.payment import check_payment
+    forward = {"out_trade_no": "T-0001-1", "scheme": "face", "member_id": "m1", "funding": "agreement"}
+    body = {"sale_id": "s1", "shift_id": "h1", "currency": "CNY", "subtotal": 1800, "discount": 0, "tax": 102,
+            "total": 1800, "closed_at": "2026-11-22T08:30:00Z", "member_id": "m1", "forward": forward,
+            "lines": [{"sku": "TEA-001", "name": "Tea", "quantity": 1, "unit_price": 1800, "amount": 1800,
+                       "tax": 102}],
+            "payments": [{"id": "p1", "method": "face", "amount": 1800, "reference": "face:x", "status": "offline"}]}
+    check_payment(body, "body")
+    check_payment({**body, "forward": {k: v for k, v in forward.items() if k != "funding"}}, "body")   # older
+    for bad in ({**forward, "funding": "card"}, {**forward, "extra": "x"}):
+        with pytest.raises(SchemaViolation):
+            check_payment({**body, "forward": bad}, "body")
+    code = {**body, "payments": [{**body["payments"][0], "method": "code"}],
+            "forward": {"out_trade_no": "T-0001-1", "scheme": "alipay", "auth_code": "281234567890123456",
+                        "funding": "agreement"}}
+    with pytest.raises(SchemaViolation, match="funding"):
+        check_payment(code, "body")
