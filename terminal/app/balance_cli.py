@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from terminal.config.settings import Config
-from terminal.errors import EdgeposError, MemberError
+from terminal.errors import MemberError
 
 if TYPE_CHECKING:
     from terminal.app.bootstrap import Terminal
@@ -85,19 +85,13 @@ def _topup(args: argparse.Namespace, terminal: Terminal, member_id: str) -> int:
 
 
 def _agreement(terminal: Terminal, member_id: str) -> int:
-    from terminal.payments.acquirer import AcquirerMethod, AcquirerStatus, AcquirerUnreachable
+    from terminal.members.agreement import agreement_sign_url
     stop, authorizer = _link(terminal)
     try:
-        reply = authorizer.acquirer.call(AcquirerMethod.AGREEMENT_SIGN, {"member_id": member_id},
-                                         authorizer.timings.request_timeout_s)
-    except AcquirerUnreachable as err:
-        raise EdgeposError("the payment service cannot be reached: try again when the terminal is online") from err
+        url = agreement_sign_url(authorizer.acquirer, member_id, authorizer.timings.request_timeout_s)
     finally:
         stop()
-    if reply is None or reply.status != AcquirerStatus.CREATED or not reply.payload:
-        why = "no answer" if reply is None else (reply.reason or reply.status)
-        raise EdgeposError(f"the payment service did not start the agreement ({why})")
-    _print({"member_id": member_id, "sign_url": reply.payload})
+    _print({"member_id": member_id, "sign_url": url})
     return 0
 
 

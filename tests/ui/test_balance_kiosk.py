@@ -1,5 +1,6 @@
-"""The prepaid balance in the kiosk: a cash top-up on the member panel, the sale screen's Balance button, and face-pay
-funded by the balance (no acquirer call) with the fixture faces, the real engine and the painted blink."""
+"""The prepaid balance in the kiosk: a cash top-up and the agreement QR on the member panel, the sale screen's
+Balance button, and face-pay funded by the balance (no acquirer call) with the fixture faces, the real engine and
+the painted blink."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 
 from face_frames import blink_sequence
+from terminal.payments.acquirer import AcquirerReply
 from test_facepay_screen import PHONE, engine, face_kiosk, screen_texts, tap_digits, until
 
 pytestmark = pytest.mark.ui
@@ -29,6 +31,11 @@ def test_top_up_on_the_member_panel_then_pay_with_the_balance_button(make_kiosk:
     kiosk.tap(members.ids.topup_cash_button)
     assert "Topped up CNY 20.00: balance CNY 20.00" in members.ids.status.text, members.ids.status.text
     assert "Prepaid balance: CNY 20.00" in members.ids.member_label.text
+    kiosk.acquirer.replies["agreement_sign"] = AcquirerReply("created", payload="https://sign.example/a?m=1")
+    kiosk.tap(members.ids.agreement_button)
+    until(kiosk, lambda: members.agreement_view is not None, seconds=5)
+    assert kiosk.acquirer.calls == ["agreement_sign"]
+    members.agreement_view.dismiss()
     kiosk.tap(members.ids.attach_button)
     assert kiosk.current == "sale" and sale.ids.pay_face_button.text == "Balance"
     kiosk.tap(sale.ids.pay_face_button)

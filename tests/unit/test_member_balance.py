@@ -208,7 +208,8 @@ def test_the_balance_errors_a_cashier_reads_have_chinese_and_vietnamese() -> Non
     from test_error_texts import REPO, error_msgids
 
     from ui.translations import TEXTS
-    modules = [REPO / "terminal" / "members" / f"{name}.py" for name in ("balance", "balance_pay", "topup")]
+    modules = [REPO / "terminal" / "members" / f"{name}.py" for name in ("balance", "balance_pay", "topup",
+                                                                                "agreement")]
     used = [msgid for path in modules for msgid, _line in error_msgids(path)]
     assert len(used) >= 5
     assert [m for m in used if set(TEXTS.get(m, {})) != {"zh", "vi"}] == []

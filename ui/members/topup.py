@@ -1,8 +1,10 @@
-"""The members screen's prepaid balance: show it, top up in cash, or by the customer's wallet code (scanned)."""
+"""The members screen's prepaid balance (show it, top up in cash or by a scanned wallet code) and the face-pay
+wallet agreement's sign page as a QR."""
 from __future__ import annotations
 
 from typing import Any
 
+from terminal.members.agreement import agreement_sign_url
 from terminal.members.topup import TopUp, top_up_cash, top_up_code
 from terminal.payments.outcome import CodeOutcome
 from terminal.payments.paycodes import classify
@@ -10,6 +12,7 @@ from ui.dispatch import run_in_background
 from ui.errors_text import error_text
 from ui.i18n import tr
 from ui.sale.refusals import payment_refusal_text
+from ui.sale.wallet_panel import qr_texture
 
 
 class MemberTopUps:
@@ -22,6 +25,7 @@ class MemberTopUps:
     say: Any
     attempt: Any
     show: Any
+    agreement_view: Any = None   # the QR of the agreement sign page, while shown
 
     def balance_text(self, member_id: str) -> str:
         """'Prepaid balance: CNY 82.00' for the member shown."""
@@ -83,3 +87,32 @@ class MemberTopUps:
         run_in_background(lambda: top_up_code(self.terminal.till, authorizer, member_id, amount, code), charged,
                           lambda err: self.say(error_text(err, tr._), error=True), name="edgepos-topup")
         return True
+
+    def show_agreement(self) -> None:
+        """Ask the payment service for the member's agreement sign page and show it as a QR to scan."""
+        authorizer = self.terminal.code_payments
+        if self.member is None or authorizer is None:
+            self.say(tr._("Wallet payments are not set up on this terminal (no broker link)."), error=True)
+            return
+        member_id, timeout = self.member.id, authorizer.timings.request_timeout_s
+        run_in_background(lambda: agreement_sign_url(authorizer.acquirer, member_id, timeout), self._agreement_qr,
+                          lambda err: self.say(error_text(err, tr._), error=True), name="edgepos-agreement")
+
+    def _agreement_qr(self, url: str) -> None:
+        from kivy.uix.boxlayout import BoxLayout
+        from kivy.uix.button import Button
+        from kivy.uix.image import Image
+        from kivy.uix.label import Label
+        from kivy.uix.modalview import ModalView
+
+        view = ModalView(size_hint=(0.7, 0.9), auto_dismiss=True)
+        box = BoxLayout(orientation="vertical", padding=8, spacing=6)
+        box.add_widget(Label(text=tr._("Scan with your wallet app to sign the payment agreement for face-pay."),
+                             size_hint_y=0.15))
+        box.add_widget(Image(texture=qr_texture(url), fit_mode="contain"))
+        close = Button(text=tr._("Close"), size_hint_y=0.15)
+        close.bind(on_release=lambda *_: view.dismiss())
+        box.add_widget(close)
+        view.add_widget(box)
+        view.open()
+        self.agreement_view = view

@@ -27,6 +27,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "member {name} still has {balance} on the prepaid balance: spend or pay it out before deleting them": {
         "zh": "会员 {name} 的储值余额还有 {balance}：请先用完或退还后再删除",
         "vi": "thành viên {name} vẫn còn {balance} trong số dư trả trước: hãy dùng hết hoặc hoàn lại trước khi xóa"},
+    "the payment service cannot be reached: try the agreement again when the terminal is online": {
+        "zh": "无法连接支付服务：请在终端联网后再试签约",
+        "vi": "không kết nối được dịch vụ thanh toán: hãy thử ký thỏa thuận lại khi máy có mạng"},
+    "the payment service did not start the agreement ({reason})": {
+        "zh": "支付服务未能发起签约（{reason}）",
+        "vi": "dịch vụ thanh toán không bắt đầu được thỏa thuận ({reason})"},
+    "Agreement QR": {"zh": "代扣签约码", "vi": "Mã ký ví"},
+    "Scan with your wallet app to sign the payment agreement for face-pay.": {
+        "zh": "请用钱包App扫码，签署刷脸支付的代扣协议。",
+        "vi": "Quét bằng ứng dụng ví để ký thỏa thuận thanh toán cho thanh toán bằng khuôn mặt."},
     # screens (ui/sale, ui/members, ui/facepay)
     "no prepaid balance or wallet agreement covers this: pay with your payment code or scan the shop's QR": {
         "zh": "储值余额或钱包代扣协议都无法支付：请出示付款码或扫描店铺二维码支付",
