@@ -23,6 +23,7 @@ from terminal.payments.code_payment import CodeAuthorizer
 from terminal.payments.offline import OfflineGate
 from terminal.sales.money import Money
 from terminal.staff.model import Role
+from terminal.store.attempt_claims import ClaimStore
 from terminal.store.attempts import AttemptStore
 
 CODE = "134567890123456789"
@@ -186,6 +187,12 @@ def test_a_code_topup_is_charged_first_and_never_offline(open_term: Terminal, la
     report = t.shifts.report()
     assert report.method("cash").expected == cny("100.00") and report.topups[0].tender == "code"   # no cash
     assert CODE.encode() not in (t.data_dir / "terminal.db").read_bytes()
+    # the top-up stands in for a sale: recovery never takes a credited top-up's charge for one to refund ...
+    claims = ClaimStore(t.db)
+    assert outcome.out_trade_no not in {a.out_trade_no for a in claims.unresolved()}
+    # ... but a charge whose credit a crash cut off is found, and refunded (no sale, no ledger entry)
+    lost = authorizer.authorize("134567890123456780", cny("5.00"), "topup-cut-off", allow_offline=False)
+    assert lost.status == "approved" and lost.out_trade_no in {a.out_trade_no for a in claims.unresolved()}
     body = envelopes(t, "member.balance/1")[0]
     assert body["body"]["tender"] == "code"
     accepted(body)
