@@ -31,17 +31,23 @@ def test_top_up_on_the_member_panel_then_pay_with_the_balance_button(make_kiosk:
     kiosk.tap(members.ids.topup_cash_button)
     assert "Topped up CNY 20.00: balance CNY 20.00" in members.ids.status.text, members.ids.status.text
     assert "Prepaid balance: CNY 20.00" in members.ids.member_label.text
+    kiosk.type(members.ids.topup_amount, "5")
+    kiosk.tap(members.ids.topup_code_button)                  # armed: the next payment code scanned pays it
+    assert members.code_topup and "Scan the customer's payment code" in members.ids.status.text
+    members.deliver_scan("134567890123456789")
+    until(kiosk, lambda: "Topped up CNY 5.00" in members.ids.status.text, seconds=10)
+    assert kiosk.acquirer.calls == ["pay"] and not members.code_topup
     kiosk.acquirer.replies["agreement_sign"] = AcquirerReply("created", payload="https://sign.example/a?m=1")
     kiosk.tap(members.ids.agreement_button)
     until(kiosk, lambda: members.agreement_view is not None, seconds=5)
-    assert kiosk.acquirer.calls == ["agreement_sign"]
+    assert kiosk.acquirer.calls == ["pay", "agreement_sign"]
     members.agreement_view.dismiss()
     kiosk.tap(members.ids.attach_button)
     assert kiosk.current == "sale" and sale.ids.pay_face_button.text == "Balance"
     kiosk.tap(sale.ids.pay_face_button)
     assert term.till.sale is None and not sale.status_error, sale.ids.status.text
-    assert "Balance left: CNY 2.00" in sale.ids.status.text
-    assert term.members.balance.balance(members.member.id).amount_str() == "2.00"
+    assert "Balance left: CNY 7.00" in sale.ids.status.text
+    assert term.members.balance.balance(members.member.id).amount_str() == "7.00"
 
 
 def test_face_pay_is_funded_by_the_balance_without_the_acquirer(make_kiosk: Callable[..., Any], engine: Any,
