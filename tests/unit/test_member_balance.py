@@ -157,13 +157,15 @@ def test_offline_balance_spending_is_capped_per_member_per_day(open_term: Termin
 
 
 class Wallet(FakeAcquirer):
-    def __init__(self, answer: str) -> None:
+    """Answers every request with `answer` (a decline's reason is `reason`); keeps the request bodies."""
+
+    def __init__(self, answer: str, reason: str = "card_blocked") -> None:
         super().__init__()
-        self.answer, self.bodies = answer, []   # type: list[dict[str, Any]]
+        self.answer, self.reason, self.bodies = answer, reason, []   # type: list[dict[str, Any]]
 
     def reply(self, method: str, body: dict[str, Any]) -> AcquirerReply | None:
         self.bodies.append(body)
-        return AcquirerReply(self.answer, "card_blocked" if self.answer == "declined" else "", "T1",
+        return AcquirerReply(self.answer, self.reason if self.answer == "declined" else "", "T1",
                              str(body.get("out_trade_no", "")))
 
 
@@ -240,3 +242,36 @@ def test_an_offline_face_payment_forward_may_name_its_funding() -> None:
                         "funding": "agreement"}}
     with pytest.raises(SchemaViolation, match="funding"):
         check_payment(code, "body")
+
+
+def test_face_pay_funding_order_balance_then_agreement_then_code_or_qr(open_term: Terminal, lan: Member,
+                                                                       clock: Any) -> None:
+    from terminal.face.funding import fund_face_pay
+    t = open_term
+    wallet = Wallet("declined", "no_agreement")                                # the member signed none
+    authorizer = CodeAuthorizer(wallet, AttemptStore(t.db), clock, t.config.terminal_id,
+                                offline_gate=OfflineGate(t.db, t.offline_caps, clock))
+    top_up_cash(t.till, lan.id, cny("20.00"))
+
+    def face_pay(cap: str) -> tuple[Any, Any]:
+        t.till.add_item("TEA-001")                                             # 18.00
+        sale = t.till.start_tender()
+        t.till.attach_member(lan)
+        return fund_face_pay(t.till, authorizer, lan, sale.due, sale.id, lambda _m: None, cny(cap))
+
+    outcome, done = face_pay("0")                                              # (a) the balance covers it
+    assert outcome.status == "approved" and done.payment.method == "member_balance" and wallet.calls == []
+    outcome, done = face_pay("0")                                              # 2.00 left: (b) the agreement
+    assert done is None and outcome.refusal == "no_funding" and wallet.calls == ["pay"]   # declined: (c)
+    assert wallet.bodies[-1]["funding"] == "agreement" and wallet.bodies[-1]["member_id"] == lan.id
+    t.till.void()
+    top_up_cash(t.till, lan.id, cny("50.00"))
+    wallet.online = False                                                      # offline: the balance within the cap
+    outcome, done = face_pay("20.00")
+    assert done is not None and done.payment.method == "member_balance"
+    outcome, done = face_pay("20.00")                                          # over the cap: the agreement, offline
+    assert outcome.status == "offline" and done is not None and done.payment.method == "face"
+    forward = json.loads(t.outbox.pending()[-1].envelope)["body"]["forward"]
+    assert forward == {"out_trade_no": outcome.out_trade_no, "scheme": "face", "member_id": lan.id,
+                       "funding": "agreement"}
+    accepted(json.loads(t.outbox.pending()[-1].envelope))
