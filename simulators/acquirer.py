@@ -9,7 +9,9 @@ Scripts (per run with --script, or per amount with --by-amount 13.00=decline:car
 Refunds are answered `refunded` up to what was paid, `failed` beyond (the same out_request_no twice: once).
 A query for a trade it never saw answers `unknown`; a reverse of one answers `reversed` (as Alipay's cancel
 does) and closes the out_trade_no, so a pay arriving later for it is declined. A pay repeated for a known
-trade answers its current status. With --ledger FILE every change is written (atomically) to FILE as
+trade answers its current status. A face pay with "funding": "agreement" is declined `no_agreement` unless
+the member was named with --agreement MEMBER (then the script decides); agreement_sign answers created with a
+sign-page URL as payload. With --ledger FILE every change is written (atomically) to FILE as
 {out_trade_no: {"status", "amount", "refunded", "script"}}: tests read the charges there. It keeps running
 across the terminal's restarts (one long-lived process; a restarted terminal reconnects to the broker).
 """
@@ -52,8 +54,9 @@ class AcquirerSim:
     """Answers pay/query/reverse/refund by script; prints one JSON line per request it saw."""
 
     def __init__(self, settings: BrokerSettings, script: str, by_amount: dict[str, str],
-                 ledger: Path | None = None) -> None:
+                 ledger: Path | None = None, agreements: frozenset[str] = frozenset()) -> None:
         self.settings, self.script, self.by_amount, self.ledger = settings, script, by_amount, ledger
+        self.agreements = agreements   # members with a signed withholding agreement (face-pay funding)
         self.trades: dict[str, Trade] = {}
         self._ledger_lock = threading.Lock()
         self.client = make_client(settings, settings.username)
@@ -109,6 +112,8 @@ class AcquirerSim:
 
     def _pay(self, _terminal: str | None, otn: str, req: dict[str, Any]) -> dict[str, str] | None:
         script, arg = self._script_for(str(req.get("amount", "")))
+        if req.get("funding") == "agreement" and str(req.get("member_id", "")) not in self.agreements:
+            script, arg = "decline", "no_agreement"
         known = self.trades.get(otn)
         if known is not None and known.status != "pending":   # a repeated pay, or a pay after the reversal
             status = "declined" if known.status == "reversed" else known.status
@@ -135,6 +140,11 @@ class AcquirerSim:
             self._timers.append(timer)
             timer.start()
         return {"status": "created"}
+
+    def _agreement_sign(self, _terminal: str | None, _otn: str, req: dict[str, Any]) -> dict[str, str] | None:
+        """The page a member opens to sign a withholding agreement (the sim only names it)."""
+        member = str(req.get("member_id", ""))
+        return {"status": "created", "payload": f"https://sim.acquirer.invalid/agreement/sign?member={member}"}
 
     def _customer_paid(self, terminal: str, otn: str) -> None:
         trade = self.trades[otn]
@@ -204,6 +214,8 @@ def main(argv: list[str] | None = None, settings: BrokerSettings | None = None) 
                         help="the deployment directory `cloud init` printed, or the --data-dir it was given")
     parser.add_argument("--script", default="approve", help="the default script")
     parser.add_argument("--by-amount", action="append", default=[], help="AMOUNT=SCRIPT, e.g. 13.00=decline")
+    parser.add_argument("--agreement", action="append", default=[], metavar="MEMBER",
+                        help="this member signed a withholding agreement: face-pay funded by it is charged")
     parser.add_argument("--ledger", type=Path, default=None,
                         help="write every trade's status, amount and refunded amount to this JSON file")
     args = parser.parse_args(argv)
@@ -214,7 +226,7 @@ def main(argv: list[str] | None = None, settings: BrokerSettings | None = None) 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        AcquirerSim(settings, args.script, by_amount, args.ledger).run(stop)
+        AcquirerSim(settings, args.script, by_amount, args.ledger, frozenset(args.agreement)).run(stop)
     except KeyboardInterrupt:
         pass
     return 0

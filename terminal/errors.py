@@ -119,6 +119,7 @@ class PaymentRefusal(StrEnum):
     OVER_TOTAL_CAP = "over_total_cap"      # offline: the unforwarded total would go over its limit
     OFFLINE_TOO_OLD = "offline_too_old"    # offline: the oldest unforwarded payment is too old
     QR_UNAVAILABLE = "qr_unavailable"      # the wallet service did not create the QR order
+    NO_FUNDING = "no_funding"              # face-pay: no prepaid balance or wallet agreement covers it
 
 
 class PaymentRefused(EdgeposError):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from sync.event_schemas.balance import check_balance
 from sync.event_schemas.common import (
     MAX_ID,
     MAX_INT64,
@@ -34,6 +35,7 @@ SCHEMAS: dict[str, Callable[[Any, str], None]] = {
     "refund/1": check_refund,
     "member/1": check_member,
     "shift/1": check_shift,
+    "member.balance/1": check_balance,
 }
 KNOWN_SCHEMAS: frozenset[str] = frozenset(SCHEMAS)
 DEFAULT_CLOCK_WINDOW = timedelta(days=7)   # an offline terminal may hold events this long without a flag

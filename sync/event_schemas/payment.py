@@ -45,8 +45,10 @@ _payment = record({"id": text(MAX_ID), "method": one_of(METHODS), "amount": amou
                    "reference": text(MAX_TEXT, min_len=0), "status": one_of(frozenset(PaymentStatus))})
 _shop = record({"name": text(MAX_TEXT, min_len=0), "address": text(MAX_TEXT, min_len=0),
                 "terminal": text(64, pattern=TERMINAL_ID)})
+FUNDINGS = frozenset({"agreement"})   # what funds a face payment the backend charges (a withholding agreement)
 _forward = record({"out_trade_no": text(MAX_ID), "scheme": one_of(WALLETS | {FACE})},
-                  {"auth_code": text(MAX_ID, pattern=re.compile(r"[0-9]{8,32}")), "member_id": text(MAX_ID)})
+                  {"auth_code": text(MAX_ID, pattern=re.compile(r"[0-9]{8,32}")), "member_id": text(MAX_ID),
+                   "funding": one_of(FUNDINGS)})
 _body = record({"sale_id": text(MAX_ID), "shift_id": text(MAX_ID), "currency": currency, "subtotal": amount(),
                 "discount": amount(), "tax": amount(), "total": amount(), "closed_at": nullable(timestamp),
                 "lines": list_of(_line, min_items=1), "payments": list_of(_payment, min_items=1)},
@@ -119,8 +121,8 @@ def _check_forward(body: dict[str, Any], path: str) -> None:
     if scheme not in OFFLINE_METHODS.get(method, frozenset()):
         raise SchemaViolation(child(where, "scheme"), f"{scheme!r} does not match the offline {method} payment")
     payer = "member_id" if scheme == FACE else "auth_code"
-    if set(forward) != {"out_trade_no", "scheme", payer}:
-        raise SchemaViolation(where, f"a {scheme} forward has exactly out_trade_no, scheme and {payer}, got "
-                                     f"{', '.join(sorted(forward))}")
+    if set(forward) - {"funding"} != {"out_trade_no", "scheme", payer} or ("funding" in forward and scheme != FACE):
+        raise SchemaViolation(where, f"a {scheme} forward has exactly out_trade_no, scheme and {payer} (face: and "
+                                     f"funding), got {', '.join(sorted(forward))}")
     if scheme == FACE and forward["member_id"] != body.get("member_id"):
         raise SchemaViolation(child(where, "member_id"), "is not the sale's member_id")

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from terminal.app.balance_cli import BALANCE_ACTIONS, add_balance_actions, cmd_balance
 from terminal.config.settings import Config
 from terminal.errors import MemberError
 from terminal.store.members import Member
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 
 def add_members_parser(sub: Any) -> None:
     """The `members` subcommands."""
-    members = sub.add_parser("members", help="membership: add, list, delete members; consents; add coupons")
+    members = sub.add_parser("members", help="membership: add, list, delete members; consents; coupons;"
+                                                  " prepaid balance (top-ups)")
     actions = members.add_subparsers(dest="members_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a member; prints JSON with member_id")
     add.add_argument("--name", required=True, help="the member's name")
@@ -45,6 +47,7 @@ def add_members_parser(sub: Any) -> None:
     coupon.add_argument("--min-spend", default="0", help="minimum spend before the coupon applies")
     coupon.add_argument("--expires", default=None, help="last day it can be used, YYYY-MM-DD")
     coupon.add_argument("--member", default=None, help="only this member may use it")
+    add_balance_actions(actions)
 
 
 def member_json(member: Member, points: bool = True) -> dict[str, Any]:
@@ -61,6 +64,8 @@ def member_json(member: Member, points: bool = True) -> dict[str, Any]:
 def cmd_members(args: argparse.Namespace, config: Config, data_dir: Path) -> int:
     """Run one `members` action; an EdgeposError goes up to main (one line on stderr, exit 1)."""
     from terminal.app.bootstrap import open_members
+    if args.members_command in BALANCE_ACTIONS:
+        return cmd_balance(args, config, data_dir)
     db, members, coupons = open_members(config, data_dir)
     try:
         action = args.members_command

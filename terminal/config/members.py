@@ -1,4 +1,4 @@
-"""The [members] and [face] sections of the config: points, and the face-pay thresholds and daily cap."""
+"""The [members] and [face] sections: points, the prepaid balance's offline cap, face-pay thresholds and cap."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,12 +7,16 @@ from terminal.config.keys import ConfigReader
 from terminal.face.images import DEFAULT_MAX_IMAGE_PIXELS, HIGHEST_MAX_IMAGE_PIXELS
 from terminal.sales.money import Money
 
+DEFAULT_BALANCE_OFFLINE_CAP = "200.00"
+
 
 @dataclass(frozen=True)
 class MembersConfig:
-    """Membership: points per whole unit of home currency paid (0 turns points off)."""
+    """Membership: points per whole unit of home currency paid (0 turns points off); what a member may spend
+    from the prepaid balance per day while the link is down (None: the default, 200.00)."""
 
     points_per_unit: int = 1
+    balance_offline_cap: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -50,4 +54,5 @@ def parse_members(r: ConfigReader, currency: str) -> tuple[MembersConfig, FaceCo
     if face.max_image_pixels > HIGHEST_MAX_IMAGE_PIXELS:
         raise r.fail("face.max_image_pixels",
                      f"must be at most {HIGHEST_MAX_IMAGE_PIXELS}, got {face.max_image_pixels}")
-    return MembersConfig(points), face
+    cap = r.money("members.balance_offline_cap", currency, DEFAULT_BALANCE_OFFLINE_CAP)
+    return MembersConfig(points, cap), face

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 import threading
-import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -12,14 +11,14 @@ import numpy as np
 import numpy.typing as npt
 
 from terminal.errors import EdgeposError, MemberError, SaleError
+from terminal.face.funding import fund_face_pay
 from terminal.face.gallery import Gallery
 from terminal.face.liveness import BlinkDetector, LivenessStatus
 from terminal.face.policy import Decision, DigitsCheck, DigitsState, FacePolicy, FaceRefusal, decide_with
 from terminal.face.types import FaceStatus
-from terminal.payments.outcome import OutcomeStatus, payment_status
 from terminal.ports import FaceEngine
 from terminal.sales.money import Money
-from terminal.sales.sale import Payment, PaymentMethod, SaleState
+from terminal.sales.sale import SaleState
 
 if TYPE_CHECKING:
     from terminal.members.service import MemberService
@@ -110,8 +109,11 @@ class FaceStep:
 class FacePaySession:
     """One customer's face-pay for the sale in tender; feed it frames, then digits, then charge."""
 
-    def __init__(self, identifier: FaceIdentifier, till: Till, daily_cap: Money) -> None:
+    def __init__(self, identifier: FaceIdentifier, till: Till, daily_cap: Money,
+                 balance_cap: Money | None = None) -> None:
         self.identifier, self.till, self.daily_cap = identifier, till, daily_cap
+        # offline, a member's daily spending from the prepaid balance ([members] balance_offline_cap; None: none)
+        self.balance_cap = balance_cap if balance_cap is not None else Money.zero(daily_cap.currency)
         self.member_id: str | None = None
         self._blink = BlinkDetector(identifier.policy.blink_window_s)
         self._digits: DigitsCheck | None = None
@@ -184,7 +186,7 @@ class FacePaySession:
 
     def charge(self, authorizer: CodeAuthorizer, progress: Progress = lambda _m: None
                ) -> tuple[CodeOutcome, Completed | None]:
-        """Charge the confirmed member for the sale (online, or offline within caps); points come with the sale."""
+        """Charge the confirmed member (balance, else agreement, else refused: code or QR); points come too."""
         if self.step.stage is not FacePayStep.CONFIRMED or self.member_id is None:
             raise SaleError("face-pay needs a recognised face, a blink and the phone digits before paying")
         members = self.identifier.members
@@ -194,13 +196,4 @@ class FacePaySession:
         assert sale is not None
         due = self._due()
         members.check_face_cap(member.id, due, self.daily_cap)   # again: another sale may have paid meanwhile
-        outcome = authorizer.authorize_face(member.id, f"member {member.masked_phone}", due, sale.id, progress)
-        if not outcome.paid:
-            return outcome, None
-        forward = None
-        if outcome.status == OutcomeStatus.OFFLINE:
-            forward = {"out_trade_no": outcome.out_trade_no, "scheme": "face", "member_id": member.id}
-        payment = Payment(uuid.uuid4().hex, PaymentMethod.FACE, due, due, Money.zero(due.currency),
-                          reference=f"face:{member.masked_phone}:{outcome.out_trade_no}",
-                          status=payment_status(outcome))
-        return outcome, self.till.complete(payment, forward)
+        return fund_face_pay(self.till, authorizer, member, due, sale.id, progress, self.balance_cap)

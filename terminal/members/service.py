@@ -14,9 +14,11 @@ import numpy.typing as npt
 from terminal.errors import ConsentError, MemberError
 from terminal.face.vault import TEMPLATE_SIZE, FaceVault
 from terminal.link.events import rfc3339
+from terminal.members.balance import BalanceService
 from terminal.members.codes import card_member_id, clean_card, make_card, mask_phone, normalize_phone
 from terminal.ports import Clock
 from terminal.sales.money import Money, exponent
+from terminal.store.balance import BalanceStore
 from terminal.store.db import Transaction
 from terminal.store.members import Member, MemberStore, PointsAward
 from terminal.store.outbox import OutboxStore
@@ -38,6 +40,7 @@ class MemberService:
                  currency: str, points_per_unit: int = 1) -> None:
         self.store, self._outbox, self.vault, self._clock = store, outbox, vault, clock
         self._secret, self.currency, self.points_per_unit = secret, currency, points_per_unit
+        self.balance = BalanceService(BalanceStore(store.db), outbox, clock, currency)   # prepaid (储值)
 
     def _event(self, tx: Transaction, action: str, member: Member, **extra: Any) -> None:
         body = {"action": action, "member_id": member.id, "phone_masked": member.masked_phone, **extra}
@@ -101,6 +104,10 @@ class MemberService:
         secure_delete zeroes the freed bytes; `Database.vacuum()` then rewrites the file and empties the WAL.
         """
         member = self.get(member_id)
+        left = self.balance.balance(member_id)
+        if left.minor > 0:   # the ledger keeps no cascade: money on the balance is not deleted with the member
+            raise MemberError.text("member {name} still has {balance} on the prepaid balance: spend or pay it out"
+                                   " before deleting them", name=member.display_name, balance=left)
         with self.store.db.transaction() as tx:
             removed = self.store.delete(tx, member_id)
             self._event(tx, "deleted", member, templates_removed=removed)

@@ -67,10 +67,11 @@ class CodeAuthorizer:
         return rfc3339(self.clock.now())
 
     def authorize(self, code: str, amount: Money, sale_id: str, progress: Progress = lambda _m: None,
-                  cancel: threading.Event | None = None) -> CodeOutcome:
+                  cancel: threading.Event | None = None, *, allow_offline: bool = True) -> CodeOutcome:
         """Charge `amount` to the code; never raises for a refusal, the outcome says why.
 
         Setting `cancel` stops the waiting: a trade without a final answer yet is reversed at once.
+        `allow_offline` False refuses instead of accepting offline (a balance top-up must be charged now).
         """
         paycode = classify(code)
         if not paycode.valid or paycode.scheme is None:
@@ -82,18 +83,25 @@ class CodeAuthorizer:
         except EdgeposError as err:
             return CodeOutcome(OutcomeStatus.REFUSED, str(err), scheme=paycode.scheme, masked=paycode.masked,
                                reason=str(err), refusal=refusal_of(err))
-        return self._attempt(paycode.scheme, paycode.masked, {"auth_code": code}, amount, sale_id, progress, cancel)
+        return self._attempt(paycode.scheme, paycode.masked, {"auth_code": code}, amount, sale_id, progress, cancel,
+                             allow_offline)
 
     def authorize_face(self, member_id: str, masked: str, amount: Money, sale_id: str,
-                       progress: Progress = lambda _m: None) -> CodeOutcome:
-        """Charge a member identified by face-pay: the same pay/query/reverse discipline as a code."""
-        return self._attempt("face", masked, {"member_id": member_id}, amount, sale_id, progress)
+                       progress: Progress = lambda _m: None, funding: str | None = None) -> CodeOutcome:
+        """Charge a member identified by face-pay: the same pay/query/reverse discipline as a code.
+
+        `funding` names what the gateway charges ("agreement": the member's wallet withholding agreement).
+        """
+        payer = {"member_id": member_id, **({"funding": funding} if funding else {})}
+        return self._attempt("face", masked, payer, amount, sale_id, progress)
 
     def _attempt(self, scheme: str, masked: str, payer: dict[str, str], amount: Money, sale_id: str,
-                 progress: Progress, cancel: threading.Event | None = None) -> CodeOutcome:
+                 progress: Progress, cancel: threading.Event | None = None, allow_offline: bool = True
+                 ) -> CodeOutcome:
         otn = self.record_attempt(sale_id, scheme, masked, amount)
         base = {"out_trade_no": otn, "amount": amount.amount_str(), "currency": amount.currency, "sale_id": sale_id}
-        outcome = self._run(otn, {**base, "scheme": scheme, **payer}, amount, progress, cancel or threading.Event())
+        outcome = self._run(otn, {**base, "scheme": scheme, **payer}, amount, progress, cancel or threading.Event(),
+                            allow_offline)
         log.info("%s payment %s (%s) for sale %s: %s %s", scheme, otn, masked, sale_id, outcome.status,
                  outcome.message)
         return replace(outcome, out_trade_no=otn, scheme=scheme, masked=masked)
@@ -106,12 +114,12 @@ class CodeAuthorizer:
         return otn
 
     def _run(self, otn: str, request: dict[str, str], amount: Money, progress: Progress,
-             cancel: threading.Event) -> CodeOutcome:
+             cancel: threading.Event, allow_offline: bool = True) -> CodeOutcome:
         progress("Sending the payment to the wallet…")
         try:
             reply = self.acquirer.call(AcquirerMethod.PAY, request, self.timings.request_timeout_s)
         except AcquirerUnreachable:
-            return self._offline(otn, amount)
+            return self._offline(otn, amount) if allow_offline else self._unreachable(otn)
         crash_at(CrashPoint.PAY_SENT)
         final = self.settle(otn, reply)
         if final is not None:
@@ -165,12 +173,14 @@ class CodeAuthorizer:
                            f"The payment could not be confirmed or cancelled ({reason}). "
                            "Do not hand over the goods; a late payment will be refunded.", reason=reason)
 
+    def _unreachable(self, otn: str) -> CodeOutcome:
+        self.attempts.update(otn, AttemptStatus.REFUSED, self._now(), "acquirer unreachable")
+        return CodeOutcome(OutcomeStatus.REFUSED, "The wallet service cannot be reached. Take another payment method.",
+                           reason="acquirer unreachable", refusal=PaymentRefusal.UNREACHABLE)
+
     def _offline(self, otn: str, amount: Money) -> CodeOutcome:
         if self.offline_gate is None:
-            self.attempts.update(otn, AttemptStatus.REFUSED, self._now(), "acquirer unreachable")
-            return CodeOutcome(OutcomeStatus.REFUSED,
-                               "The wallet service cannot be reached. Take another payment method.",
-                               reason="acquirer unreachable", refusal=PaymentRefusal.UNREACHABLE)
+            return self._unreachable(otn)
         note = "accepted offline; forwarded when the link returns"
         try:
             self.offline_gate(amount)

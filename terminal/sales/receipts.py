@@ -48,6 +48,7 @@ class ReceiptMember:
     points: int | None = None   # earned by this sale; None when none were recorded
     balance: int | None = None  # right after this sale
     card: str | None = None     # the member QR's content, printed for a member who joined with this sale
+    prepaid: str | None = None  # the prepaid balance left after this sale paid from it (formatted amount)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,8 @@ def _member_lines(member: ReceiptMember, width: int) -> list[ReceiptLine]:
         lines.append(ReceiptLine(two_columns("Points earned", f"+{member.points}", width)))
     if member.balance is not None:
         lines.append(ReceiptLine(two_columns("Points balance", str(member.balance), width), bold=True))
+    if member.prepaid is not None:
+        lines.append(ReceiptLine(two_columns("Balance left", strip_control(member.prepaid), width), bold=True))
     if member.card:
         lines.append(ReceiptLine("Member card", "center", bold=True))
         lines.append(ReceiptLine("your card is the last QR on this receipt", "center"))

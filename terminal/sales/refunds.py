@@ -25,7 +25,7 @@ from terminal.shift.service import ShiftService
 from terminal.staff.model import Approval, StaffMember
 from terminal.staff.service import need_approval
 from terminal.store.attempts import AttemptStore
-from terminal.store.db import Database
+from terminal.store.db import Database, Transaction
 from terminal.store.outbox import OutboxStore
 from terminal.store.refunds import Refund, RefundLine, RefundRequestRow, RefundRequestStatus, RefundStore
 from terminal.store.sales import SaleStore
@@ -159,6 +159,8 @@ class RefundService:
             self.store.insert(tx, refund, shift.id)
             if request is not None:
                 self.store.set_request(tx, request.id, RefundRequestStatus.DONE, "", refund.created_at)
+            if refund.method == PaymentMethod.MEMBER_BALANCE:
+                self._to_balance(tx, sale, refund, shift.id)
             back = None
             if self._members is not None:
                 back = take_back_points(self._members.store, self._outbox, tx, sale.member_id, sale.id, refund.id,
@@ -168,6 +170,14 @@ class RefundService:
             refund = replace(refund, points_taken=back.taken, points_short=back.short)
         log.info("refund %s of %s against sale %s (%s)", refund.id, refund.amount, sale.id, refund.method)
         return refund
+
+    def _to_balance(self, tx: Transaction, sale: Sale, refund: Refund, shift_id: str) -> None:
+        """A sale paid from the prepaid balance is refunded back to it (to the member whose balance paid)."""
+        spent = self._members.balance.spent_by(sale.id) if self._members is not None else None
+        if spent is None or self._members is None:
+            raise RefundError.text("the balance payment of sale {sale_id} is not on this terminal's ledger:"
+                                   " it cannot be refunded to the balance", sale_id=sale.id[:12])
+        self._members.balance.refund_back(tx, spent.member_id, refund.id, refund.amount, shift_id, refund.staff_id)
 
     @staticmethod
     def _event(sale: Sale, refund: Refund) -> dict[str, object]:

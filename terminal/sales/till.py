@@ -57,6 +57,7 @@ class Till:
         self._db, self.catalog, self.shifts, self.sales = db, catalog, shifts, sales
         self._outbox, self.printer, self._clock = outbox, printer, clock
         self.shop, self._secret, self._width = shop, secret, receipt_width
+        self.receipt_width = receipt_width   # slips printed beside the till's receipts (top-ups) match them
         self.currency = catalog.currency
         self.sale: Sale | None = None
         self.last_paid_id: str | None = None

@@ -104,5 +104,7 @@ class SalePerks:
         if member is None:
             return None
         award = self.members.award_for(sale.id)
+        spent = self.members.balance.spent_by(sale.id)
         return ReceiptMember(member.display_name, award.points if award else None, award.balance if award else None,
-                             member.card if member.joined_sale_id == sale.id else None)
+                             member.card if member.joined_sale_id == sale.id else None,
+                             spent.balance.format() if spent is not None else None)

@@ -52,6 +52,15 @@ class PersonLine:
 
 
 @dataclass(frozen=True)
+class TopUpLine:
+    """Members' balance top-ups of a shift paid one way (cash or code): how many and their sum."""
+
+    tender: str
+    count: int
+    amount: Money
+
+
+@dataclass(frozen=True)
 class ShiftReport:
     """An X report (mid-shift, nothing closed) or a Z report (the shift closed with counts)."""
 
@@ -66,6 +75,7 @@ class ShiftReport:
     cash_out: Money
     methods: tuple[MethodLine, ...]
     people: tuple[PersonLine, ...] = ()
+    topups: tuple[TopUpLine, ...] = ()   # members' prepaid balance top-ups: not sales (cash ones are in cash in)
 
     def method(self, name: str) -> MethodLine:
         """The line of one payment method (KeyError when absent)."""
@@ -90,6 +100,8 @@ class ShiftReport:
             if m.counted is not None and m.difference is not None:
                 sign = "+" if m.difference.minor > 0 else ""
                 out.append(f"  counted  {m.counted}  difference {sign}{m.difference.amount_str()}")
+        for t in self.topups:
+            out.append(f"[top-ups {t.tender}] {t.count} member top-ups {t.amount} (not sales)")
         for p in self.people:
             out.append(f"[staff {p.name or s.cashier}] sales {p.sales} taken {p.taken} refunds {p.refunds}"
                        f" refunded {p.refunded} cash in {p.cash_in} cash out {p.cash_out}")

@@ -48,6 +48,10 @@ def build_shift_receipt(report: ShiftReport, shop: ShopInfo, printed_at: datetim
                                                                           m.difference.minor), width),
                                      bold=not m.difference.is_zero))
     lines.append(rule)
+    for t in report.topups:   # money onto members' prepaid balances: not sales (cash top-ups are in cash in)
+        lines.append(ReceiptLine(two_columns(f"Member top-ups {t.tender} ({t.count})", t.amount.amount_str(), width)))
+    if report.topups:
+        lines.append(rule)
     if report.people:
         lines.append(ReceiptLine("By staff", bold=True))
         for p in report.people:

@@ -8,7 +8,8 @@ from terminal.link.events import MAX_TEXT, rfc3339
 from terminal.ports import Clock
 from terminal.sales.money import Money
 from terminal.sales.sale import PaymentMethod
-from terminal.shift.model import PersonLine, Shift, ShiftReport, method_line
+from terminal.shift.model import PersonLine, Shift, ShiftReport, TopUpLine, method_line
+from terminal.store.balance import BalanceStore
 from terminal.store.db import Database
 from terminal.store.outbox import OutboxStore
 from terminal.store.shifts import ShiftStore
@@ -99,8 +100,11 @@ class ShiftService:
         people = tuple(PersonLine(p["staff_id"], p["name"], p["sales"], Money(p["total"], cur), p["refunds"],
                                   Money(p["refunded"], cur), Money(p["in"], cur), Money(p["out"], cur))
                        for p in self._store.people(shift.id))
+        topups = tuple(TopUpLine(tender, n, Money(amount, cur))
+                       for tender, (n, amount) in sorted(BalanceStore(self._db).topups_of_shift(shift.id).items()))
         return ShiftReport(kind, shift, f["paid"], f["voided"], sum(n for n, _ in f["refunded"].values()),
-                           Money(f["total"], cur), Money(f["tax"], cur), cash_in, cash_out, tuple(lines), people)
+                           Money(f["total"], cur), Money(f["tax"], cur), cash_in, cash_out, tuple(lines), people,
+                           topups)
 
     def close(self, counted_cash: Money, counted_other: dict[str, Money] | None = None) -> ShiftReport:
         """Close the shift with the counted cash; returns the Z report."""

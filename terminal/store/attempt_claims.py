@@ -35,11 +35,16 @@ class ClaimStore:
         self._attempts = AttemptStore(db)
 
     def unresolved(self) -> list[Attempt]:
-        """Attempts that are not final: sent, reversing, reverse_unconfirmed, or approved with no stored sale."""
+        """Attempts that are not final: sent, reversing, reverse_unconfirmed, or approved with no stored sale.
+
+        A member's balance top-up by code stands in for a sale by its ledger entry (the top-up id is the
+        attempt's sale_id): approved without that entry (a crash before the credit), it is refunded like a sale.
+        """
         marks = ", ".join("?" for _ in OPEN_STATUSES)
         return self._attempts.find(
             f"WHERE status IN ({marks}) OR (status = ? AND NOT EXISTS (SELECT 1 FROM sales s WHERE"
-            " s.id = payment_attempts.sale_id)) ORDER BY created_at", (*OPEN_STATUSES, AttemptStatus.APPROVED))
+            " s.id = payment_attempts.sale_id) AND NOT EXISTS (SELECT 1 FROM balance_ledger b WHERE"
+            " b.id = payment_attempts.sale_id)) ORDER BY created_at", (*OPEN_STATUSES, AttemptStatus.APPROVED))
 
     def claim(self, out_trade_no: str, old_owner: str, new_owner: str) -> bool:
         """Take an attempt over from `old_owner` in one UPDATE: True for exactly one of competing claimers."""

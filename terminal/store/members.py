@@ -164,6 +164,7 @@ class MemberStore:
         """Minor units paid by face in sales of this member closed in [start, end) (RFC 3339 UTC strings)."""
         row = self.db.query_one(
             "SELECT COALESCE(SUM(p.amount), 0) FROM payments p JOIN sales s ON s.id = p.sale_id"
-            " WHERE s.member_id = ? AND s.state = ? AND p.method = ? AND s.closed_at >= ?"
-            " AND s.closed_at < ?", (member_id, SaleState.PAID, PaymentMethod.FACE, start, end))
+            " WHERE s.member_id = ? AND s.state = ? AND s.closed_at >= ? AND s.closed_at < ?"
+            " AND (p.method = ? OR (p.method = ? AND p.reference LIKE 'face:%'))",   # face-pay from the balance
+            (member_id, SaleState.PAID, start, end, PaymentMethod.FACE, PaymentMethod.MEMBER_BALANCE))
         return int(row[0]) if row else 0

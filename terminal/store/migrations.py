@@ -259,6 +259,31 @@ CREATE UNIQUE INDEX points_ledger_award ON points_ledger(sale_id) WHERE refund_i
 CREATE INDEX points_ledger_member ON points_ledger(member_id)
 """
 
+# Version 6: members' prepaid balance (储值) as a ledger of entries with their own ids: top-ups (cash or wallet
+# code), spends (a sale) and refunds back (a refund of a sale paid from the balance). Amounts are signed minor
+# units; balance_after never goes below zero (checked with the spend, in the sale's transaction). One entry per
+# (kind, reference): a sale spends once, a refund gives back once. No cascade: a member with money on the
+# balance cannot be deleted, and the entries of one who left stay for the shift reports.
+V6 = """
+CREATE TABLE balance_ledger (
+    id TEXT PRIMARY KEY,
+    member_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('topup', 'spend', 'refund')),
+    amount INTEGER NOT NULL CHECK (amount <> 0),
+    currency TEXT NOT NULL,
+    balance_after INTEGER NOT NULL CHECK (balance_after >= 0),
+    reference TEXT NOT NULL,
+    tender TEXT NOT NULL DEFAULT '',
+    shift_id TEXT,
+    staff_id TEXT,
+    offline INTEGER NOT NULL DEFAULT 0,
+    at TEXT NOT NULL
+);
+CREATE INDEX balance_ledger_member ON balance_ledger(member_id, at);
+CREATE UNIQUE INDEX balance_ledger_once ON balance_ledger(kind, reference);
+CREATE INDEX balance_ledger_shift ON balance_ledger(shift_id, kind)
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,6 +11,8 @@ from support.fakes import FakeAcquirer
 from support.staff_members import add_staff
 from sync.event_schemas import KNOWN_SCHEMAS, validate_envelope
 from terminal.app.bootstrap import Terminal
+from terminal.members.balance_pay import pay_by_balance
+from terminal.members.topup import top_up_cash
 from terminal.payments.acquirer import AcquirerReply
 from terminal.payments.code_checkout import pay_by_code
 from terminal.payments.code_payment import CodeAuthorizer
@@ -69,6 +71,10 @@ def test_every_event_the_terminal_emits_validates(term: Terminal, clock: Any) ->
     outcome, done = pay_by_code(t.till, authorizer, ALIPAY_CODE)       # payment/1: offline, with forward
     assert outcome.status == "offline" and done is not None
 
+    top_up_cash(t.till, member.id, cny("18.00"))                       # member.balance/1 topup
+    t.till.scan("8930001234505")
+    t.till.attach_member(member)
+    pay_by_balance(t.till, online=True, offline_cap=cny("0"))          # payment/1 + member.balance/1 spend
     t.till.refund(paid.sale.id, {1: 1}, "damaged", add_staff(t.data_dir, "Mai"))   # refund/1 + member/1 back
     t.members.enroll_templates(member.id, [np.full(128, 0.1, np.float32)])   # member/1 enrolled
     t.members.set_consent(member.id, face=False)                       # member/1 consent
@@ -77,7 +83,7 @@ def test_every_event_the_terminal_emits_validates(term: Terminal, clock: Any) ->
 
     envelopes = outbox_envelopes(t)
     kinds = Counter(e["schema"] for e in envelopes)
-    assert set(kinds) == KNOWN_SCHEMAS and kinds["payment/1"] == 5
+    assert set(kinds) == KNOWN_SCHEMAS and kinds["payment/1"] == 6
     bodies = [e["body"] for e in envelopes]
     assert any("forward" in b for b in bodies) and any(b.get("coupon") == "TEN" for b in bodies)
     assert {b.get("action") for b in bodies} >= {"created", "points", "enrolled", "consent", "deleted"}

@@ -83,14 +83,15 @@ def blinked(term: Terminal, photo: npt.NDArray[np.uint8]) -> FacePaySession:
 
 
 @pytest.fixture
-def acquirer(deployment: Any, request: Any) -> Iterator[Acquirer]:
-    sim = Acquirer(deployment, "--script", getattr(request, "param", "approve"))
+def acquirer(deployment: Any, request: Any, member: str) -> Iterator[Acquirer]:
+    """The acquirer simulator; the member signed a withholding agreement (face-pay without a prepaid balance)."""
+    sim = Acquirer(deployment, "--script", getattr(request, "param", "approve"), "--agreement", member)
     yield sim
     sim.stop()
 
 
-def test_face_pay_approved_earns_points(shop: Any, member: str, photos: dict[str, Any],
-                                        acquirer: Acquirer) -> None:
+def test_face_pay_by_agreement_approved_earns_points(shop: Any, member: str, photos: dict[str, Any],
+                                                     acquirer: Acquirer) -> None:
     term, authorizer = shop
     term.till.add_item("TEA-002")                                         # 68.00
     pay = blinked(term, photos["obama2"])
@@ -166,4 +167,41 @@ def test_face_pay_offline_when_the_acquirer_is_unreachable(shop: Any, member: st
     assert row is not None
     forward = json.loads(row[0])["body"]["forward"]
     assert forward["scheme"] == "face" and forward["member_id"] == member and "auth_code" not in forward
+    assert forward["funding"] == "agreement"                              # no balance: the agreement, charged later
     assert Money(1800, "CNY") == term.members.face_paid_today(member)     # type: ignore[union-attr]
+
+
+def test_face_pay_is_funded_by_the_prepaid_balance_first_and_refunds_go_back(shop: Any, member: str,
+                                                                             photos: dict[str, Any],
+                                                                             deployment: Any) -> None:
+    from support.staff_members import add_staff
+    from terminal.members.topup import top_up_cash
+
+    term, authorizer = shop
+    sim = Acquirer(deployment, "--script", "approve")                    # no agreement: the balance must pay
+    try:
+        assert term.members is not None
+        top_up_cash(term.till, member, Money(10000, "CNY"))
+        term.till.add_item("TEA-002")                                     # 68.00
+        pay = blinked(term, photos["obama2"])
+        pay.digits("0143")
+        outcome, done = pay.charge(authorizer)
+        assert outcome.status == "approved" and done is not None and sim.methods() == []   # no acquirer call
+        assert done.payment.method == "member_balance" and done.payment.reference.startswith("face:****0143:")
+        text = done.receipt.as_text()
+        assert "Member balance" in text and "Balance left" in text and "CNY 32.00" in text and "+68" in text
+        assert term.members.balance.balance(member) == Money(3200, "CNY")
+        assert term.members.face_paid_today(member) == Money(6800, "CNY")   # counts toward the daily face cap
+        term.till.refund(done.sale.id, None, "changed mind", add_staff(term.data_dir, "Mai"))
+        assert term.members.balance.balance(member) == Money(10000, "CNY") and sim.methods() == []
+        term.till.add_item("TEA-002", 2)                                  # 136.00: more than the balance
+        pay = blinked(term, photos["obama2"])
+        pay.digits("0143")
+        outcome, done = pay.charge(authorizer)                            # (b) no agreement -> (c) code or QR
+        assert outcome.status == "refused" and outcome.refusal == "no_funding" and done is None
+        assert "payment code" in outcome.message and "QR" in outcome.message
+        assert sim.methods() == ["pay"] and sim.seen[0]["answer"] == "declined"
+        assert term.till.sale is not None and term.till.sale.state is SaleState.TENDERING
+        assert term.members.balance.balance(member) == Money(10000, "CNY")
+    finally:
+        sim.stop()

@@ -77,7 +77,7 @@ def test_the_terminals_events_pass_without_a_flag(schema: str, body: dict[str, A
 
 
 def test_the_registry_holds_one_entry_per_schema_version() -> None:
-    assert {"payment/1", "refund/1", "member/1", "shift/1"} == KNOWN_SCHEMAS
+    assert {"payment/1", "refund/1", "member/1", "shift/1", "member.balance/1"} == KNOWN_SCHEMAS
     refused(envelope("payment/2", SALE), "schema", "is not one of")
 
 

@@ -14,6 +14,7 @@ from terminal.app.bootstrap import Terminal
 from terminal.errors import EdgeposError
 from terminal.face.pay import FacePaySession, FacePayStep, FaceStep
 from terminal.payments.outcome import OutcomeStatus
+from terminal.sales.sale import PaymentMethod
 from terminal.sales.till import Completed
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.dispatch import run_in_background, ui_callback
@@ -80,8 +81,9 @@ class FacePayScreen(PosScreen):
         self.result_title = self.result_text = self.progress_text = ""
         services = self.app.face
         services.camera.acquire()
-        daily_cap = self.terminal.config.face.daily_cap
-        self._worker = FacePayWorker(services, lambda ident: FacePaySession(ident, self.terminal.till, daily_cap),
+        daily_cap, balance_cap = self.terminal.config.face.daily_cap, self.terminal.config.members.balance_offline_cap
+        self._worker = FacePayWorker(services, lambda ident: FacePaySession(ident, self.terminal.till, daily_cap,
+                                                                            balance_cap),
                                      self._ready, self.show_step, self._show_preview, self._worker_failed)
         self._worker.start()
         self._timeout = Clock.schedule_once(self._timed_out, float(self.app.facepay_timeout))
@@ -188,6 +190,10 @@ class FacePayScreen(PosScreen):
         self.result_text = (tr._("Paid {amount}").format(amount=done.payment.amount.format()) + "\n"
                             + tr._("+{points} points, balance {balance} points").format(points=points,
                                                                                         balance=balance))
+        spent = self.terminal.members.balance.spent_by(done.sale.id) if self.terminal.members else None
+        if done.payment.method == PaymentMethod.MEMBER_BALANCE and spent is not None:
+            self.result_text += "\n" + tr._("Paid from your prepaid balance: {balance} left").format(
+                balance=spent.balance.format())
 
     def _fail(self, title: str, detail: str) -> None:
         self._stop_looking()

@@ -13,19 +13,21 @@ from terminal.scanning.capture import clean_text, is_member_code
 from ui.common import PosScreen, load_common_kv, load_kv
 from ui.i18n import tr
 from ui.members.enrol import EnrolCapture
+from ui.members.topup import MemberTopUps
 
 FACE_CONSENT = ("Face-pay keeps a template of your face (numbers computed from camera pictures, not the pictures) "
                 "encrypted on this terminal, to recognise you when you pay by face. It is used for nothing else, "
                 "never shared, and deleted with your membership or when you withdraw this consent at the counter.")
 
 
-class MembersScreen(PosScreen):
+class MembersScreen(PosScreen, MemberTopUps):
     """Sections: find (and the member found), add (with the consent text), enrol (camera capture)."""
 
     section = StringProperty("find")
     member = ObjectProperty(None, allownone=True)
     member_text = StringProperty("")
     confirm_delete = BooleanProperty(False)
+    code_topup = BooleanProperty(False)   # the next payment code scanned tops up the member shown
     enrolling = BooleanProperty(False)
     enrol_text = StringProperty("")
     preview = ObjectProperty(None, allownone=True)
@@ -64,12 +66,15 @@ class MembersScreen(PosScreen):
         """Show one member: first name, masked phone, points, face data (never the whole phone)."""
         self.member, self.confirm_delete = member, False
         if member is None:
+            self.code_topup = False
+        if member is None:
             self.member_text = ""
             return
         faces = self.members.store.template_count(member.id)
         consent = tr._("face consent given") if member.face_consent else tr._("no face consent")
         self.member_text = "\n".join([member.display_name + "  ·  " + member.masked_phone,
                                       tr._("{points} points").format(points=member.points),
+                                      self.balance_text(member.id),
                                       tr._("Face templates: {n} ({consent})").format(n=faces, consent=consent)])
 
     def find_phone(self, text: str) -> None:
@@ -91,6 +96,8 @@ class MembersScreen(PosScreen):
 
     def deliver_scan(self, code: str) -> None:
         """A scanned code while this screen is shown: a member card is looked up, anything else is refused."""
+        if self.deliver_topup_code(clean_text(code)):
+            return
         if is_member_code(clean_text(code)):
             self.show_card(clean_text(code))
         else:

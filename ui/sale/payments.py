@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from terminal.app.technician import camera_configured
+from terminal.members.balance_pay import pay_by_balance
 from terminal.payments.paycodes import classify
 from terminal.sales.sale import PaymentMethod, PaymentStatus
 from terminal.sales.till import Completed
@@ -89,6 +90,24 @@ class SalePayments:
         if self.attempt(self.till.start_tender)[0]:
             self.manager.get_screen("facepay").begin(self._face_done)
             self.go("facepay")
+
+    def pay_balance(self) -> None:
+        """Pay the sale from the attached member's prepaid balance (offline: within the daily offline cap)."""
+        if self.sign_in_first(self.pay_balance):
+            return
+        code_payments = self.terminal.code_payments
+        online = code_payments is not None and code_payments.acquirer.reachable()
+        cap = self.terminal.config.members.balance_offline_cap
+        ok, done = self.attempt(lambda: pay_by_balance(self.till, online=online, offline_cap=cap))
+        if ok:
+            self._payment_done(done)
+            spent = self.terminal.members.balance.spent_by(done.sale.id)
+            if spent is not None:
+                left = tr._("Balance left: {balance}").format(balance=spent.balance.format())
+                said = f"{paid_text(done)} {left}"
+                self.say(said, error=done.print_error is not None)
+        else:
+            self.refresh()
 
     def _face_done(self, done: Completed | None, note: str) -> None:
         if done is not None:

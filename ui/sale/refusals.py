@@ -15,6 +15,8 @@ PAYMENT_REFUSALS: dict[PaymentRefusal, str] = {
     PaymentRefusal.OVER_TOTAL_CAP: N_("the payments waiting to be sent are at their limit: take cash"),
     PaymentRefusal.OFFLINE_TOO_OLD: N_("an offline payment has waited too long to be sent: take cash"),
     PaymentRefusal.QR_UNAVAILABLE: N_("the wallet service did not create the QR order: try again or take cash"),
+    PaymentRefusal.NO_FUNDING: N_("no prepaid balance or wallet agreement covers this: pay with your payment code"
+                                  " or scan the shop's QR"),
 }
 
 

@@ -37,6 +37,7 @@ class SaleScreen(PosScreen, SalePayments, SaleStaff):
     selected_line = NumericProperty(-1)
     has_staff = BooleanProperty(False)     # a staff list: someone signs in to sell, Switch cashier shows
     signed_in = BooleanProperty(False)
+    member_attached = BooleanProperty(False)   # the Face-pay button pays from the member's balance instead
 
     def __init__(self, terminal: Terminal, **kwargs: Any) -> None:
         load_common_kv()
@@ -89,6 +90,7 @@ class SaleScreen(PosScreen, SalePayments, SaleStaff):
         """Redraw header, cart lines and totals from the sale in progress."""
         self.header_text = f"{self.terminal.config.shop_name}  ·  {self.cashier_text()}"
         sale = self.till.sale
+        self.member_attached = sale is not None and sale.member_id is not None
         lines = sale.totals.lines if sale is not None else ()
         if self.selected_line >= len(lines):
             self.selected_line = len(lines) - 1

@@ -5,7 +5,7 @@ A msgid kept in a table and translated later is marked with N_() so that test fi
 """
 from __future__ import annotations
 
-from ui.translations import cashier, errors, screens
+from ui.translations import balance, cashier, errors, screens
 
 
 def N_(msgid: str) -> str:
@@ -13,4 +13,4 @@ def N_(msgid: str) -> str:
     return msgid
 
 
-TEXTS: dict[str, dict[str, str]] = {**screens.TEXTS, **errors.TEXTS, **cashier.TEXTS}
+TEXTS: dict[str, dict[str, str]] = {**screens.TEXTS, **errors.TEXTS, **cashier.TEXTS, **balance.TEXTS}
