@@ -1,7 +1,7 @@
 """`edgepos members balance|topup|agreement`: the prepaid balance (储值) and face-pay's wallet agreement.
 
 A top-up needs an open shift (cash goes into its drawer); by wallet code it is charged over the sync link and
-never accepted offline. `--code -` reads the code from stdin, keeping it out of the process list.
+never accepted offline. `--code` reads the code from stdin: a payment code never goes in a process's arguments.
 """
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ def add_balance_actions(actions: Any) -> None:
     topup.add_argument("amount", help="the amount in the home currency, e.g. 100.00")
     paid = topup.add_mutually_exclusive_group(required=True)
     paid.add_argument("--cash", action="store_true", help="paid in cash (into the open shift's drawer)")
-    paid.add_argument("--code", metavar="CODE", help="the customer's wallet payment code ('-': read it from stdin)")
+    paid.add_argument("--code", action="store_true",
+                      help="paid by the customer's wallet payment code, read from stdin (never an argument: "
+                           "the process list is readable by every user)")
     agreement = actions.add_parser("agreement", help="start a wallet withholding agreement for face-pay: prints "
                                                      "the sign page URL the member opens (show it as a QR)")
     agreement.add_argument("member_id", help="the member's id")
@@ -68,7 +70,7 @@ def _topup(args: argparse.Namespace, terminal: Terminal, member_id: str) -> int:
     if args.cash:
         done = top_up_cash(terminal.till, member_id, amount)
     else:
-        code = sys.stdin.readline().strip() if args.code == "-" else args.code.strip()
+        code = sys.stdin.readline().strip()
         stop, authorizer = _link(terminal)
         try:
             outcome, maybe = top_up_code(terminal.till, authorizer, member_id, amount, code)

@@ -43,11 +43,11 @@ def test_topups_by_cash_and_code_and_the_agreement_page(deployment: Any, broker:
         cash = members(data_dir, "topup", member, "50.00", "--cash")
         assert cash.returncode == 0, cash.stderr
         assert json.loads(cash.stdout)["balance"] == "50.00" and json.loads(cash.stdout)["tender"] == "cash"
-        code = members(data_dir, "topup", member, "30.00", "--code", "-", stdin=CODE + "\n")
+        code = members(data_dir, "topup", member, "30.00", "--code", stdin=CODE + "\n")
         assert code.returncode == 0, code.stderr
         done = json.loads(code.stdout)
         assert (done["balance"], done["tender"]) == ("80.00", "code") and done["reference"].startswith("T-0001-")
-        declined = members(data_dir, "topup", member, "13.00", "--code", "-", stdin="134567890123456789\n")
+        declined = members(data_dir, "topup", member, "13.00", "--code", stdin="134567890123456789\n")
         assert declined.returncode == 1 and "card_blocked" in declined.stdout
         sign = members(data_dir, "agreement", member)
         assert sign.returncode == 0, sign.stderr
