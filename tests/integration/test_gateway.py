@@ -1,0 +1,207 @@
+"""The gateway with FakeProviders of our Provider port: real Mosquitto, real HTTP notifications, real SQLite."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway_helpers import RpcClient, gateway_config, post, start_gateway
+from support.fake_provider import FakeProvider
+from sync.broker_process import MosquittoBroker, find_mosquitto, free_port
+from sync.gateway.provider import ProviderName
+from sync.provision import Deployment, init_deployment
+from sync.rpc import MqttAcquirer
+from sync_helpers import open_terminal, take_sales, terminal_dir, wait_for
+from terminal.app.bootstrap import Terminal, build_sync_link
+from terminal.payments.code_checkout import pay_by_code, pay_by_qr
+from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
+from terminal.payments.qr_payment import QrMerchant, QrPayments
+from terminal.ports import SystemClock
+from terminal.store.attempts import AttemptStore
+
+pytestmark = pytest.mark.integration
+ALIPAY_CODE, WECHAT_CODE = "281234567890123456", "134567890123456789"
+FAST = PaymentTimings(request_timeout_s=1.0, query_interval_s=0.3, query_window_s=1.5)
+SCRIPTS = {"13.00": "decline:ACQ.PAYMENT_AUTH_CODE_INVALID", "14.00": "pending:0.3", "15.00": "silent",
+           "16.00": "retry:2", "36.00": "late-success:0.3", "37.00": "silent"}
+
+
+@dataclass
+class World:
+    dep: Deployment
+    db: Path
+    alipay: FakeProvider
+    wechat: FakeProvider
+    gateway: Any
+    client: RpcClient
+    notify_url: str
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    if find_mosquitto() is None:
+        pytest.skip("mosquitto is not installed")
+    tmp = tmp_path_factory.mktemp("gateway")
+    dep = init_deployment(tmp / "deploy", ["T-0001", "T-0002"], port=free_port())
+    broker = MosquittoBroker(dep.conf_path, dep.port, tmp / "mosquitto.log")
+    broker.start()
+    alipay, wechat = FakeProvider(ProviderName.ALIPAY, SCRIPTS), FakeProvider(ProviderName.WECHAT, SCRIPTS)
+    port, db = free_port(), tmp / "events.db"
+    gateway = start_gateway(dep.acquirer_settings(), f"sqlite:///{db}",
+                            {ProviderName.ALIPAY: alipay, ProviderName.WECHAT: wechat}, gateway_config(tmp, port))
+    client = RpcClient(dep.terminal_settings("T-0002"), "T-0002")
+    try:
+        yield World(dep, db, alipay, wechat, gateway, client, f"http://127.0.0.1:{port}/notify")
+    finally:
+        client.close()
+        gateway.stop()
+        broker.stop()
+
+
+@pytest.fixture(scope="module")
+def shop(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Terminal, CodeAuthorizer]]:
+    """Terminal T-0001 with its real sync link, an authorizer on it (fast timings)."""
+    term = open_terminal(terminal_dir(world.dep, tmp_path_factory.mktemp("shop"), "T-0001"))
+    take_sales(term, 0)
+    link = build_sync_link(term)
+    thread = link.start_thread()
+    wait_for("the link online", lambda: link.rpc.connected)
+    authorizer = CodeAuthorizer(MqttAcquirer(link.rpc), AttemptStore(term.db), SystemClock(), "T-0001", FAST)
+    yield term, authorizer
+    link.stop()
+    thread.join(5)
+
+
+def pay(world: World, amount: str, scheme: str = "alipay", **extra: str) -> dict[str, Any]:
+    payer = {"auth_code": ALIPAY_CODE if scheme == "alipay" else WECHAT_CODE} if scheme != "face" else {}
+    body = {"out_trade_no": world.client.otn(), "amount": amount, "currency": "CNY", "sale_id": "s1",
+            "scheme": scheme, **payer, **extra}
+    return world.client.call("pay", body)
+
+
+@pytest.mark.parametrize("scheme, amount, status, reason", [
+    ("alipay", "12.00", "success", ""),
+    ("wechat", "12.00", "success", ""),
+    ("alipay", "13.00", "declined", "ACQ.PAYMENT_AUTH_CODE_INVALID"),
+    ("wechat", "14.00", "pending", "10003"),
+    ("alipay", "15.00", "unknown", "timeout"),
+    ("unionpay", "12.00", "declined", "no unionpay provider is configured"),
+])
+def test_pay_is_routed_by_scheme_and_answered_in_our_statuses(world: World, scheme: str, amount: str, status: str,
+                                                                reason: str) -> None:
+    reply = pay(world, amount, scheme)
+    assert reply["status"] == status and reason in reply["reason"]
+    fake = {"alipay": world.alipay, "wechat": world.wechat}.get(scheme)
+    if fake is not None:
+        assert fake.methods(reply["out_trade_no"]) == ["pay"]
+        other = world.wechat if fake is world.alipay else world.alipay
+        assert other.methods(reply["out_trade_no"]) == []
+    if status == "success":
+        assert reply["trade_no"].startswith("FAKE")
+
+
+def test_pending_then_query_success_and_unknown_trade(world: World) -> None:
+    reply = pay(world, "14.00")
+    time.sleep(0.35)
+    queried = world.client.call("query", {"out_trade_no": reply["out_trade_no"]})
+    assert queried["status"] == "success"
+    assert world.client.call("query", {"out_trade_no": world.client.otn()})["status"] == "unknown"
+
+
+@pytest.mark.parametrize("body, reason", [
+    ({"currency": "JPY"}, "CNY only"),
+    ({"out_trade_no": "T-0001-stolen"}, "not one of this terminal's"),
+    ({"amount": "-1"}, "not a positive amount"),
+    ({"scheme": "face", "member_id": "m-nobody", "funding": "agreement"}, "no_agreement"),
+    ({"scheme": "face", "member_id": "m-1"}, "funding"),
+])
+def test_requests_the_gateway_refuses_itself(world: World, body: dict[str, str], reason: str) -> None:
+    request = {"out_trade_no": world.client.otn(), "amount": "12.00", "currency": "CNY", "scheme": "alipay",
+               "auth_code": ALIPAY_CODE, **body}
+    reply = world.client.call("pay", request)
+    assert reply["status"] == "declined" and reason in reply["reason"]
+    assert world.alipay.methods(request["out_trade_no"]) == []
+
+
+def test_precreate_and_agreement_sign_carry_the_providers_payload(world: World) -> None:
+    otn = world.client.otn()
+    created = world.client.call("precreate", {"out_trade_no": otn, "amount": "20.00", "currency": "CNY"})
+    assert created["status"] == "created" and created["payload"] == f"https://qr.fake/alipay/{otn[-8:]}"
+    signing = world.client.call("agreement_sign", {"member_id": "m-42"})
+    assert signing["status"] == "created" and signing["payload"] == "https://sign.fake/m-42"
+
+
+def test_reverse_is_repeated_while_the_provider_asks(world: World) -> None:
+    reply = pay(world, "16.00")
+    reversed_ = world.client.call("reverse", {"out_trade_no": reply["out_trade_no"]})
+    assert reversed_["status"] == "reversed"
+    assert world.alipay.methods(reply["out_trade_no"]) == ["pay", "reverse", "reverse", "reverse"]
+    again = world.client.call("pay", {**_pay_body(world, "16.00"), "out_trade_no": reply["out_trade_no"]})
+    assert again["status"] == "declined" and "closed" in again["reason"]
+
+
+def _pay_body(world: World, amount: str) -> dict[str, str]:
+    return {"out_trade_no": world.client.otn(), "amount": amount, "currency": "CNY", "scheme": "alipay",
+            "auth_code": ALIPAY_CODE}
+
+
+def test_a_late_success_is_told_and_the_terminal_refunds_it(world: World, shop: Any) -> None:
+    term, authorizer = shop
+    told: list[str] = []
+    authorizer.on_attention = told.append
+    term.till.add_item("TEA-001", 2)                      # 36.00: late-success:0.3 at the fake
+    outcome, done = pay_by_code(term.till, authorizer, WECHAT_CODE)
+    assert outcome.status == "reversed" and done is None
+    flagged = wait_for("the late success refunded", lambda: authorizer.attempts.needing_attention(), 10)
+    assert flagged[0].status == "late_refunded" and told
+    assert world.wechat.methods(outcome.out_trade_no)[-1] == "refund"
+    assert world.wechat.trades[outcome.out_trade_no].refunds == {f"{outcome.out_trade_no}-late": "36.00"}
+
+
+def test_a_qr_order_is_completed_by_the_notification_only(world: World, shop: Any) -> None:
+    term, authorizer = shop
+    if term.till.sale is None:
+        term.till.add_item("TEA-001", 3)                  # 54.00
+    shown: list[str] = []
+    result: list[Any] = []
+    qr = QrPayments(authorizer, QrMerchant("Shop", "Shanghai", "CN", "M-1"), window_s=15.0)
+    worker = threading.Thread(target=lambda: result.append(pay_by_qr(term.till, qr, shown.append)))
+    worker.start()
+    wait_for("the QR shown", lambda: shown, 5)
+    assert shown[0].startswith("https://qr.fake/alipay/")
+    otn = next(o for o, t in world.alipay.trades.items() if t.status == "created" and o.startswith("T-0001"))
+    amount = world.alipay.trades[otn].amount
+    fields = {"out_trade_no": otn, "status": "success", "trade_no": "FAKEQR1", "amount": amount}
+    assert post(f"{world.notify_url}/alipay", world.alipay.sign(fields, b"forged"))[0] == 400
+    assert post(f"{world.notify_url}/alipay", b"not json at all")[0] == 400
+    time.sleep(0.5)
+    assert not result and _status(world, otn) == "created"
+    status, answer = post(f"{world.notify_url}/alipay", world.alipay.sign(fields))
+    assert (status, answer) == (200, b"success")
+    worker.join(10)
+    outcome, done = result[0]
+    assert outcome.status == "approved" and done is not None and done.payment.method == "qr"
+    assert _status(world, otn) == "success"
+
+
+def _status(world: World, otn: str) -> str:
+    with sqlite3.connect(world.db) as conn:
+        return str(conn.execute("SELECT status FROM gateway_trades WHERE out_trade_no = ?", (otn,)).fetchone()[0])
+
+
+def test_an_agreement_notification_funds_face_pay(world: World) -> None:
+    forged = world.alipay.sign({"kind": "agreement", "agreement_no": "AGR-X", "external_id": "m-7"}, b"forged")
+    assert post(f"{world.notify_url}/alipay", forged)[0] == 400
+    assert pay(world, "12.00", "face", member_id="m-7", funding="agreement")["reason"] == "no_agreement"
+    good = world.alipay.sign({"kind": "agreement", "agreement_no": "AGR-7", "external_id": "m-7"})
+    assert post(f"{world.notify_url}/alipay", good) == (200, b"success")
+    reply = pay(world, "12.00", "face", member_id="m-7", funding="agreement")
+    assert reply["status"] == "success"
+    assert world.alipay.methods(reply["out_trade_no"]) == ["pay_agreement"]
+    assert b"AGR-7" not in b"".join(str(v).encode() for v in reply.values())
