@@ -205,3 +205,41 @@ def test_an_agreement_notification_funds_face_pay(world: World) -> None:
     assert reply["status"] == "success"
     assert world.alipay.methods(reply["out_trade_no"]) == ["pay_agreement"]
     assert b"AGR-7" not in b"".join(str(v).encode() for v in reply.values())
+
+
+def test_the_forwarders_offline_charge_goes_through_the_gateway(world: World) -> None:
+    from sync.backend.forwarder import Forwarder
+    from test_offline_forwarding import offline_body, stored_payment
+    url, otn = f"sqlite:///{world.db}", world.client.otn()
+    forward = {"out_trade_no": otn, "scheme": "wechat", "auth_code": WECHAT_CODE}
+    stored_payment(url, "T-0002", world.dep.secrets()["T-0002"], offline_body("sale-fw-1", forward))
+    forwarder = Forwarder(world.dep.forwarder_settings(), url, poll_s=0.1, timeout_s=3.0, query_interval_s=0.2)
+    thread = threading.Thread(target=forwarder.run, daemon=True)
+    thread.start()
+    try:
+        notice = wait_for("the forwarded notice", lambda: [n for n in world.client.notifies
+                                                           if n["out_trade_no"] == otn], 10)
+    finally:
+        forwarder.stop()
+        thread.join(5)
+    assert notice[0]["status"] == "success" and notice[0]["forwarded"]
+    assert world.wechat.methods(otn) == ["pay"] and WECHAT_CODE in world.wechat.auth_codes
+    with sqlite3.connect(world.db) as conn:
+        row = conn.execute("SELECT terminal, provider, status FROM gateway_trades WHERE out_trade_no = ?",
+                           (otn,)).fetchone()
+        assert row == ("", "wechat", "success")
+        assert conn.execute("SELECT status FROM forwards").fetchall() == [("success",)]
+
+
+def test_a_missing_credential_file_stops_the_gateway_with_one_error(world: World, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    missing = tmp_path / "keys" / "alipay.json"
+    config = tmp_path / "gateway.toml"
+    config.write_text(f'notify_port = {free_port()}\n[alipay]\ncredentials = "{missing}"\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "terminal.app.cli", "--data-dir", str(tmp_path), "cloud",
+                           "--deploy", str(world.dep.directory), "--db", f"sqlite:///{tmp_path / 'e.db'}", "gateway",
+                           "--config", str(config)], capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0
+    assert done.stderr.strip() == (f"edgepos: error: alipay credentials {missing} does not exist: the gateway "
+                                   "cannot start without them")

@@ -1,0 +1,44 @@
+"""Reconciliation against a FakeProvider's bill: a missing and a mismatched entry, found exactly."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from support.fake_provider import FakeProvider
+from sync.gateway.config import GatewayConfig
+from sync.gateway.provider import ProviderName
+from sync.gateway.reconcile import BILL_TZ, csv_text, reconcile, report
+from sync.gateway.router import Router, Timer
+from sync.gateway.store import GatewayStore
+from terminal.payments.acquirer import AcquirerStatus
+
+
+def test_reconcile_finds_exactly_the_missing_and_mismatched(tmp_path: Path) -> None:
+    store = GatewayStore(f"sqlite:///{tmp_path / 'events.db'}")
+    store.create()
+    fake = FakeProvider(ProviderName.WECHAT)
+    router = Router({ProviderName.WECHAT: fake}, store, GatewayConfig(tmp_path / "g.toml"))
+
+    def ask(method: str, **body: str) -> dict[str, str]:
+        return router.handle("T-1", method, {"currency": "CNY", "scheme": "wechat", "auth_code": "13" + "4" * 16,
+                                             **body}, Timer())
+
+    otns = [f"T-1-{n}" for n in range(5)]
+    for n, otn in enumerate(otns):
+        assert ask("pay", out_trade_no=otn, amount=f"1{n}.00")["status"] == AcquirerStatus.SUCCESS
+    assert ask("refund", out_trade_no=otns[0], amount="5.00", out_request_no="r-0")["status"] == "refunded"
+    assert ask("refund", out_trade_no=otns[1], amount="2.00", out_request_no="r-1")["status"] == "refunded"
+    fake.bill_drop.add(otns[2])                        # the provider's bill lacks a payment we have
+    fake.bill_amount[otns[3]] = "99.00"                # ...and says another amount for this one
+    fake.trades["T-1-stranger"] = fake.trades[otns[4]].__class__("approve", "", "7.00", 0.0, AcquirerStatus.SUCCESS)
+    fake.trades[otns[1]].refunds["r-9"] = "1.00"       # a refund we never asked for
+    day = datetime.now(UTC).astimezone(BILL_TZ).date()
+    lines = reconcile({ProviderName.WECHAT: fake}, store, day)
+    found = {(line.kind, line.out_trade_no, line.refund_no, line.result) for line in lines if line.result != "matched"}
+    assert found == {("payment", otns[2], "", "missing_at_provider"), ("payment", otns[3], "", "amount_mismatch"),
+                     ("payment", "T-1-stranger", "", "missing_at_us"), ("refund", otns[1], "r-9", "missing_at_us")}
+    document = report(day, lines)
+    assert document["summary"] == {"matched": 5, "missing_at_provider": 1, "missing_at_us": 2, "amount_mismatch": 1}
+    assert csv_text(lines).splitlines()[0] == "provider,kind,out_trade_no,refund_no,ours,theirs,result"
+    assert reconcile({ProviderName.WECHAT: fake}, store, day + timedelta(days=1))[0].result == "missing_at_us"
+    store.close()
