@@ -95,7 +95,7 @@ class Gateway:
         topic = getattr(message.properties, "ResponseTopic", "")
         if topic:
             self.client.publish(topic, json.dumps(reply, ensure_ascii=False), qos=1, properties=props)
-        self.stats.add(method, time.perf_counter() - received, timer.provider_s)
+        self.stats.add(method, reply["out_trade_no"], time.perf_counter() - received, timer.provider_s)
         log.info("%s %s %s: %s %s", terminal or "backend", method, reply["out_trade_no"], reply["status"],
                  reply["reason"][:120])
 

@@ -21,16 +21,21 @@ class Stats:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.samples: deque[tuple[str, float, float]] = deque(maxlen=KEEP)
+        self.samples: deque[tuple[str, str, float, float]] = deque(maxlen=KEEP)
 
-    def add(self, method: str, total_s: float, provider_s: float) -> None:
-        """One answered request."""
+    def add(self, method: str, key: str, total_s: float, provider_s: float) -> None:
+        """One answered request (`key`: its out_trade_no)."""
         with self._lock:
-            self.samples.append((method, total_s, provider_s))
+            self.samples.append((method, key, total_s, provider_s))
+
+    def by_key(self) -> dict[str, tuple[float, float]]:
+        """(total, provider) seconds of each kept request by its key."""
+        with self._lock:
+            return {k: (t, p) for _m, k, t, p in self.samples}
 
     def summary(self, method: str | None = None) -> dict[str, Any]:
         """Count and p50/p95/p99 of the gateway's own milliseconds (provider time excluded)."""
         with self._lock:
-            own = [(t - p) * 1000 for m, t, p in self.samples if method is None or m == method]
+            own = [(t - p) * 1000 for m, _k, t, p in self.samples if method is None or m == method]
         return {"requests": len(own), "p50_ms": round(percentile(own, 50), 2),
                 "p95_ms": round(percentile(own, 95), 2), "p99_ms": round(percentile(own, 99), 2)}
