@@ -7,6 +7,8 @@ from typing import Any
 
 SIMULATORS = {
     "acquirer": ("simulators.acquirer", "a wallet acquirer answering pay/query/reverse/refund by script"),
+    "alipay": ("simulators.alipay_sandbox.cli", "an Alipay OpenAPI sandbox (RSA2, /gateway.do, notifications, bills)"),
+    "wechatpay": ("simulators.wechatpay_sandbox.cli", "a WeChat Pay API v2 sandbox over HTTPS, scripted faults"),
     "scanner": ("simulators.scanner", "a serial barcode scanner on a pty"),
     "camera": ("simulators.camera", "camera frames from images, a video, or synthesized payment codes"),
     "printer": ("simulators.printer", "a virtual ESC/POS printer on a pty: PNG and text per receipt"),
