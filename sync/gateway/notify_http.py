@@ -74,7 +74,8 @@ class Notifications:
                 late = before.status in (AcquirerStatus.REVERSED, AcquirerStatus.CLOSED)
                 self.tell(before, AcquirerStatus.SUCCESS, note.trade_no,
                           "the customer's payment arrived after the cancellation" if late else "")
-        elif note.status in (AcquirerStatus.DECLINED, AcquirerStatus.CLOSED) and trade.status != note.status:
+        elif note.status in (AcquirerStatus.DECLINED, AcquirerStatus.CLOSED) and trade.status not in (
+                note.status, AcquirerStatus.SUCCESS):   # a paid trade refunded in full is closed: still paid here
             self.store.update_trade(trade.out_trade_no, note.status, "closed by the provider")
             self.tell(trade, note.status, note.trade_no, "closed by the provider")
         return True

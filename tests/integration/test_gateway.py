@@ -158,8 +158,9 @@ def test_a_late_success_is_told_and_the_terminal_refunds_it(world: World, shop: 
     term.till.add_item("TEA-001", 2)                      # 36.00: late-success:0.3 at the fake
     outcome, done = pay_by_code(term.till, authorizer, WECHAT_CODE)
     assert outcome.status == "reversed" and done is None
-    flagged = wait_for("the late success refunded", lambda: authorizer.attempts.needing_attention(), 10)
-    assert flagged[0].status == "late_refunded" and told
+    wait_for("the cashier told", lambda: told, 10)
+    flagged = authorizer.attempts.needing_attention()
+    assert flagged[0].status == "late_refunded" and told == [flagged[0].reason]
     assert world.wechat.methods(outcome.out_trade_no)[-1] == "refund"
     assert world.wechat.trades[outcome.out_trade_no].refunds == {f"{outcome.out_trade_no}-late": "36.00"}
 
@@ -243,3 +244,14 @@ def test_a_missing_credential_file_stops_the_gateway_with_one_error(world: World
     assert done.returncode != 0
     assert done.stderr.strip() == (f"edgepos: error: alipay credentials {missing} does not exist: the gateway "
                                    "cannot start without them")
+
+
+def test_a_closed_notification_after_a_full_refund_leaves_the_trade_paid(world: World) -> None:
+    reply = pay(world, "12.00")
+    otn = reply["out_trade_no"]
+    refund = world.client.call("refund", {"out_trade_no": otn, "amount": "12.00", "out_request_no": f"{otn}-r1"})
+    assert refund["status"] == "refunded"
+    closed = {"out_trade_no": otn, "status": "closed", "trade_no": reply["trade_no"], "amount": "12.00"}
+    assert post(f"{world.notify_url}/alipay", world.alipay.sign(closed)) == (200, b"success")
+    assert _status(world, otn) == "success"
+    assert not [n for n in world.client.notifies if n["out_trade_no"] == otn]
