@@ -12,12 +12,13 @@ from typing import Any
 import pytest
 
 from gateway_helpers import RpcClient, gateway_config, post, start_gateway
+from support.deploy import terminal_dir
 from support.fake_provider import FakeProvider
 from sync.broker_process import MosquittoBroker, find_mosquitto, free_port
 from sync.gateway.provider import ProviderName
 from sync.provision import Deployment, init_deployment
 from sync.rpc import MqttAcquirer
-from sync_helpers import open_terminal, take_sales, terminal_dir, wait_for
+from sync_helpers import open_terminal, take_sales, wait_for
 from terminal.app.bootstrap import Terminal, build_sync_link
 from terminal.payments.code_checkout import pay_by_code, pay_by_qr
 from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings

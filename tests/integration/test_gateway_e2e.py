@@ -32,11 +32,12 @@ from gateway_e2e_helpers import (
     wechat_sandbox,
 )
 from gateway_helpers import RpcClient, post
+from support.deploy import terminal_dir
 from sync.broker_process import MosquittoBroker, find_mosquitto, free_port
 from sync.gateway.reconcile import BILL_TZ
 from sync.provision import Deployment, init_deployment
 from sync.rpc import MqttAcquirer
-from sync_helpers import open_terminal, take_sales, terminal_dir, wait_for
+from sync_helpers import open_terminal, take_sales, wait_for
 from terminal.app.bootstrap import Terminal, build_sync_link
 from terminal.payments.code_checkout import pay_by_code, pay_by_qr
 from terminal.payments.code_payment import CodeAuthorizer, PaymentTimings
@@ -141,7 +142,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 def _answers(client: RpcClient) -> bool:
     try:
-        return client.call("query", {"out_trade_no": client.otn()}, 0.5)["status"] == "unknown"
+        return bool(client.call("query", {"out_trade_no": client.otn()}, 0.5)["status"] == "unknown")
     except TimeoutError:
         return False
 
@@ -168,7 +169,7 @@ def test_every_fault_script_end_to_end(world: World, scheme: str, quantity: int,
 
 
 def test_a_qr_order_is_completed_by_the_providers_notification(world: World) -> None:
-    shop, shown, result = world.shop, [], []
+    shop, shown, result = world.shop, list[str](), list[Any]()
     shop.term.till.add_item("DRK-001", 3)                  # 6.00: approve
     qr = QrPayments(shop.authorizer, QrMerchant("Shop", "Shanghai", "CN", "M-1"), window_s=20.0)
     worker = threading.Thread(target=lambda: result.append(pay_by_qr(shop.term.till, qr, shown.append)))
@@ -208,7 +209,7 @@ def test_an_offline_payment_is_forwarded_and_charged_through_the_sandbox(world: 
     outcome, done = pay_by_code(shop.term.till, shop.authorizer, shop.code("wechat"))
     assert outcome.status == "offline" and done is not None
     shop.connect()
-    wait_for("charged after forwarding", lambda: shop.authorizer.attempts.get(outcome.out_trade_no).status  # type: ignore
+    wait_for("charged after forwarding", lambda: shop.authorizer.attempts.get(outcome.out_trade_no).status
              == "offline_approved", 40, logs=(world.log,))
     assert _trade_status(world, outcome.out_trade_no) == "success"
 
