@@ -13,6 +13,7 @@ import multiprocessing
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -83,12 +84,13 @@ def _sandbox(tmp: Path, say: Callable[[str], Any]) -> tuple[subprocess.Popen[str
     assert proc.stdout is not None
     if not json.loads(proc.stdout.readline() or "{}").get("ready"):
         raise RuntimeError("the Alipay sandbox did not start")
+    threading.Thread(target=lambda: [None for _ in proc.stdout or ()], daemon=True).start()   # its request lines
     say(f"Alipay sandbox on port {port}")
     return proc, tmp / "alipay" / "alipay.json"
 
 
 def run_gateway_bench(terminals: int = 50, rate: float = 100.0, seconds: float = 20.0, provider: str = "stub",
-                      stub_ms: float = 5.0, say: Callable[[str], Any] = print) -> dict[str, Any]:
+                      stub_ms: float = 5.0, workers: int = 32, say: Callable[[str], Any] = print) -> dict[str, Any]:
     """Run the bench and return its figures."""
     with tempfile.TemporaryDirectory(prefix="edgepos-gwbench-") as name:
         tmp = Path(name)
@@ -101,7 +103,7 @@ def run_gateway_bench(terminals: int = 50, rate: float = 100.0, seconds: float =
         broker.start()
         sandbox, creds = (_sandbox(tmp, say) if provider == "alipay" else (None, tmp / "none.json"))
         config = GatewayConfig(path=tmp / "gateway.toml", notify_port=free_port(), qr_provider=ProviderName.ALIPAY,
-                               credentials={ProviderName.ALIPAY: creds}, workers=32)
+                               credentials={ProviderName.ALIPAY: creds}, workers=workers)
         parent, child = multiprocessing.get_context("spawn").Pipe()
         process = multiprocessing.get_context("spawn").Process(target=_serve, args=(
             dep.acquirer_settings(), f"sqlite:///{tmp / 'events.db'}", config,
