@@ -42,3 +42,32 @@ def test_reconcile_finds_exactly_the_missing_and_mismatched(tmp_path: Path) -> N
     assert csv_text(lines).splitlines()[0] == "provider,kind,out_trade_no,refund_no,ours,theirs,result"
     assert reconcile({ProviderName.WECHAT: fake}, store, day + timedelta(days=1))[0].result == "missing_at_us"
     store.close()
+
+
+def test_the_watch_of_a_reversed_trade_survives_a_restart(tmp_path: Path) -> None:
+    """A new gateway on the same store resumes the watch and tells the terminal about the late success."""
+    import time
+
+    from sync.gateway.watch import Watcher
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    first = GatewayStore(url)
+    first.create()
+    fake = FakeProvider(ProviderName.ALIPAY, {"9.00": "late-success:0.2"})
+    config = GatewayConfig(tmp_path / "g.toml", watch_window_s=30.0)
+    router = Router({ProviderName.ALIPAY: fake}, first, config)
+    body = {"out_trade_no": "T-1-late", "amount": "9.00", "currency": "CNY", "scheme": "alipay", "auth_code": "28" * 9}
+    assert router.handle("T-1", "pay", body, Timer())["status"] == "unknown"
+    assert router.handle("T-1", "reverse", {"out_trade_no": "T-1-late"}, Timer())["status"] == "reversed"
+    first.close()                                          # the gateway stops here
+    told: list[tuple[str, str, str]] = []
+    again = GatewayStore(url)
+    watcher = Watcher({ProviderName.ALIPAY: fake}, again, lambda t, s, n, _r: told.append((t.terminal, s, n)), 0.1)
+    watcher.check_once()
+    assert told == []                                      # not paid yet
+    time.sleep(0.25)
+    watcher.check_once()
+    watcher.check_once()
+    assert told == [("T-1", "success", "FAKET-1-late")]
+    trade = again.trade("T-1-late")
+    assert trade is not None and trade.status == AcquirerStatus.SUCCESS and trade.watch_until is None
+    again.close()
