@@ -109,7 +109,9 @@ class Router:
     def _pay(self, terminal: str, otn: str, req: dict[str, Any], timer: Timer) -> ProviderAnswer:
         amount, scheme = self._amount(req), str(req.get("scheme", ""))
         if scheme == "face":
-            if req.get("funding") != "agreement":
+            # The forwarder's stored face payments carry no funding (payment/1's forward has none): only
+            # agreement-funded face-pay can reach a wallet (balance-funded face-pay never leaves the terminal).
+            if req.get("funding", "agreement" if not terminal else "") != "agreement":
                 raise Refused(AcquirerStatus.DECLINED, "face-pay needs a funding source the wallet accepts "
                                                        "(funding = agreement)")
             agreement_no = self.store.agreement(str(req.get("member_id", "")))

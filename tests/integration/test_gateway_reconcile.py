@@ -71,3 +71,17 @@ def test_the_watch_of_a_reversed_trade_survives_a_restart(tmp_path: Path) -> Non
     trade = again.trade("T-1-late")
     assert trade is not None and trade.status == AcquirerStatus.SUCCESS and trade.watch_until is None
     again.close()
+
+
+def test_a_forwarded_face_payment_is_charged_under_the_members_agreement(tmp_path: Path) -> None:
+    store = GatewayStore(f"sqlite:///{tmp_path / 'events.db'}")
+    store.create()
+    fake = FakeProvider(ProviderName.ALIPAY)
+    router = Router({ProviderName.ALIPAY: fake}, store, GatewayConfig(tmp_path / "g.toml"))
+    body = {"amount": "9.00", "currency": "CNY", "scheme": "face", "member_id": "m-1"}
+    assert router.handle(None, "pay", {**body, "out_trade_no": "T-1-f1"}, Timer())["reason"] == "no_agreement"
+    assert "funding" in router.handle("T-1", "pay", {**body, "out_trade_no": "T-1-f2"}, Timer())["reason"]
+    store.set_agreement("m-1", "alipay", "AGR-1")
+    assert router.handle(None, "pay", {**body, "out_trade_no": "T-1-f3"}, Timer())["status"] == "success"
+    assert fake.methods("T-1-f3") == ["pay_agreement"]
+    store.close()
