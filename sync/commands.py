@@ -35,7 +35,8 @@ def add_sync_parser(sub: Any) -> None:
 
 def add_cloud_parser(sub: Any) -> None:
     """The `cloud` subcommands: the reference backend and its deployment."""
-    cloud = sub.add_parser("cloud", help="the reference cloud backend: init, run, stats, push-config, web")
+    cloud = sub.add_parser("cloud", help="the reference cloud backend: init, run, stats, push-config, web, "
+                                         "gateway, reconcile")
     cloud.add_argument("--deploy", type=Path, default=None,
                        help="deployment directory (default DATA_DIR/deploy)")
     cloud.add_argument("--db", default=None, help="SQLAlchemy URL (default sqlite:///DATA_DIR/events.db)")

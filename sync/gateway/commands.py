@@ -19,13 +19,15 @@ from terminal.errors import ConfigError
 def add_gateway_parsers(actions: Any) -> None:
     """The gateway's actions under `edgepos cloud`."""
     gateway = actions.add_parser("gateway", help="answer the terminals' wallet requests through Alipay / WeChat Pay")
-    gateway.add_argument("--config", dest="gateway_config", type=Path, default=None,
+    gateway.add_argument("--config", dest="gateway_config", metavar="FILE", type=Path, default=None,
                          help=f"default DEPLOY/{CONFIG_FILE}")
     rec = actions.add_parser("reconcile", help="compare each provider's bill for a day with the stored payments")
     rec.add_argument("--date", required=True, type=_day, help="the billing day, YYYY-MM-DD (Beijing time)")
-    rec.add_argument("--config", dest="gateway_config", type=Path, default=None, help=f"default DEPLOY/{CONFIG_FILE}")
+    rec.add_argument("--config", dest="gateway_config", metavar="FILE", type=Path, default=None,
+                     help=f"default DEPLOY/{CONFIG_FILE}")
     rec.add_argument("--json", action="store_true", help="print the whole report as JSON")
-    rec.add_argument("--csv", type=Path, default=None, help="also write every compared line to this CSV file")
+    rec.add_argument("--csv", metavar="FILE", type=Path, default=None,
+                     help="also write every compared line to this CSV file")
 
 
 def _day(text: str) -> date:
