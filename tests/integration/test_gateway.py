@@ -52,16 +52,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     dep = init_deployment(tmp / "deploy", ["T-0001", "T-0002"], port=free_port())
     broker = MosquittoBroker(dep.conf_path, dep.port, tmp / "mosquitto.log")
     broker.start()
-    alipay, wechat = FakeProvider(ProviderName.ALIPAY, SCRIPTS), FakeProvider(ProviderName.WECHAT, SCRIPTS)
-    port, db = free_port(), tmp / "events.db"
-    gateway = start_gateway(dep.acquirer_settings(), f"sqlite:///{db}",
-                            {ProviderName.ALIPAY: alipay, ProviderName.WECHAT: wechat}, gateway_config(tmp, port))
-    client = RpcClient(dep.terminal_settings("T-0002"), "T-0002")
     try:
-        yield World(dep, db, alipay, wechat, gateway, client, f"http://127.0.0.1:{port}/notify")
+        alipay, wechat = FakeProvider(ProviderName.ALIPAY, SCRIPTS), FakeProvider(ProviderName.WECHAT, SCRIPTS)
+        port, db = free_port(), tmp / "events.db"
+        gateway = start_gateway(dep.acquirer_settings(), f"sqlite:///{db}",
+                                {ProviderName.ALIPAY: alipay, ProviderName.WECHAT: wechat}, gateway_config(tmp, port))
+        try:
+            client = RpcClient(dep.terminal_settings("T-0002"), "T-0002")
+            yield World(dep, db, alipay, wechat, gateway, client, f"http://127.0.0.1:{port}/notify")
+            client.close()
+        finally:
+            gateway.stop()
     finally:
-        client.close()
-        gateway.stop()
         broker.stop()
 
 

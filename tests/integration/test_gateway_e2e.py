@@ -109,8 +109,21 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     dep = init_deployment(tmp / "deploy", ["T-0001", "T-0002"], port=free_port())
     let_observer_read_replies(dep)
     broker = MosquittoBroker(dep.conf_path, dep.port, tmp / "mosquitto.log")
+    started: list[Any] = [broker.stop]          # torn down in reverse, whatever failed while starting
+    try:
+        yield from _world(tmp, dep, broker, started)
+    finally:
+        for stop in reversed(started):
+            try:
+                stop()
+            except Exception:  # noqa: BLE001 - tear everything down whatever failed first
+                pass
+
+
+def _world(tmp: Path, dep: Deployment, broker: MosquittoBroker, started: list[Any]) -> Iterator[World]:
     broker.start()
     alipay = alipay_sandbox(tmp / "alipay", *[f"--by-amount={s}" for s in SCRIPTS["alipay"]], "--silent-hold", "3")
+    started.append(alipay.stop)
     wechat = wechat_sandbox(tmp / "wechat", *[f"--by-amount={s}" for s in SCRIPTS["wechat"]], "--hold", "3",
                             "--notify-backoff", "0.2")
     port = free_port()
@@ -119,25 +132,21 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         'timeout_s = 0.6\nreverse_window_s = 0.8\nwatch_interval_s = 0.2\nwatch_window_s = 30\n'
         f'[alipay]\ncredentials = "{tmp / "alipay" / "alipay.json"}"\n'
         f'[wechat]\ncredentials = "{tmp / "wechat" / "wechatpay.json"}"\n', encoding="utf-8")
+    started.append(wechat.stop)
     log = tmp / "cloud.log"
     cloud = Process([*CLI, "--data-dir", str(tmp / "cloud"), "cloud", "--deploy", str(dep.directory), "--db",
                      f"sqlite:///{tmp / 'cloud' / 'events.db'}"], log)
+    started.append(cloud.stop)
     observer = Observer(dep)
+    started.append(observer.close)
     client = RpcClient(dep.terminal_settings("T-0002"), "T-0002")
+    started.append(client.close)
     shop = Shop(open_terminal(terminal_dir(dep, tmp / "shop", "T-0001")))
     take_sales(shop.term, 0)
-    world = World(tmp, dep, alipay, wechat, cloud, observer, client, shop, f"http://127.0.0.1:{port}/notify", log)
-    try:
-        wait_for("the gateway answering", lambda: _answers(client), 20, logs=(log,))
-        shop.connect()
-        yield world
-    finally:
-        for stop in (shop.disconnect, client.close, observer.close, cloud.stop, alipay.stop, wechat.stop,
-                     broker.stop):
-            try:
-                stop()
-            except Exception:  # noqa: BLE001 - tear everything down whatever failed first
-                pass
+    wait_for("the gateway answering", lambda: _answers(client), 20, logs=(log,))
+    shop.connect()
+    started.append(shop.disconnect)
+    yield World(tmp, dep, alipay, wechat, cloud, observer, client, shop, f"http://127.0.0.1:{port}/notify", log)
 
 
 def _answers(client: RpcClient) -> bool:
