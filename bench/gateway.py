@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import subprocess
 import sys
 import tempfile
@@ -67,8 +68,10 @@ def _serve(settings: BrokerSettings, url: str, config: GatewayConfig, stub_s: fl
     gateway.start()
     gateway.subscribed.wait(10)
     conn.send("ready")
+    conn.recv()                                    # the measured run starts
+    cpu = time.process_time()
     conn.recv()
-    conn.send((gateway.stats.summary("pay"), gateway.stats.by_key()))
+    conn.send((gateway.stats.summary("pay"), gateway.stats.by_key(), time.process_time() - cpu))
     gateway.stop()
 
 
@@ -121,6 +124,7 @@ def run_gateway_bench(terminals: int = 50, rate: float = 100.0, seconds: float =
             for sim in sims:
                 sim.rtt.clear()
             say(f"{terminals} terminals, {rate:.0f} pay/s for {seconds:.0f} s ({provider} provider)")
+            parent.send("mark")
             begin = time.perf_counter()
             sent = drive(sims, rate, seconds, "1.00", CODE)
             deadline = time.perf_counter() + 15
@@ -128,7 +132,7 @@ def run_gateway_bench(terminals: int = 50, rate: float = 100.0, seconds: float =
                 time.sleep(0.1)
             elapsed = time.perf_counter() - begin
             parent.send("stop")
-            gateway_pay, by_key = parent.recv()
+            gateway_pay, by_key, cpu_s = parent.recv()
         finally:
             for sim in sims:
                 sim.close()
@@ -146,4 +150,5 @@ def run_gateway_bench(terminals: int = 50, rate: float = 100.0, seconds: float =
                 "rps": round(len(rtts) / elapsed, 1), "cloud_init_s": round(init_s, 1),
                 "gateway_added": _figures(own), "round_trip_less_provider": _figures(minus),
                 "provider_time": _figures([by_key[o][1] for o in rtts if o in by_key]),
-                "gateway_summary_all_pays": gateway_pay}
+                "gateway_cpu_ms_per_request": round(cpu_s * 1000 / max(1, len(rtts)), 2),
+                "load_average_1m": round(os.getloadavg()[0], 2), "gateway_summary_all_pays": gateway_pay}
