@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from simulators.alipay_sandbox.api import Answer, failed, ok
+from simulators.alipay_sandbox.codes import Answer, failed, ok
 from simulators.alipay_sandbox.trades import CST, Book, Trade
 
 BILL_PATH = "/downloadBillFile.resource"

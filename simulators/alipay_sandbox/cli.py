@@ -44,7 +44,9 @@ def merchant_files(out: Path) -> tuple[dict[str, str], SandboxConfig]:
     creds = out / "alipay.json"
     names = (APP_PRIVATE, APP_PUBLIC, ALIPAY_PUBLIC, ALIPAY_PRIVATE)
     if creds.exists() and all((out / name).exists() for name in names):
-        ident = json.loads(creds.read_text(encoding="utf-8"))
+        known = json.loads(creds.read_text(encoding="utf-8"))
+        ident = {"app_id": str(known.get("app_id") or "9021" + digits(12)),
+                 "seller_id": str(known.get("seller_id") or "2088" + digits(12))}
     else:
         ident = {"app_id": "9021" + digits(12), "seller_id": "2088" + digits(12)}
         app, alipay = new_key(), new_key()

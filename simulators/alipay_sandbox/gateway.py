@@ -14,8 +14,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from simulators.alipay_sandbox.api import HOLD, Answer, Api, Hold
+from simulators.alipay_sandbox.api import Api
 from simulators.alipay_sandbox.bill import download_url
+from simulators.alipay_sandbox.codes import HOLD, Answer, Hold
 from simulators.alipay_sandbox.orders import Orders
 from simulators.alipay_sandbox.signing import sign, signing_string, verify
 
@@ -48,45 +49,50 @@ class Gateway:
         self.app_id, self.app_public, self.alipay_key = app_id, app_public, alipay_key
         self.api, self.orders, self.base_url, self.seller_id = api, orders, base_url, seller_id
 
-    def _json(self, key: str, obj: dict[str, Any], log: dict[str, Any], signed: bool = True) -> Reply:
+    def _json(self, key: str, obj: dict[str, Any], log: dict[str, Any], charset: str, signed: bool = True) -> Reply:
         text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-        body = f'{{"{key}":{text}' + (f',"sign":"{sign(self.alipay_key, text)}"}}' if signed else "}")
+        signature = f',"sign":"{sign(self.alipay_key, text, charset)}"}}' if signed else "}"
         log.update(code=obj.get("code"), sub_code=obj.get("sub_code", ""))
-        return Reply("application/json;charset=utf-8", body.encode("utf-8"), log)
+        return Reply(f"application/json;charset={charset}", f'{{"{key}":{text}{signature}'.encode(charset), log)
 
     def handle(self, params: dict[str, str]) -> Reply | Hold:
         """One request's parameters (query and form merged) to its reply, or HOLD."""
+        charset = params.get("charset", "utf-8").lower()
+        charset = charset if charset in ("utf-8", "gbk") else "utf-8"   # answers come in the request's charset
         method = params.get("method", "")
         key = method.replace(".", "_") + "_response" if method else "error_response"
         log: dict[str, Any] = {"method": method or None}
+
+        def refuse(code: str, sub_code: str, sub_msg: str = "", signed: bool = True) -> Reply:
+            msg = "Missing Required Arguments" if code == "40001" else "Invalid Arguments"
+            return self._json(key, error(code, msg, sub_code, sub_msg), log, charset, signed)
+
         for name, sub_code in REQUIRED:
             if not params.get(name):
-                return self._json(key, error("40001", "Missing Required Arguments", sub_code), log, signed=False)
+                return refuse("40001", sub_code, signed=False)
         if params["app_id"] != self.app_id:
-            return self._json(key, error("40002", "Invalid Arguments", "isv.invalid-app-id", "无效的AppID参数"),
-                              log, signed=False)
+            return refuse("40002", "isv.invalid-app-id", "无效的AppID参数", signed=False)
         if params["sign_type"] != "RSA2":
-            return self._json(key, error("40002", "Invalid Arguments", "isv.invalid-signature-type"), log)
+            return refuse("40002", "isv.invalid-signature-type")
         if params.get("charset", "utf-8").lower() not in ("utf-8", "gbk"):
-            return self._json(key, error("40002", "Invalid Arguments", "isv.invalid-charset"), log)
+            return refuse("40002", "isv.invalid-charset")
         try:
             datetime.strptime(params["timestamp"], "%Y-%m-%d %H:%M:%S")
         except ValueError:
-            return self._json(key, error("40002", "Invalid Arguments", "isv.invalid-timestamp"), log)
+            return refuse("40002", "isv.invalid-timestamp")
         content = signing_string(params)
-        if not verify(self.app_public, content, params["sign"]):
+        if not verify(self.app_public, content, params["sign"], charset):
             log["refused"] = "signature"
             if method in PAGE_METHODS:
                 return page_error("isv.invalid-signature", log)
             # Alipay echoes the string it verified; it carries biz_content, so the payment code is masked here
-            return self._json(key, error("40002", "Invalid Arguments", "isv.invalid-signature",
-                                         INVALID_SIGNATURE + _masked(content)), log)
+            return refuse("40002", "isv.invalid-signature", INVALID_SIGNATURE + _masked(content))
         try:
             biz = json.loads(params.get("biz_content") or "{}")
             if not isinstance(biz, dict):
                 raise ValueError("biz_content is not an object")
         except ValueError:
-            return self._json(key, error("40002", "Invalid Arguments", "isv.invalid-parameter"), log)
+            return refuse("40002", "isv.invalid-parameter")
         log.update(out_trade_no=biz.get("out_trade_no"), amount=biz.get("total_amount") or biz.get("refund_amount"))
         if biz.get("auth_code"):
             log["auth_code"] = mask(str(biz["auth_code"]))
@@ -97,10 +103,10 @@ class Gateway:
         answer = self._dispatch(method, biz, params.get("notify_url", ""))
         if answer is None:
             return self._json("error_response", error("40002", "Invalid Arguments", "isv.invalid-method",
-                                                      "不存在的方法名"), log)
+                                                      "不存在的方法名"), log, charset)
         if isinstance(answer, Hold):
             return HOLD
-        return self._json(key, answer, log)
+        return self._json(key, answer, log, charset)
 
     def _dispatch(self, method: str, biz: dict[str, Any], notify_url: str) -> Answer | None:
         if method == "alipay.trade.pay":

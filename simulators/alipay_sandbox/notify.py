@@ -56,14 +56,15 @@ class Notifier:
         if not agreement.notify_url:
             return
         params = {**self._common("dut_user_sign"), "agreement_no": agreement.agreement_no,
-                  "external_agreement_no": agreement.external_agreement_no, "status": agreement.status,
+                  "external_agreement_no": agreement.external_agreement_no, "status": agreement.status.value,
                   "personal_product_code": agreement.personal_product_code, "sign_scene": agreement.sign_scene,
                   "sign_time": agreement.sign_time, "valid_time": agreement.sign_time,
                   "invalid_time": "2115-02-01 00:00:00", "alipay_user_id": agreement.alipay_user_id,
-                  "partner_id": self.seller_id, "external_logon_id": ""}
+                  "partner_id": self.seller_id}
         self._send(agreement.notify_url, params, agreement.external_agreement_no)
 
     def _send(self, url: str, params: dict[str, str], subject: str) -> None:
+        params = {k: v for k, v in params.items() if v != ""}   # Alipay sends no empty parameter
         params["sign"] = sign(self.key, signing_string(params, NOTIFY_UNSIGNED))
         body = urllib.parse.urlencode(params).encode("utf-8")
         threading.Thread(target=self._deliver, args=(url, body, params["notify_type"], subject),

@@ -8,9 +8,12 @@ import secrets
 import string
 from typing import Any
 
-from simulators.alipay_sandbox.api import Answer, Api, failed, ok
+from simulators.alipay_sandbox.api import Api
+from simulators.alipay_sandbox.codes import Answer, failed, ok
 from simulators.alipay_sandbox.trades import (
+    HELD,
     Agreement,
+    AgreementStatus,
     LedgerStatus,
     Script,
     Trade,
@@ -47,7 +50,7 @@ class Orders:
                 trade = Trade(otn, amount, str(biz["subject"]), script, arg, notify_url, qr_token=token)
                 trade.ledger = LedgerStatus.CREATED
                 self.book.trades[otn] = trade
-                if self.auto_scan_s is not None:
+                if self.auto_scan_s is not None and script not in HELD:   # silent: nobody ever pays
                     self.api.later(self.auto_scan_s, lambda: self._auto_scan(otn))
             elif trade.status == TradeStatus.TRADE_SUCCESS:
                 return failed("ACQ.TRADE_HAS_SUCCESS")
@@ -97,7 +100,7 @@ class Orders:
             return "ACQ.INVALID_PARAMETER", _page("签约失败", "参数无效 (external_agreement_no, personal_product_code)")
         with self.book.lock:
             known = self.book.agreements.get(ext)
-            if known is None or known.status != "NORMAL":
+            if known is None or known.status != AgreementStatus.NORMAL:
                 self.book.agreements[ext] = Agreement(ext, notify_url, personal,
                                                       str(biz.get("sign_scene") or "DEFAULT|DEFAULT"))
         form = (f'<form method="post" action="/_sandbox/sign"><input type="hidden" name="external_agreement_no" '
@@ -110,19 +113,19 @@ class Orders:
             agreement = self.book.agreements.get(external_agreement_no)
             if agreement is None:
                 raise CustomerError("no sign page was opened for this external_agreement_no")
-            if agreement.status != "NORMAL":
-                agreement.status, agreement.sign_time = "NORMAL", now_text()
+            if agreement.status != AgreementStatus.NORMAL:
+                agreement.status, agreement.sign_time = AgreementStatus.NORMAL, now_text()
                 agreement.agreement_no = now_text()[:4] + digits(16)
         self.api.notifier.agreement(agreement)
         return {"external_agreement_no": external_agreement_no, "agreement_no": agreement.agreement_no,
-                "status": agreement.status}
+                "status": agreement.status.value}
 
     @staticmethod
     def agreement_query(book_agreement: Agreement | None) -> dict[str, Any]:
         """alipay.user.agreement.query's answer for one agreement."""
-        if book_agreement is None or book_agreement.status != "NORMAL":
+        if book_agreement is None or book_agreement.status != AgreementStatus.NORMAL:
             return failed("ACQ.AGREEMENT_NOT_EXIST")
-        return ok(agreement_no=book_agreement.agreement_no, status=book_agreement.status,
+        return ok(agreement_no=book_agreement.agreement_no, status=book_agreement.status.value,
                   external_agreement_no=book_agreement.external_agreement_no,
                   personal_product_code=book_agreement.personal_product_code, sign_time=book_agreement.sign_time,
                   principal_id=book_agreement.alipay_user_id)

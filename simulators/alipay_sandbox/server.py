@@ -15,8 +15,9 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from simulators.alipay_sandbox.api import Api, Hold
+from simulators.alipay_sandbox.api import Api
 from simulators.alipay_sandbox.bill import BILL_PATH, bill_zip, change_bill
+from simulators.alipay_sandbox.codes import Hold
 from simulators.alipay_sandbox.gateway import Gateway
 from simulators.alipay_sandbox.notify import Notifier
 from simulators.alipay_sandbox.orders import CustomerError, Orders

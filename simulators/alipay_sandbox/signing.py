@@ -28,17 +28,17 @@ def new_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def sign(key: rsa.RSAPrivateKey, text: str) -> str:
-    """RSA2: SHA256withRSA (PKCS#1 v1.5) over the UTF-8 text, base64."""
-    return base64.b64encode(key.sign(text.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())).decode("ascii")
+def sign(key: rsa.RSAPrivateKey, text: str, charset: str = "utf-8") -> str:
+    """RSA2: SHA256withRSA (PKCS#1 v1.5) over the text in the request's charset, base64."""
+    return base64.b64encode(key.sign(text.encode(charset), padding.PKCS1v15(), hashes.SHA256())).decode("ascii")
 
 
-def verify(key: rsa.RSAPublicKey, text: str, signature: str) -> bool:
-    """Whether `signature` (base64) is the RSA2 signature of `text` by the holder of `key`."""
+def verify(key: rsa.RSAPublicKey, text: str, signature: str, charset: str = "utf-8") -> bool:
+    """Whether `signature` (base64) is the RSA2 signature of `text` (in `charset`) by the holder of `key`."""
     try:
         raw = base64.b64decode(signature, validate=False)
-        key.verify(raw, text.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
-    except (InvalidSignature, binascii.Error, ValueError):
+        key.verify(raw, text.encode(charset), padding.PKCS1v15(), hashes.SHA256())
+    except (InvalidSignature, binascii.Error, ValueError, UnicodeEncodeError):
         return False
     return True
 

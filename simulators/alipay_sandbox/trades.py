@@ -23,6 +23,13 @@ class TradeStatus(StrEnum):
     TRADE_FINISHED = "TRADE_FINISHED"
 
 
+class AgreementStatus(StrEnum):
+    """An agreement's status: TEMP while its page is open, NORMAL once signed."""
+
+    TEMP = "TEMP"
+    NORMAL = "NORMAL"
+
+
 class Script(StrEnum):
     """Fault scripts, as the acquirer simulator's (plus two Alipay-specific ones)."""
 
@@ -119,7 +126,7 @@ class Agreement:
     notify_url: str
     personal_product_code: str
     sign_scene: str
-    status: str = "TEMP"
+    status: AgreementStatus = AgreementStatus.TEMP
     agreement_no: str = ""
     alipay_user_id: str = field(default_factory=lambda: "2088" + digits(12))
     sign_time: str = ""

@@ -119,14 +119,13 @@ class Book:
         return trade.script in HOLDING and trade.state in OPEN
 
     def advance(self) -> list[Trade]:
-        """Apply due transitions; the NATIVE trades that changed (they notify)."""
+        """Apply due transitions; the trades that changed (the NATIVE ones notify)."""
         now, changed = time.monotonic(), []
         with self.lock:
             for trade in self.trades.values():
                 if trade.due is not None and now >= trade.due:
                     trade.pay()
-                    if trade.trade_type == "NATIVE":
-                        changed.append(trade)
+                    changed.append(trade)
         return changed
 
     def after(self, seconds_text: str, default: float) -> float:

@@ -16,7 +16,7 @@ from typing import Any
 from simulators.wechatpay_sandbox.api import _err, _ok, trade_fields
 from simulators.wechatpay_sandbox.book import Book, Trade
 from simulators.wechatpay_sandbox.credentials import Merchant
-from simulators.wechatpay_sandbox.wire import Code, TradeState, parse_xml, signed, to_xml
+from simulators.wechatpay_sandbox.wire import Code, SignType, TradeState, parse_xml, signed, to_xml
 
 ATTEMPTS = 15
 MAX_DELAY = 60.0
@@ -31,6 +31,8 @@ def notification(m: Merchant, trade: Trade) -> bytes:
     else:
         fields = _ok(m, **trade_fields(trade))
     fields.pop("return_msg", None)
+    if trade.sign_type == SignType.HMAC_SHA256:
+        fields["sign_type"] = SignType.HMAC_SHA256    # so that the merchant knows which way to check it
     return to_xml(signed(fields, m.api_key, trade.sign_type))
 
 
@@ -45,8 +47,9 @@ def answered_success(body: bytes) -> bool:
 class Notifier:
     """A thread that applies the scripts' timed transitions and delivers notifications with retries."""
 
-    def __init__(self, book: Book, merchant: Merchant, backoff: float, log: Callable[[dict[str, Any]], None]) -> None:
-        self.book, self.merchant, self.backoff, self.log = book, merchant, backoff, log
+    def __init__(self, book: Book, merchant: Merchant, backoff: float, log: Callable[[dict[str, Any]], None],
+                 changed: Callable[[], None]) -> None:
+        self.book, self.merchant, self.backoff, self.log, self.changed = book, merchant, backoff, log, changed
         self._queue: list[tuple[float, int, str]] = []    # (when, attempt, out_trade_no)
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -69,8 +72,12 @@ class Notifier:
 
     def _run(self) -> None:
         while not self._stop.wait(0.05):
-            for trade in self.book.advance():
-                self.enqueue(trade)
+            moved = self.book.advance()
+            for trade in moved:
+                if trade.trade_type == "NATIVE":
+                    self.enqueue(trade)
+            if moved:
+                self.changed()
             now, due = time.monotonic(), []
             with self._lock:
                 while self._queue and self._queue[0][0] <= now:

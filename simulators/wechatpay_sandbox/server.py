@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import socket
 import ssl
+import sys
 import threading
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,6 +55,7 @@ class SandboxServer(ThreadingHTTPServer):
     """One merchant's WeChat Pay: the book of trades, the notifier, and the TLS context."""
 
     daemon_threads = True
+    request_queue_size = 128    # the listen backlog: 5 by default, too few for a bench of 50 terminals
 
     def __init__(self, address: tuple[str, int], merchant: Merchant, book: Book, hold_s: float,
                  notify_backoff: float) -> None:
@@ -62,11 +64,12 @@ class SandboxServer(ThreadingHTTPServer):
         self.context = tls_context(merchant)
         self.stopping = threading.Event()
         self.print_lock = threading.Lock()
-        self.notifier = Notifier(book, merchant, notify_backoff, self.log)
+        self.notifier = Notifier(book, merchant, notify_backoff, self.log, lambda: self.write_ledger_hook())
 
     def finish_request(self, request: Any, client_address: Any) -> None:
         """The TLS handshake happens here, in the connection's thread."""
         request.settimeout(HANDSHAKE_TIMEOUT)
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)   # headers and body go out as two writes
         try:
             tls = self.context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
@@ -80,6 +83,11 @@ class SandboxServer(ThreadingHTTPServer):
             except OSError:
                 pass
             tls.close()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a timed-out merchant) is no error worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError | ssl.SSLError | TimeoutError):
+            super().handle_error(request, client_address)
 
     def log(self, line: dict[str, Any]) -> None:
         """One JSON line on stdout (never a key, never a full payment code)."""

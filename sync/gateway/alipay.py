@@ -33,9 +33,6 @@ log = logging.getLogger(__name__)
 
 NETWORK_ERRORS = (urllib.error.URLError, http.client.HTTPException, socket.timeout, TimeoutError, ConnectionError,
                   OSError)
-TRADE_STATUS = {"TRADE_SUCCESS": AcquirerStatus.SUCCESS, "TRADE_FINISHED": AcquirerStatus.SUCCESS,
-                "TRADE_CLOSED": AcquirerStatus.CLOSED, "WAIT_BUYER_PAY": AcquirerStatus.PENDING}
-AGREEMENT_STATUS = {"NORMAL": AcquirerStatus.SUCCESS, "UNSIGN": AcquirerStatus.CLOSED, "STOP": AcquirerStatus.CLOSED}
 SIGN_PAGE = "alipay.user.agreement.page.sign"
 
 
@@ -160,13 +157,13 @@ class AlipayProvider:
 def _notification(data: dict[str, str]) -> Notification:
     kind = data.get("notify_type", "")
     if kind == "trade_status_sync":
-        status = TRADE_STATUS.get(data.get("trade_status", ""))
+        status = answers.TRADE_STATUS.get(data.get("trade_status", ""))
         if status is None or not data.get("out_trade_no"):
             raise BadNotification(f"a trade notification with trade_status {data.get('trade_status')!r}")
         return Notification(NotificationKind.PAYMENT, out_trade_no=data["out_trade_no"], status=status,
                             trade_no=data.get("trade_no", ""), amount=data.get("total_amount", ""))
     if kind in ("dut_user_sign", "dut_user_unsign"):
-        status = AGREEMENT_STATUS.get(data.get("status", ""))
+        status = answers.AGREEMENT_STATUS.get(data.get("status", ""))
         if status is None or not data.get("agreement_no"):
             raise BadNotification(f"an agreement notification with status {data.get('status')!r}")
         if kind == "dut_user_unsign":

@@ -8,6 +8,7 @@ the signed string there, payment code included.
 from __future__ import annotations
 
 import logging
+from enum import StrEnum
 from typing import Any
 
 from sync.gateway.provider import ProviderAnswer
@@ -16,6 +17,29 @@ from terminal.payments.acquirer import AcquirerStatus as S
 log = logging.getLogger(__name__)
 
 SUCCESS, PAYING, SYSTEM = "10000", "10003", "20000"
+
+
+class TradeStatus(StrEnum):
+    """Alipay's trade_status (query answers and trade_status_sync notifications)."""
+
+    WAIT_BUYER_PAY = "WAIT_BUYER_PAY"
+    TRADE_SUCCESS = "TRADE_SUCCESS"
+    TRADE_FINISHED = "TRADE_FINISHED"
+    TRADE_CLOSED = "TRADE_CLOSED"
+
+
+class AgreementStatus(StrEnum):
+    """An agreement's status in Alipay's agreement notifications."""
+
+    NORMAL = "NORMAL"
+    UNSIGN = "UNSIGN"
+    STOP = "STOP"
+
+
+TRADE_STATUS: dict[str, S] = {TradeStatus.TRADE_SUCCESS: S.SUCCESS, TradeStatus.TRADE_FINISHED: S.SUCCESS,
+                TradeStatus.TRADE_CLOSED: S.CLOSED, TradeStatus.WAIT_BUYER_PAY: S.PENDING}
+AGREEMENT_STATUS: dict[str, S] = {AgreementStatus.NORMAL: S.SUCCESS, AgreementStatus.UNSIGN: S.CLOSED,
+                    AgreementStatus.STOP: S.CLOSED}
 GATEWAY_REFUSALS = frozenset({"40001", "40002", "40006", "20001"})
 PAY_DECLINED = frozenset({
     "ACQ.PAYMENT_AUTH_CODE_INVALID", "ACQ.BUYER_BALANCE_NOT_ENOUGH", "ACQ.BUYER_BANKCARD_BALANCE_NOT_ENOUGH",
@@ -78,13 +102,10 @@ def query_answer(resp: dict[str, Any]) -> ProviderAnswer:
     code, trade_no = str(resp.get("code", "")), str(resp.get("trade_no", ""))
     if code == SUCCESS:
         status = str(resp.get("trade_status", ""))
-        if status in ("TRADE_SUCCESS", "TRADE_FINISHED"):
-            return ProviderAnswer(S.SUCCESS, trade_no=trade_no)
-        if status == "WAIT_BUYER_PAY":
-            return ProviderAnswer(S.PENDING, "WAIT_BUYER_PAY", trade_no)
-        if status == "TRADE_CLOSED":
-            return ProviderAnswer(S.CLOSED, "TRADE_CLOSED", trade_no)
-        return _unknown("query", {**resp, "sub_msg": f"trade_status {status}"})
+        ours = TRADE_STATUS.get(status)
+        if ours is None:
+            return _unknown("query", {**resp, "sub_msg": f"trade_status {status}"})
+        return ProviderAnswer(ours, "" if ours == S.SUCCESS else status, trade_no)
     if resp.get("sub_code") == "ACQ.TRADE_NOT_EXIST":
         return ProviderAnswer(S.UNKNOWN, reason_of(resp))
     return _unknown("query", resp)

@@ -74,6 +74,9 @@ class WechatProvider:
         except WeChatPayException as err:   # an HTTP error status
             status = getattr(err.response, "status_code", "?")
             return ProviderAnswer(AcquirerStatus.UNKNOWN, f"{op}: HTTP {status}")
+        except (OSError, ValueError) as err:   # e.g. the certificate file vanished since the start
+            log.warning("wechat %s: %s", op, type(err).__name__)
+            return ProviderAnswer(AcquirerStatus.UNKNOWN, f"{op}: {type(err).__name__}")
         if not isinstance(reply, dict):
             return ProviderAnswer(AcquirerStatus.UNKNOWN, f"{op}: not an XML answer")
         return reply

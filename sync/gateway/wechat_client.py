@@ -12,6 +12,7 @@ from typing import Any
 from xml.parsers.expat import ExpatError
 
 import xmltodict
+from requests.adapters import HTTPAdapter
 from wechatpy.pay import WeChatPay
 from wechatpy.pay.utils import calculate_signature, calculate_signature_hmac
 
@@ -21,6 +22,7 @@ from terminal.errors import EdgeposError
 # wechatpy logs the request body (the customer's payment code) and the string it signs (the API key) at DEBUG.
 logging.getLogger("wechatpy").setLevel(logging.WARNING)
 
+POOL_SIZE = 64
 UNSIGNED_TEXT_PATHS = ("pay/downloadbill",)    # a bill is CSV text: WeChat does not sign it
 
 
@@ -58,6 +60,8 @@ class CheckedWeChatPay(WeChatPay):  # type: ignore[misc]  # wechatpy has no type
         super().__init__(creds.appid, creds.api_key, creds.mch_id, mch_cert=str(creds.cert),
                          mch_key=str(creds.key), timeout=timeout_s)
         self.API_BASE_URL = creds.api_base_url
+        # The gateway calls from many threads: keep more than requests' 10 pooled connections to WeChat.
+        self._http.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE))
         # Per request: a session's `verify` loses to REQUESTS_CA_BUNDLE in the environment.
         self._verify: str | bool = str(creds.ca_file) if creds.ca_file else True
 
