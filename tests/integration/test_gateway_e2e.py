@@ -223,9 +223,6 @@ def test_an_offline_payment_is_forwarded_and_charged_through_the_sandbox(world: 
     assert _trade_status(world, outcome.out_trade_no) == "success"
 
 
-@pytest.mark.xfail(reason="sync/gateway/alipay.py parse_notify verifies with the empty fields the sandbox (as Alipay) "
-                          "leaves out of the signed text (dut_user_sign's external_logon_id=''): refused; owner: "
-                          "the Alipay adapter", strict=False)
 def test_an_agreement_signed_at_the_sandbox_funds_face_pay(world: World) -> None:
     client = world.client
     body = {"amount": "8.00", "currency": "CNY", "scheme": "face", "member_id": "m-e2e", "funding": "agreement"}
