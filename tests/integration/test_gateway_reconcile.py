@@ -1,9 +1,14 @@
-"""Reconciliation against a FakeProvider's bill: a missing and a mismatched entry, found exactly."""
+"""The gateway's store on SQLite and PostgreSQL: reconciliation (a missing and a mismatched entry found exactly), the
+watch across a restart, forwarded face payments under an agreement."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from support.backend_db import backend_store_url
 from support.fake_provider import FakeProvider
 from sync.gateway.config import GatewayConfig
 from sync.gateway.provider import ProviderName
@@ -13,8 +18,14 @@ from sync.gateway.store import GatewayStore
 from terminal.payments.acquirer import AcquirerStatus
 
 
-def test_reconcile_finds_exactly_the_missing_and_mismatched(tmp_path: Path) -> None:
-    store = GatewayStore(f"sqlite:///{tmp_path / 'events.db'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with backend_store_url(request.param, tmp_path) as found:
+        yield found
+
+
+def test_reconcile_finds_exactly_the_missing_and_mismatched(tmp_path: Path, url: str) -> None:
+    store = GatewayStore(url)
     store.create()
     fake = FakeProvider(ProviderName.WECHAT)
     router = Router({ProviderName.WECHAT: fake}, store, GatewayConfig(tmp_path / "g.toml"))
@@ -44,12 +55,11 @@ def test_reconcile_finds_exactly_the_missing_and_mismatched(tmp_path: Path) -> N
     store.close()
 
 
-def test_the_watch_of_a_reversed_trade_survives_a_restart(tmp_path: Path) -> None:
+def test_the_watch_of_a_reversed_trade_survives_a_restart(tmp_path: Path, url: str) -> None:
     """A new gateway on the same store resumes the watch and tells the terminal about the late success."""
     import time
 
     from sync.gateway.watch import Watcher
-    url = f"sqlite:///{tmp_path / 'events.db'}"
     first = GatewayStore(url)
     first.create()
     fake = FakeProvider(ProviderName.ALIPAY, {"9.00": "late-success:0.2"})
@@ -73,8 +83,8 @@ def test_the_watch_of_a_reversed_trade_survives_a_restart(tmp_path: Path) -> Non
     again.close()
 
 
-def test_a_forwarded_face_payment_is_charged_under_the_members_agreement(tmp_path: Path) -> None:
-    store = GatewayStore(f"sqlite:///{tmp_path / 'events.db'}")
+def test_a_forwarded_face_payment_is_charged_under_the_members_agreement(tmp_path: Path, url: str) -> None:
+    store = GatewayStore(url)
     store.create()
     fake = FakeProvider(ProviderName.ALIPAY)
     router = Router({ProviderName.ALIPAY: fake}, store, GatewayConfig(tmp_path / "g.toml"))
