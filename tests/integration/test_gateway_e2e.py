@@ -284,3 +284,23 @@ def test_no_secret_in_logs_databases_payloads_or_argv(world: World) -> None:
     assert len(world.observer.payloads) > 10
     leaks = {place: found for place, blob in places.items() if (found := scan(blob, needles))}
     assert leaks == {}
+
+
+def test_the_gateway_runs_alone_and_stops_cleanly(world: World) -> None:
+    """Last: `edgepos cloud gateway` takes over from the full backend (one gateway per deployment at a time)."""
+    world.cloud.stop()
+    log = world.tmp / "gateway-alone.log"
+    alone = Process([*CLI, "--data-dir", str(world.tmp / "cloud"), "cloud", "--deploy", str(world.dep.directory),
+                     "--db", f"sqlite:///{world.tmp / 'cloud' / 'events.db'}", "gateway"], log)
+    try:
+        assert alone.first.get("ready") is True, alone.first
+        wait_for("the gateway answering", lambda: _answers(world.client), 20, logs=(log,))
+        code = world.shop.code("wechat")
+        reply = world.client.call("pay", {"out_trade_no": world.client.otn(), "amount": "3.00", "currency": "CNY",
+                                          "scheme": "wechat", "auth_code": code})
+        assert reply["status"] == "success"
+    finally:
+        alone.stop()
+    assert alone.proc.returncode == 0
+    text = log.read_text()
+    assert "gateway stopped:" in text and code not in text
