@@ -35,7 +35,8 @@ def add_sync_parser(sub: Any) -> None:
 
 def add_cloud_parser(sub: Any) -> None:
     """The `cloud` subcommands: the reference backend and its deployment."""
-    cloud = sub.add_parser("cloud", help="the reference cloud backend: init, run, stats, push-config, web")
+    cloud = sub.add_parser("cloud", help="the reference cloud backend: init, run, stats, push-config, web, "
+                                         "gateway, reconcile")
     cloud.add_argument("--deploy", type=Path, default=None,
                        help="deployment directory (default DATA_DIR/deploy)")
     cloud.add_argument("--db", default=None, help="SQLAlchemy URL (default sqlite:///DATA_DIR/events.db)")
@@ -66,6 +67,8 @@ def add_cloud_parser(sub: Any) -> None:
     web = actions.add_parser("web", help="serve the e-receipt pages (/r/SALE?k=TOKEN) from the event store")
     web.add_argument("--host", default="127.0.0.1", help="the address to listen on")
     web.add_argument("--port", type=int, default=8080, help="the HTTP port")
+    from sync.gateway.commands import add_gateway_parsers
+    add_gateway_parsers(actions)
 
 
 def cmd_sync(args: argparse.Namespace, data_dir: Path, load: Any) -> int:
@@ -128,10 +131,22 @@ def cmd_cloud(args: argparse.Namespace, data_dir: Path) -> int:
         logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
         print(f"e-receipts on {server.url}/r/...", flush=True)
         return serve_until_stopped(server)
+    from sync.gateway import commands as gateway_commands
+    if action == "gateway":
+        return gateway_commands.run_gateway(dep, db, args.gateway_config)
+    if action == "reconcile":
+        return gateway_commands.run_reconcile(args, dep, db)
     from sync.backend.service import run_cloud
     if args.workers < 1:
         raise ConfigError("--workers must be at least 1")
-    print(f"edgepos cloud: {args.workers} worker(s) ingesting from {dep.host}:{dep.port} into {db}", flush=True)
-    return run_cloud(dep.backend_settings(), db, dep.secrets(), workers=args.workers,
-                     die_after_commit=args.die_after_commit, forwarder=dep.forwarder_settings(),
-                     clock_window=args.clock_window)
+    gateway_toml = gateway_commands.config_path(dep, None)
+    gateway = gateway_commands.start_gateway(dep, db, gateway_toml) if gateway_toml.exists() else None
+    print(f"edgepos cloud: {args.workers} worker(s) ingesting from {dep.host}:{dep.port} into {db}"
+          + (" with the payment gateway" if gateway is not None else ""), flush=True)
+    try:
+        return run_cloud(dep.backend_settings(), db, dep.secrets(), workers=args.workers,
+                         die_after_commit=args.die_after_commit, forwarder=dep.forwarder_settings(),
+                         clock_window=args.clock_window)
+    finally:
+        if gateway is not None:
+            gateway.stop()

@@ -49,10 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="wallet: charge --code through the configured acquirer; qr: the shop's QR (printed)")
     demo.add_argument("--code", default=None, help="with --pay wallet: the customer's payment code")
     bench = sub.add_parser("bench", help="run a benchmark and print JSON figures")
-    bench.add_argument("name", choices=["checkout", "sync", "decode", "face"], help="which benchmark")
+    bench.add_argument("name", choices=["checkout", "sync", "decode", "face", "gateway"], help="which benchmark")
     bench.add_argument("--iterations", type=int, default=500, help="checkout: how many measured runs")
     bench.add_argument("--events", type=int, default=10_000, help="sync: how many events to queue")
     bench.add_argument("--frames", type=int, default=200, help="decode: frames of each kind")
+    bench.add_argument("--terminals", type=int, default=50, help="gateway: simulated terminals")
+    bench.add_argument("--rate", type=float, default=100.0, help="gateway: pay requests per second, in total")
+    bench.add_argument("--seconds", type=float, default=20.0, help="gateway: how long to send")
+    bench.add_argument("--provider", choices=["stub", "alipay"], default="stub",
+                       help="gateway: a 5 ms in-process stub, or the Alipay sandbox through the real adapter")
     add_sync_parser(sub)
     add_sim_parser(sub)
     add_emv_parser(sub)
@@ -149,6 +154,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.name == "decode":
         from bench.decode import run_decode_bench
         print(json.dumps(run_decode_bench(args.frames, say=print)))
+        return 0
+    if args.name == "gateway":
+        from bench.gateway import run_gateway_bench
+        print(json.dumps(run_gateway_bench(args.terminals, args.rate, args.seconds, args.provider, say=print)))
         return 0
     if args.name == "sync":
         from bench.sync import run_sync_bench

@@ -1,4 +1,4 @@
-"""Merchant-presented QR: create the order, show the EMVCo QR, complete only on the acquirer's notification."""
+"""Merchant-presented QR: create the order, show its QR, complete only on the acquirer's notification."""
 from __future__ import annotations
 
 import threading
@@ -65,8 +65,9 @@ class QrPayments:
                 return CodeOutcome(OutcomeStatus.REFUSED, "The wallet service cannot take QR payments right now. "
                                                           "Scan the customer's code or take cash.", otn, QR_SCHEME,
                                    refusal=PaymentRefusal.QR_UNAVAILABLE)
-            payload = qr_payload(self.merchant, amount, sale_id)
-            show(payload)
+            # The gateway's answer carries the provider's QR (Alipay qr_code, WeChat code_url); the acquirer
+            # simulator's does not, and the kiosk then shows our own EMVCo payload.
+            show(created.payload or qr_payload(self.merchant, amount, sale_id))
             crash_at(CrashPoint.QR_WAITING)
             progress("Ask the customer to scan the QR with their wallet app.")
             return self._wait(otn, waiter, cancel or threading.Event())

@@ -94,7 +94,7 @@ def test_acl_confines_every_terminal_to_its_own_prefix() -> None:
 GLOBAL_OPTIONS = {"per_listener_settings", "allow_anonymous", "password_file", "acl_file", "persistence", "user",
                   "persistence_location", "autosave_interval",
                   "max_inflight_messages", "max_queued_messages", "max_packet_size", "log_dest", "log_type",
-                  "connection_messages"}
+                  "connection_messages", "set_tcp_nodelay"}
 
 
 def test_broker_config_has_one_tls_listener_and_no_default_one(tmp_path: Path) -> None:
