@@ -6,7 +6,9 @@ unreachable broker gives the offline refusal after at most the request timeout.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import sys
 import time
 from collections.abc import Callable
 from datetime import date
@@ -71,7 +73,9 @@ def add_sales_parser(sub: Any) -> None:
     refund.add_argument("--line", type=_line, action="append", default=[], metavar="SKU:QTY",
                         help="refund QTY units of SKU (repeat it); without --line the whole sale is refunded")
     refund.add_argument("--reason", default="", help="why (shown in the sale's history)")
-    refund.add_argument("--pin", required=True, help="a manager's PIN")
+    refund.add_argument("--pin-stdin", action="store_true",
+                        help="read the manager's PIN from the first line of stdin (otherwise it is asked for; "
+                             "a PIN is never an argument: every user can read the process list)")
     refund.add_argument("--json", action="store_true", help="print refund_id, amount and status as JSON")
 
 
@@ -142,7 +146,8 @@ def _refund(args: argparse.Namespace, terminal: Terminal, sale_id: str) -> int:
 
 def _approve_and_refund(args: argparse.Namespace, terminal: Terminal, sale_id: str) -> Refund:
     from terminal.staff.model import Approval
-    approver = terminal.staff.approve(args.pin, Approval.REFUND)
+    pin = sys.stdin.readline().strip() if args.pin_stdin else getpass.getpass("Manager's PIN: ")
+    approver = terminal.staff.approve(pin, Approval.REFUND)
     till = terminal.till
     sale = till.refunds.load(sale_id)
     lines = lines_by_sku(till.refunds.lines(sale), _sum_lines(args.line)) if args.line else None

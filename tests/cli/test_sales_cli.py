@@ -38,10 +38,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def sales(var: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def sales(var: Path, *args: str, pin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run(edgepos_command("--data-dir", str(var), "sales", *args), cwd=var.parent,
-                          capture_output=True, text=True, timeout=120, env=env)
+    extra = ["--pin-stdin"] if pin is not None else []
+    return subprocess.run(edgepos_command("--data-dir", str(var), "sales", *args, *extra), cwd=var.parent,
+                          capture_output=True, text=True, timeout=120, env=env,
+                          input=None if pin is None else pin + "\n")
 
 
 class Approving(FakeAcquirer):
@@ -87,15 +89,15 @@ def test_list_show_and_refund_by_line_with_a_manager_pin(shop: tuple[Path, dict[
     assert "0 sale(s) on 2000-01-01" in sales(var, "list", "--date", "2000-01-01").stdout
 
     number = ids["cash"][:12].lower()
-    refused = sales(var, "refund", number, "--line", "DRK-001:1", "--pin", CASHIER_PIN, "--json")
+    refused = sales(var, "refund", number, "--line", "DRK-001:1", "--json", pin=CASHIER_PIN)
     assert refused.returncode == 1 and "manager" in refused.stderr.lower()
     assert json.loads(refused.stdout)["status"] == "refused"
-    done = sales(var, "refund", number, "--line", "DRK-001:1", "--reason", "broken", "--pin", MANAGER_PIN,
-                 "--json")
+    done = sales(var, "refund", number, "--line", "DRK-001:1", "--reason", "broken", "--json",
+                 pin=MANAGER_PIN)
     assert done.returncode == 0, done.stderr
     refund = json.loads(done.stdout)
     assert (refund["status"], refund["amount"], refund["method"]) == ("refunded", "2.00", "cash")
-    over = sales(var, "refund", number, "--line", "DRK-001:3", "--pin", MANAGER_PIN)
+    over = sales(var, "refund", number, "--line", "DRK-001:3", pin=MANAGER_PIN)
     assert over.returncode == 1 and "only 2 of 3 left" in over.stderr
 
     shown = json.loads(sales(var, "show", ids["cash"], "--json").stdout)
@@ -109,7 +111,7 @@ def test_list_show_and_refund_by_line_with_a_manager_pin(shop: tuple[Path, dict[
 def test_a_wallet_refund_with_the_broker_unreachable_is_refused_in_time(shop: tuple[Path, dict[str, str]]) -> None:
     var, ids = shop
     started = time.monotonic()
-    result = sales(var, "refund", ids["wallet"], "--pin", MANAGER_PIN, "--json")
+    result = sales(var, "refund", ids["wallet"], "--json", pin=MANAGER_PIN)
     assert result.returncode == 1 and "cannot be reached" in result.stderr
     assert json.loads(result.stdout)["status"] == "refused"
     assert time.monotonic() - started < 12          # the 2 s request timeout, plus the process start

@@ -236,9 +236,9 @@ def test_an_agreement_signed_at_the_sandbox_funds_face_pay(world: World) -> None
 
 def test_face_pay_with_the_fixture_faces_is_funded_by_the_alipay_agreement(world: World) -> None:
     """The real face engine identifies the member; no balance, so the agreement signed at the sandbox pays."""
-    from test_face_pay import ENGINE, FACES, blinked
     from terminal.app.face_cli import load_rgb
     from terminal.members.agreement import agreement_sign_url
+    from test_face_pay import ENGINE, FACES, blinked
     shop = world.shop
     assert shop.term.members is not None
     member = shop.term.members.add("Barack", "+12025550177", face_consent=True)

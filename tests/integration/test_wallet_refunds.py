@@ -112,8 +112,8 @@ def test_the_cli_refunds_a_wallet_sale_over_the_configured_broker(shop: Any, dep
         link.stop()                                   # the command connects as this terminal itself
         env = dict(os.environ, PYTHONIOENCODING="utf-8")
         result = subprocess.run(edgepos_command("--data-dir", str(term.data_dir), "sales", "refund",
-                                                done.sale.id[:12], "--line", "DRK-001:1", "--pin", "2468", "--json"),
-                                capture_output=True, text=True, timeout=60, env=env)
+                                                done.sale.id[:12], "--line", "DRK-001:1", "--pin-stdin", "--json"),
+                                capture_output=True, text=True, timeout=60, env=env, input="2468\n")
         assert result.returncode == 0, result.stderr
         refund = json.loads(result.stdout.strip().splitlines()[-1])
         assert (refund["status"], refund["amount"], refund["method"]) == ("refunded", "2.00", "code")

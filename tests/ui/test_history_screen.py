@@ -141,8 +141,9 @@ def test_the_printed_receipt_qr_finds_the_sale_and_a_line_is_refunded_with_a_man
     assert line_row(panel, 1).ids.plus_button.disabled                         # ...never more than is left
     cli = subprocess.run(edgepos_command("--data-dir", str(term.data_dir), "--config", str(tmp_path / "shop" /
                                          "edgepos.toml"), "sales", "refund", sale_id, "--line", "TEA-001:1",
-                                         "--pin", MANAGER_PIN, "--json"),
-                         capture_output=True, text=True, timeout=60, env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+                                         "--pin-stdin", "--json"),
+                         capture_output=True, text=True, timeout=60, env=dict(os.environ, PYTHONIOENCODING="utf-8"),
+                         input=MANAGER_PIN + "\n")
     assert json.loads(cli.stdout)["status"] == "refunded", cli.stderr           # meanwhile, at another till
     kiosk.tap(panel.ids.refund_button)
     enter_pin(kiosk, MANAGER_PIN)
