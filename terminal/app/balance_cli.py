@@ -8,17 +8,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from terminal.app.link_session import open_payments
 from terminal.config.settings import Config
 from terminal.errors import MemberError
 
 if TYPE_CHECKING:
     from terminal.app.bootstrap import Terminal
-    from terminal.payments.code_payment import CodeAuthorizer
 
 BALANCE_ACTIONS = frozenset({"balance", "topup", "agreement"})
 
@@ -71,7 +69,7 @@ def _topup(args: argparse.Namespace, terminal: Terminal, member_id: str) -> int:
         done = top_up_cash(terminal.till, member_id, amount)
     else:
         code = sys.stdin.readline().strip()
-        stop, authorizer = _link(terminal)
+        stop, authorizer = open_payments(terminal)
         try:
             outcome, maybe = top_up_code(terminal.till, authorizer, member_id, amount, code)
         finally:
@@ -88,29 +86,13 @@ def _topup(args: argparse.Namespace, terminal: Terminal, member_id: str) -> int:
 
 def _agreement(terminal: Terminal, member_id: str) -> int:
     from terminal.members.agreement import agreement_sign_url
-    stop, authorizer = _link(terminal)
+    stop, authorizer = open_payments(terminal)
     try:
         url = agreement_sign_url(authorizer.acquirer, member_id, authorizer.timings.request_timeout_s)
     finally:
         stop()
     _print({"member_id": member_id, "sign_url": url})
     return 0
-
-
-def _link(terminal: Terminal) -> tuple[Callable[[], None], CodeAuthorizer]:
-    """Wallet payments over a sync link started for this command; waits at most the request timeout to connect."""
-    from terminal.app.bootstrap import build_payments, build_sync_link
-    link = build_sync_link(terminal)
-    thread = link.start_thread()
-    deadline = time.monotonic() + terminal.config.payments.request_timeout_s
-    while not link.rpc.connected and time.monotonic() < deadline:
-        time.sleep(0.05)
-    authorizer, _qr = build_payments(terminal, link)
-
-    def stop() -> None:
-        link.stop()
-        thread.join(timeout=3)
-    return stop, authorizer
 
 
 def _print(data: object) -> None:

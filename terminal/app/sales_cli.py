@@ -9,12 +9,11 @@ import argparse
 import getpass
 import json
 import sys
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from terminal.app.link_session import open_payments
 from terminal.app.sales_text import detail_json, detail_text, list_text, refund_json, refund_text, row_json
 from terminal.config.settings import Config
 from terminal.errors import EdgeposError, PrinterError, RefundPending
@@ -26,7 +25,6 @@ from terminal.store.refunds import Refund, RefundRequestStatus
 if TYPE_CHECKING:
     from terminal.app.bootstrap import Terminal
     from terminal.app.recovery_run import OnePass
-    from terminal.payments.acquirer import Acquirer
 
 
 class _NoPrinter:
@@ -153,7 +151,8 @@ def _approve_and_refund(args: argparse.Namespace, terminal: Terminal, sale_id: s
     lines = lines_by_sku(till.refunds.lines(sale), _sum_lines(args.line)) if args.line else None
     if not any(p.method in WALLET_METHODS for p in sale.payments):
         return till.refund(sale_id, lines, args.reason, approver, staff=terminal.staff.current)
-    stop_link, till.refunds.acquirer = _acquirer(terminal)
+    stop_link, authorizer = open_payments(terminal)
+    till.refunds.acquirer = authorizer.acquirer
     till.refunds.timeout = float(terminal.config.payments.request_timeout_s)
     try:
         return till.refund(sale_id, lines, args.reason, approver, staff=terminal.staff.current)
@@ -166,22 +165,6 @@ def _sum_lines(pairs: list[tuple[str, int]]) -> dict[str, int]:
     for sku, qty in pairs:
         out[sku] = out.get(sku, 0) + qty
     return out
-
-
-def _acquirer(terminal: Terminal) -> tuple[Callable[[], None], Acquirer]:
-    """The acquirer over a sync link started for this command; waits at most the request timeout to connect."""
-    from terminal.app.bootstrap import build_payments, build_sync_link
-    link = build_sync_link(terminal)
-    thread = link.start_thread()
-    deadline = time.monotonic() + terminal.config.payments.request_timeout_s
-    while not link.rpc.connected and time.monotonic() < deadline:
-        time.sleep(0.05)
-    authorizer, _qr = build_payments(terminal, link)
-
-    def stop() -> None:
-        link.stop()
-        thread.join(timeout=3)
-    return stop, authorizer.acquirer
 
 
 def _print(data: Any) -> None:
