@@ -1,6 +1,7 @@
 """What the store reports: counts per terminal (`cloud stats`), the rejections log, dead letters, stored ids."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -62,6 +63,27 @@ class StoreReads:
         if terminal is not None:
             query = query.where(events.c.terminal == terminal)
         return self._read(query, lambda row: row.id)
+
+    def sales_by_trade(self, start: str, end: str) -> dict[str, str]:
+        """out_trade_no -> sale id of the payment/1 events created in [start, end) (RFC 3339 texts)."""
+        query = sa.select(events.c.body).where(events.c.schema == "payment/1", events.c.created_at >= start,
+                                               events.c.created_at < end)
+        found: dict[str, str] = {}
+        for body in self._read(query, lambda row: row.body):
+            try:
+                sale = json.loads(body)
+            except ValueError:
+                continue   # stored bodies were checked at ingest; a damaged one names no trade
+            sale_id = str(sale.get("sale_id", ""))
+            # A wallet payment's reference ends with its out_trade_no ("alipay:2888****1234:T-1-…"); an offline
+            # one also names it in `forward`.
+            for payment in sale.get("payments", []):
+                found[str(payment.get("reference", "")).rsplit(":", 1)[-1]] = sale_id
+            forward = sale.get("forward")
+            if isinstance(forward, dict):
+                found[str(forward.get("out_trade_no", ""))] = sale_id
+        found.pop("", None)
+        return found
 
     def _read(self, query: sa.Select[Any], convert: Any) -> list[Any]:
         try:

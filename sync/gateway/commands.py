@@ -69,15 +69,18 @@ def run_gateway(dep: Deployment, store_url: str, given: Path | None) -> int:
 
 def run_reconcile(args: argparse.Namespace, dep: Deployment, store_url: str) -> int:
     """Print (and write) the day's reconciliation; 0 whatever it found."""
-    from sync.gateway.reconcile import csv_text, reconcile, report
+    from sync.backend.store import EventStore
+    from sync.gateway.reconcile import csv_text, reconcile, report, sales_window, without_sale
     from sync.gateway.store import GatewayStore
     config = load_gateway_config(config_path(dep, args.gateway_config))
-    store = GatewayStore(store_url)
+    store, books = GatewayStore(store_url), EventStore(store_url)
     try:
         store.create()
-        lines = reconcile(build_providers(config), store, args.date)
+        books.create()
+        lines = reconcile(build_providers(config), store, args.date, books.sales_by_trade(*sales_window(args.date)))
     finally:
         store.close()
+        books.close()
     document = report(args.date, lines)
     if args.csv is not None:
         args.csv.write_text(csv_text(lines), encoding="utf-8")
@@ -90,4 +93,7 @@ def run_reconcile(args: argparse.Namespace, dep: Deployment, store_url: str) -> 
             if line.result != "matched":
                 print(f"  {line.result}: {line.provider} {line.kind} {line.out_trade_no} {line.refund_no} "
                       f"ours={line.ours or '-'} theirs={line.theirs or '-'}")
+        for line in without_sale(lines):
+            print(f"  paid without a sale: {line.provider} {line.out_trade_no} {line.ours} (a refund still due, "
+                  "or a terminal not synced yet)")
     return 0

@@ -2,12 +2,15 @@
 
 The day is the providers' billing day, Beijing time (UTC+8, no daylight saving). Our side is the gateway's
 trade table (paid trades) and refund table (refunded ids), which hold exactly what went through the providers.
+Each payment line also names the sale of the shop's books (the terminals' payment/1 events in the event store)
+that the trade paid: a trade the provider charged with no sale is money to follow up (a refund still due, or a
+terminal that has not synced yet).
 """
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
@@ -41,6 +44,7 @@ class Line:
     ours: str
     theirs: str
     result: Match
+    sale_id: str = ""      # payments: the sale whose payment/1 event names this trade ("" when none does)
 
 
 FIELDS = list(Line.__dataclass_fields__)
@@ -68,8 +72,9 @@ def _compare(name: str, kind: str, ours: dict[tuple[str, str], Decimal],
     return lines
 
 
-def reconcile(providers: dict[ProviderName, Provider], store: GatewayStore, day: date) -> list[Line]:
-    """Every payment and refund of the day, from both sides, compared."""
+def reconcile(providers: dict[ProviderName, Provider], store: GatewayStore, day: date,
+              sales: dict[str, str] | None = None) -> list[Line]:
+    """Every payment and refund of the day, from both sides, compared; `sales` maps trades to their sale ids."""
     start, end = day_bounds(day)
     trades, refunds = store.trades_between(start, end), store.refunds_between(start, end)
     lines: list[Line] = []
@@ -87,14 +92,28 @@ def reconcile(providers: dict[ProviderName, Provider], store: GatewayStore, day:
             else:
                 key = (row.out_trade_no, row.refund_no)
                 billed_refunds[key] = billed_refunds.get(key, Decimal(0)) + abs(row.amount)
-        lines += _compare(name, BillKind.PAYMENT, paid, billed_paid)
+        lines += [replace(line, sale_id=(sales or {}).get(line.out_trade_no, ""))
+                  for line in _compare(name, BillKind.PAYMENT, paid, billed_paid)]
         lines += _compare(name, BillKind.REFUND, refunded, billed_refunds)
     return lines
+
+
+def sales_window(day: date) -> tuple[str, str]:
+    """Where to look for the day's sales: terminal clocks and offline sales can put them a day either side."""
+    start, end = day_bounds(day)
+    widen = timedelta(days=1)
+    return (rfc3339(datetime.fromisoformat(start) - widen), rfc3339(datetime.fromisoformat(end) + widen))
+
+
+def without_sale(lines: list[Line]) -> list[Line]:
+    """Payments we have as paid that no sale names: charged at the provider, not in the shop's books."""
+    return [line for line in lines if line.kind == BillKind.PAYMENT and line.ours and not line.sale_id]
 
 
 def report(day: date, lines: list[Line]) -> dict[str, Any]:
     """The JSON document: the day, counts per result, and every line."""
     counts = {str(m): sum(1 for line in lines if line.result == m) for m in Match}
+    counts["paid_without_sale"] = len(without_sale(lines))
     return {"date": day.isoformat(), "timezone": "UTC+08:00", "summary": counts,
             "lines": [{**asdict(line), "result": str(line.result)} for line in lines]}
 

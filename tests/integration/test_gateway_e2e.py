@@ -269,6 +269,7 @@ def test_reconcile_finds_the_bills_missing_and_mismatched_entries(world: World) 
     _sandbox_post(str(world.alipay.first["gateway"]).rsplit("/", 1)[0], "/_sandbox/bill",
                   {"drop": dropped, "amount": {changed: "0.01"}})
     day = datetime.now(UTC).astimezone(BILL_TZ).date().isoformat()
+    wait_for("the shop's sales stored", lambda: _stored_sales(world) > 0, 20, logs=(world.log,))
     out = world.tmp / "reconcile.csv"
     done = subprocess.run([*CLI, "--data-dir", str(world.tmp / "cloud"), "cloud", "--deploy", str(world.dep.directory),
                            "--db", f"sqlite:///{world.tmp / 'cloud' / 'events.db'}", "reconcile", "--date", day,
@@ -279,6 +280,14 @@ def test_reconcile_finds_the_bills_missing_and_mismatched_entries(world: World) 
            if line["result"] != "matched"}
     assert odd == {("alipay", dropped, "missing_at_provider"), ("alipay", changed, "amount_mismatch")}, odd
     assert report["summary"]["matched"] >= 6 and out.read_text().count("\n") == len(report["lines"]) + 1
+    sale_of = {line["out_trade_no"]: line["sale_id"] for line in report["lines"] if line["kind"] == "payment"}
+    assert any(sale_of[otn] for otn in sale_of if otn.startswith("T-0001-"))     # the shop's sales name them
+    assert not any(sale_of[otn] for otn in sale_of if otn.startswith("T-0002-"))  # raw requests: no sale
+
+
+def _stored_sales(world: World) -> int:
+    with sqlite3.connect(world.tmp / "cloud" / "events.db") as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM events WHERE schema = 'payment/1'").fetchone()[0])
 
 
 def _paid(world: World, provider: str) -> list[str]:

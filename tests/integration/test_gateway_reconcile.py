@@ -12,7 +12,7 @@ from support.backend_db import backend_store_url
 from support.fake_provider import FakeProvider
 from sync.gateway.config import GatewayConfig
 from sync.gateway.provider import ProviderName
-from sync.gateway.reconcile import BILL_TZ, csv_text, reconcile, report
+from sync.gateway.reconcile import BILL_TZ, csv_text, reconcile, report, sales_window, without_sale
 from sync.gateway.router import Router, Timer
 from sync.gateway.store import GatewayStore
 from terminal.payments.acquirer import AcquirerStatus
@@ -44,15 +44,45 @@ def test_reconcile_finds_exactly_the_missing_and_mismatched(tmp_path: Path, url:
     fake.trades["T-1-stranger"] = fake.trades[otns[4]].__class__("approve", "", "7.00", 0.0, AcquirerStatus.SUCCESS)
     fake.trades[otns[1]].refunds["r-9"] = "1.00"       # a refund we never asked for
     day = datetime.now(UTC).astimezone(BILL_TZ).date()
-    lines = reconcile({ProviderName.WECHAT: fake}, store, day)
+    sales = {otn: f"S-{n}" for n, otn in enumerate(otns[:4])}    # the shop's books: otns[4] has no sale
+    lines = reconcile({ProviderName.WECHAT: fake}, store, day, sales)
     found = {(line.kind, line.out_trade_no, line.refund_no, line.result) for line in lines if line.result != "matched"}
     assert found == {("payment", otns[2], "", "missing_at_provider"), ("payment", otns[3], "", "amount_mismatch"),
                      ("payment", "T-1-stranger", "", "missing_at_us"), ("refund", otns[1], "r-9", "missing_at_us")}
     document = report(day, lines)
-    assert document["summary"] == {"matched": 5, "missing_at_provider": 1, "missing_at_us": 2, "amount_mismatch": 1}
-    assert csv_text(lines).splitlines()[0] == "provider,kind,out_trade_no,refund_no,ours,theirs,result"
+    assert document["summary"] == {"matched": 5, "missing_at_provider": 1, "missing_at_us": 2, "amount_mismatch": 1,
+                                   "paid_without_sale": 1}
+    assert [line.out_trade_no for line in without_sale(lines)] == [otns[4]]
+    assert {line.out_trade_no: line.sale_id for line in lines if line.kind == "payment"}[otns[3]] == "S-3"
+    assert csv_text(lines).splitlines()[0] == "provider,kind,out_trade_no,refund_no,ours,theirs,result,sale_id"
     assert reconcile({ProviderName.WECHAT: fake}, store, day + timedelta(days=1))[0].result == "missing_at_us"
     store.close()
+
+
+def test_the_books_name_the_sale_of_each_wallet_trade(url: str) -> None:
+    """payment/1 bodies in the event store: a payment's reference and an offline forward name their trades."""
+    import json
+
+    from sync.backend.store import EventStore
+    from sync.backend.tables import events
+    books = EventStore(url)
+    books.create()
+    day = datetime(2026, 12, 1).date()
+    bodies = {"e-1": ("2026-11-30T17:00:00.000Z", {"sale_id": "S-online", "payments": [
+                  {"method": "code", "reference": "alipay:2888****1234:T-1-aaa"}]}),
+              "e-2": ("2026-12-01T03:00:00.000Z", {"sale_id": "S-offline", "payments": [
+                  {"method": "code", "reference": "wechat:1345****6789:T-1-bbb"}],
+                  "forward": {"out_trade_no": "T-1-bbb", "scheme": "wechat"}}),
+              "e-3": ("2026-12-01T04:00:00.000Z", {"sale_id": "S-cash", "payments": [
+                  {"method": "cash", "reference": ""}]}),
+              "e-4": ("2026-12-09T04:00:00.000Z", {"sale_id": "S-later", "payments": [
+                  {"method": "code", "reference": "alipay:2888****1234:T-1-ccc"}]})}
+    with books.engine.begin() as conn:
+        for event_id, (at, body) in bodies.items():
+            conn.execute(events.insert().values(id=event_id, terminal="T-1", schema="payment/1", seq=1, created_at=at,
+                                                body=json.dumps(body), envelope="{}", received_at=at, worker="w"))
+    assert books.sales_by_trade(*sales_window(day)) == {"T-1-aaa": "S-online", "T-1-bbb": "S-offline"}
+    books.close()
 
 
 def test_the_watch_of_a_reversed_trade_survives_a_restart(tmp_path: Path, url: str) -> None:
