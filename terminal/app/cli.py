@@ -47,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=None, help="with --ui: where to write the screenshots")
     demo.add_argument("--pay", choices=["cash", "wallet", "qr"], default="cash",
                       help="wallet: charge --code through the configured acquirer; qr: the shop's QR (printed)")
-    demo.add_argument("--code", default=None, help="with --pay wallet: the customer's payment code")
+    demo.add_argument("--code", action="store_true",
+                      help="with --pay wallet: read the customer's payment code from stdin (never an argument: "
+                           "every user can read the process list)")
     bench = sub.add_parser("bench", help="run a benchmark and print JSON figures")
     bench.add_argument("name", choices=["checkout", "sync", "decode", "face", "gateway"], help="which benchmark")
     bench.add_argument("--iterations", type=int, default=500, help="checkout: how many measured runs")
@@ -133,11 +135,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("edgepos demo: --out is for the screenshots of --ui", file=sys.stderr)
         return 2
     from terminal.app.demo import run_demo, run_wallet_demo
-    if (args.pay == "wallet") != (args.code is not None):
-        print("edgepos demo: --pay wallet needs --code CODE (and --code needs --pay wallet)", file=sys.stderr)
+    if (args.pay == "wallet") != args.code:
+        print("edgepos demo: --pay wallet needs --code (the code on stdin), and --code needs --pay wallet",
+              file=sys.stderr)
         return 2
     if args.pay != "cash":
-        result = run_wallet_demo(_load(args), Path(args.data_dir), args.code, say=print)
+        code = sys.stdin.readline().strip() if args.code else None
+        result = run_wallet_demo(_load(args), Path(args.data_dir), code, say=print)
         print(json.dumps(result, ensure_ascii=False))
         return 0 if result["paid"] else 1
     result = run_demo(_load(args), Path(args.data_dir), say=print)

@@ -82,10 +82,10 @@ class Rig:
         assert json.loads(self.sim.stdout.readline() or "{}").get("ready"), "the simulator did not start"
         time.sleep(0.3)   # its SUBSCRIBE is in flight
 
-    def run(self, *args: str, env: dict[str, str] | None = None,
-            timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 60,
+            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(edgepos_command("--data-dir", str(self.data_dir), *args), capture_output=True,
-                              text=True, timeout=timeout, env={**os.environ, **(env or {})})
+                              text=True, timeout=timeout, env={**os.environ, **(env or {})}, input=stdin)
 
     def ledger(self) -> dict[str, dict[str, str]]:
         return json.loads(self.ledger_path.read_text()) if self.ledger_path.exists() else {}
@@ -118,8 +118,8 @@ def rig(request: pytest.FixtureRequest, deployment: Any, broker: Any, tmp_path: 
 
 def crash(rig: Rig, case: Case) -> tuple[str, str]:
     """Run the demo sale until it kills itself at the crash point; returns (out_trade_no, sale_id)."""
-    args = ["demo", "--pay", case.pay] + (["--code", CODE] if case.pay == "wallet" else [])
-    out = rig.run(*args, env={"EDGEPOS_CRASH_AT": case.point})
+    args = ["demo", "--pay", case.pay] + (["--code"] if case.pay == "wallet" else [])
+    out = rig.run(*args, env={"EDGEPOS_CRASH_AT": case.point}, stdin=CODE + "\n")
     assert out.returncode == -signal.SIGKILL, f"the demo did not crash at {case.point}:\n{out.stdout}\n{out.stderr}"
     (otn, sale_id), = rig.rows("SELECT out_trade_no, sale_id FROM payment_attempts")
     assert rig.rows("SELECT state FROM tenders WHERE sale_id = ?", sale_id) == [("tendering",)]
@@ -195,7 +195,7 @@ def test_a_crash_at_each_point_ends_in_a_sale_or_a_reversal(rig: Any, case: Case
 
 def test_the_wallet_demo_pays_by_code_without_a_crash(rig: Any) -> None:
     sim = rig("approve")
-    out = sim.run("demo", "--pay", "wallet", "--code", CODE)
+    out = sim.run("demo", "--pay", "wallet", "--code", stdin=CODE + "\n")
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["status"] == "approved" and result["paid"] and result["out_trade_no"].startswith("T-0001-")

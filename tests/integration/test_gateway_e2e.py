@@ -106,7 +106,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     if find_mosquitto() is None:
         pytest.skip("mosquitto is not installed")
     tmp = tmp_path_factory.mktemp("e2e")
-    dep = init_deployment(tmp / "deploy", ["T-0001", "T-0002"], port=free_port())
+    dep = init_deployment(tmp / "deploy", ["T-0001", "T-0002", "T-0003"], port=free_port())
     let_observer_read_replies(dep)
     broker = MosquittoBroker(dep.conf_path, dep.port, tmp / "mosquitto.log")
     started: list[Any] = [broker.stop]          # torn down in reverse, whatever failed while starting
@@ -175,6 +175,25 @@ def test_every_fault_script_end_to_end(world: World, scheme: str, quantity: int,
             a for a in shop.authorizer.attempts.needing_attention() if a.out_trade_no == outcome.out_trade_no], 15,
             logs=(world.log,))
         assert attempt[0].status == "late_refunded"
+
+
+@pytest.mark.parametrize("scheme", ["alipay", "wechat"])
+def test_the_demo_sale_is_paid_through_the_gateway_and_the_sandbox(world: World, scheme: str) -> None:
+    """`edgepos demo --pay wallet --code` (the code on stdin) as a technician runs it at a provisioned terminal."""
+    data_dir = world.tmp / "demo"                      # one terminal, T-0003, for both providers
+    if not data_dir.exists():
+        terminal_dir(world.dep, data_dir, "T-0003")
+    code = world.shop.code(scheme)
+    done = subprocess.run([*CLI, "--data-dir", str(data_dir / "T-0003"), "demo", "--pay", "wallet", "--code"],
+                          input=code + "\n", capture_output=True, text=True, env=env(), timeout=90)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == "approved" and result["paid"] is True
+    assert _trade_status(world, result["out_trade_no"]) == "success"
+    with sqlite3.connect(world.tmp / "cloud" / "events.db") as conn:
+        provider, = conn.execute("SELECT provider FROM gateway_trades WHERE out_trade_no = ?",
+                                 (result["out_trade_no"],)).fetchone()
+    assert provider == scheme
 
 
 def test_a_qr_order_is_completed_by_the_providers_notification(world: World) -> None:
