@@ -128,6 +128,7 @@ def test_a_success_after_the_reversal_is_refunded_and_flagged(shop: Any, deploym
         assert outcome.status == "reversed" and done is None
         flagged = wait_for("the late success refunded", lambda: authorizer.attempts.needing_attention())
         assert flagged[0].status == "late_refunded" and "refunded automatically" in flagged[0].reason
+        wait_for("the cashier told", lambda: told)        # told right after the flag is stored, on the notify thread
         assert told == [flagged[0].reason]
         assert "refund" in sim.methods()
     finally:
