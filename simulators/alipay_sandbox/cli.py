@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from simulators.alipay_sandbox.server import Sandbox, SandboxConfig
-from simulators.alipay_sandbox.signing import load_private, load_public, new_key, private_pem, public_pem, write_secret
+from simulators.alipay_sandbox.signing import load_private, load_public, new_key, private_pem, public_pem
 from simulators.alipay_sandbox.trades import digits
+from sync.deployment import write_private
 
 APP_PRIVATE, APP_PUBLIC = "alipay_app_private_key.pem", "alipay_app_public_key.pem"
 ALIPAY_PUBLIC, ALIPAY_PRIVATE = "alipay_public_key.pem", ".alipay_sandbox_private_key.pem"
@@ -50,10 +51,10 @@ def merchant_files(out: Path) -> tuple[dict[str, str], SandboxConfig]:
     else:
         ident = {"app_id": "9021" + digits(12), "seller_id": "2088" + digits(12)}
         app, alipay = new_key(), new_key()
-        write_secret(out / APP_PRIVATE, private_pem(app))
-        write_secret(out / APP_PUBLIC, public_pem(app.public_key()))
-        write_secret(out / ALIPAY_PRIVATE, private_pem(alipay))
-        write_secret(out / ALIPAY_PUBLIC, public_pem(alipay.public_key()))
+        write_private(out / APP_PRIVATE, private_pem(app))
+        write_private(out / APP_PUBLIC, public_pem(app.public_key()))
+        write_private(out / ALIPAY_PRIVATE, private_pem(alipay))
+        write_private(out / ALIPAY_PUBLIC, public_pem(alipay.public_key()))
     config = SandboxConfig(app_id=str(ident["app_id"]), seller_id=str(ident["seller_id"]),
                            app_public=load_public(out / APP_PUBLIC), alipay_key=load_private(out / ALIPAY_PRIVATE))
     return {"app_id": config.app_id, "seller_id": config.seller_id}, config
@@ -64,7 +65,7 @@ def write_credentials(out: Path, ident: dict[str, str], gateway: str) -> Path:
     path = out / "alipay.json"
     data = {**ident, "app_private_key": str((out / APP_PRIVATE).resolve()),
             "alipay_public_key": str((out / ALIPAY_PUBLIC).resolve()), "gateway": gateway, "sign_type": "RSA2"}
-    write_secret(path, json.dumps(data, indent=1).encode("utf-8"))
+    write_private(path, json.dumps(data, indent=1).encode("utf-8"))
     return path
 
 

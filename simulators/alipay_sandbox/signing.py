@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -52,14 +51,6 @@ def private_pem(key: rsa.RSAPrivateKey) -> bytes:
 def public_pem(key: rsa.RSAPublicKey) -> bytes:
     """X.509 SubjectPublicKeyInfo PEM (`BEGIN PUBLIC KEY`), the form Alipay gives its public key in."""
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-
-
-def write_secret(path: Path, data: bytes) -> None:
-    """Write a file readable by its owner only (0600), also when it existed with a wider mode."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    os.chmod(path, 0o600)
 
 
 def load_private(path: Path) -> rsa.RSAPrivateKey:

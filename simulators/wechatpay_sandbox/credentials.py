@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPri
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from sync.certs import make_ca, make_server_cert
+from sync.deployment import write_private
 
 CLIENT_DAYS = 1825
 CREDENTIALS = "wechatpay.json"
@@ -32,14 +32,6 @@ class Merchant:
     ca_file: Path
     server_cert: Path
     server_key: Path
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """A file created 0600 from the start (keys and the API key are never readable by others)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(path, 0o600)
 
 
 def _key_pem(key: PrivateKeyTypes) -> bytes:
@@ -84,7 +76,7 @@ def write_merchant(out: Path, hosts: list[str]) -> Merchant:
     for path, data in ((merchant.cert, _cert_pem(client_cert)), (merchant.key, _key_pem(client_key)),
                        (merchant.ca_file, _cert_pem(ca_cert)), (merchant.server_cert, _cert_pem(server_cert)),
                        (merchant.server_key, _key_pem(server_key))):
-        _write_private(path, data)
+        write_private(path, data)
     return merchant
 
 
@@ -94,5 +86,5 @@ def write_credentials(out: Path, merchant: Merchant, api_base_url: str) -> Path:
     body = {"appid": merchant.appid, "mch_id": merchant.mch_id, "api_key": merchant.api_key,
             "cert": str(merchant.cert), "key": str(merchant.key), "api_base_url": api_base_url,
             "ca_file": str(merchant.ca_file)}
-    _write_private(path, json.dumps(body, indent=1).encode())
+    write_private(path, json.dumps(body, indent=1).encode())
     return path

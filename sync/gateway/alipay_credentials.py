@@ -8,11 +8,10 @@ to the JSON file.
 from __future__ import annotations
 
 import json
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from sync.gateway.credential_files import read_secret
 from terminal.errors import ConfigError
 
 PRODUCTION_GATEWAY = "https://openapi.alipay.com/gateway.do"
@@ -29,20 +28,6 @@ class AlipayCredentials:
 
     def __repr__(self) -> str:
         return f"AlipayCredentials(app_id={self.app_id!r}, gateway={self.gateway!r})"
-
-
-def read_secret(path: Path) -> str:
-    """A secret file's text: refused (ConfigError naming it) when missing, unreadable, or open to group/others."""
-    try:
-        mode = os.stat(path).st_mode
-        if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise ConfigError(f"{path}: mode {stat.S_IMODE(mode):04o} lets others read it; "
-                              f"it must be 0600 or stricter (chmod 600 {path})")
-        return path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read it ({err.strerror or err})") from err
-    except UnicodeDecodeError as err:
-        raise ConfigError(f"{path}: not a text (PEM/JSON) file") from err
 
 
 def load_credentials(path: Path) -> AlipayCredentials:

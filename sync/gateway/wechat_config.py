@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from sync.gateway.credential_files import check_file, read_secret
 from terminal.errors import ConfigError
 
 PRODUCTION_URL = "https://api.mch.weixin.qq.com/"
@@ -30,26 +30,11 @@ class WechatCredentials:
         return f"WechatCredentials(appid={self.appid!r}, mch_id={self.mch_id!r}, api_base_url={self.api_base_url!r})"
 
 
-def _readable(path: Path, secret: bool) -> None:
-    """The file exists and is readable; a secret one is not readable by group or others (0600 or stricter)."""
-    try:
-        mode = path.stat().st_mode
-        with path.open("rb"):
-            pass
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read it ({err.strerror or err})") from err
-    if not stat.S_ISREG(mode):
-        raise ConfigError(f"{path}: not a regular file")
-    if secret and mode & 0o077:
-        raise ConfigError(f"{path}: mode {stat.S_IMODE(mode):04o} lets others read a secret; chmod 600 {path}")
-
-
 def load_credentials(path: Path) -> WechatCredentials:
     """Read wechatpay.json (relative paths in it are relative to its folder); ConfigError names the bad file."""
-    _readable(path, secret=True)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+        raw = json.loads(read_secret(path))
+    except ValueError as err:
         raise ConfigError(f"{path}: not a JSON credentials file ({err})") from err
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: not a JSON object")
@@ -61,11 +46,11 @@ def load_credentials(path: Path) -> WechatCredentials:
         return (path.parent / os.path.expanduser(str(raw[name]))).resolve()
 
     cert, key = resolve("cert"), resolve("key")
-    _readable(cert, secret=False)
-    _readable(key, secret=True)
+    check_file(cert, secret=False)
+    check_file(key, secret=True)
     ca_file = resolve("ca_file") if raw.get("ca_file") else None
     if ca_file is not None:
-        _readable(ca_file, secret=False)
+        check_file(ca_file, secret=False)
     base = str(raw.get("api_base_url") or PRODUCTION_URL)
     if not base.startswith("https://"):
         raise ConfigError(f"{path}: api_base_url must be an https:// URL")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from simulators.alipay_sandbox.signing import new_key, private_pem, public_pem, write_secret
+from simulators.alipay_sandbox.signing import new_key, private_pem, public_pem
+from sync.deployment import write_private
 from sync.gateway.alipay import AlipayProvider
 from sync.gateway.alipay_answers import cancel_answer, pay_answer, query_answer, reason_of, refund_answer
 from terminal.errors import ConfigError
@@ -18,8 +19,8 @@ from terminal.payments.acquirer import AcquirerStatus as S
 def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("keys")
     app, alipay = new_key(), new_key()
-    write_secret(root / "app.pem", private_pem(app))
-    write_secret(root / "alipay_pub.pem", public_pem(alipay.public_key()))
+    write_private(root / "app.pem", private_pem(app))
+    write_private(root / "alipay_pub.pem", public_pem(alipay.public_key()))
     return root
 
 
@@ -27,7 +28,7 @@ def creds(tmp_path: Path, keys: Path, **extra: str) -> Path:
     path = tmp_path / "alipay.json"
     data = {"app_id": "9021000000000001", "app_private_key": str(keys / "app.pem"),
             "alipay_public_key": str(keys / "alipay_pub.pem"), "gateway": "http://127.0.0.1:9/gateway.do", **extra}
-    write_secret(path, json.dumps(data).encode())
+    write_private(path, json.dumps(data).encode())
     return path
 
 
@@ -59,7 +60,7 @@ def test_missing_or_broken_files_name_the_file(tmp_path: Path, keys: Path) -> No
     with pytest.raises(ConfigError, match=str(tmp_path / "gone.pem")):
         AlipayProvider.from_file(creds(tmp_path, keys, alipay_public_key=str(tmp_path / "gone.pem")), "", 1.0)
     junk = tmp_path / "junk.pem"
-    write_secret(junk, b"-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n")
+    write_private(junk, b"-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n")
     with pytest.raises(ConfigError, match=str(junk)):
         AlipayProvider.from_file(creds(tmp_path, keys, alipay_public_key=str(junk)), "", 1.0)
     relative = creds(tmp_path, keys, app_private_key="app.pem")   # relative to alipay.json's folder
