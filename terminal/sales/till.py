@@ -56,8 +56,8 @@ class Till:
                  staff: StaffService | None = None, discount_approval_percent: int = 100) -> None:
         self._db, self.catalog, self.shifts, self.sales = db, catalog, shifts, sales
         self._outbox, self.printer, self._clock = outbox, printer, clock
-        self.shop, self._secret, self._width = shop, secret, receipt_width
-        self.receipt_width = receipt_width   # slips printed beside the till's receipts (top-ups) match them
+        self.shop, self._secret = shop, secret
+        self.receipt_width = receipt_width   # receipts, and the slips printed beside them (top-ups), use it
         self.currency = catalog.currency
         self.sale: Sale | None = None
         self.last_paid_id: str | None = None
@@ -224,7 +224,7 @@ class Till:
         shift = self.shifts.current
         if not cashier and shift is not None and shift.id == sale.shift_id:
             cashier = shift.cashier
-        return render_receipt(sale, self.shop, self._secret, moment, self._width, cashier,
+        return render_receipt(sale, self.shop, self._secret, moment, self.receipt_width, cashier,
                               self.perks.receipt_member(sale))
 
     def _print(self, receipt: Receipt) -> tuple[str | None, str | None]:
@@ -288,7 +288,8 @@ class Till:
         self.shifts.require_open()
         who = self.staff.name_of(self.staff_id()) if self.staff is not None else ""
         log.info("drawer opened without a sale, approved by %s", approver.id[:8])
-        return self.printer.print_receipt(no_sale_slip(self.shop, who, approver.name, self._clock.now(), self._width))
+        slip = no_sale_slip(self.shop, who, approver.name, self._clock.now(), self.receipt_width)
+        return self.printer.print_receipt(slip)
 
     def close_shift(self, counted_cash: Money, counted_other: dict[str, Money] | None = None) -> ShiftReport:
         """Close the shift (Z report); refused while a sale is in progress."""
